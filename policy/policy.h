@@ -1,0 +1,100 @@
+// The visibility rule (DESIGN.md) and the permissions derived from roles. Pure: no I/O;
+// callers supply lookups. Every read path in the hub decides visibility through IsVisible.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "stix/markings.h"
+
+namespace tansiq::policy {
+
+// A party's position in the releasability bitmask (0..kMaxParties-1).
+using PartyIndex = int;
+using PartyMask = std::uint64_t;
+inline constexpr int kMaxParties = 64;
+inline constexpr PartyMask Bit(PartyIndex p) { return PartyMask{1} << p; }
+
+enum Role : std::uint32_t {
+  kOfficer = 1u << 0,    // reads, writes, shares
+  kAnalyst = 1u << 1,    // reads, writes analysis
+  kRecipient = 1u << 2,  // receives disseminations
+  kAdmin = 1u << 3,      // administers their party
+  kHubAdmin = 1u << 4,   // administers the hub (no extra read rights on content)
+};
+
+// Parses "officer", "analyst", "recipient", "admin", "hub-admin".
+Result<std::uint32_t> ParseRole(std::string_view name);
+std::vector<std::string> RoleNames(std::uint32_t roles);
+
+// The authenticated caller of a read or write. Value type.
+struct Reader {
+  std::int64_t user_id = 0;
+  std::string user_name;
+  PartyIndex party = 0;
+  std::uint32_t roles = 0;
+};
+
+bool CanWriteObjects(const Reader& r);  // officer, analyst or admin
+bool CanAdministerParty(const Reader& r);  // admin or hub-admin
+bool CanAdministerHub(const Reader& r);    // hub-admin
+
+// Who may read an object, taken from its latest version's markings. Value type.
+struct Releasability {
+  PartyIndex originator = 0;
+  PartyMask parties = 0;                // releasable set when !red
+  bool red = false;                     // TLP:RED: only `recipients` (and the originator)
+  std::vector<std::string> recipients;  // user names, meaningful when red
+  bool federable = false;               // may leave the hub (not AMBER, AMBER+STRICT, RED)
+  bool operator==(const Releasability&) const = default;
+};
+
+// THE visibility rule for one object, ignoring references: the originator's party; else,
+// not red and the reader's party in the releasable set; else red and the reader named.
+bool CanRead(const Reader& reader, const Releasability& rel);
+
+// What the rule needs to know about a stored object: its governing releasability and the
+// gate references of its latest version (relationship ends, sighting_of_ref).
+struct ObjectHead {
+  Releasability releasability;
+  std::vector<std::string> gate_refs;
+};
+
+// Looks up an object's head by id; std::nullopt when the hub does not hold the object.
+using HeadLookup = std::function<std::optional<ObjectHead>(std::string_view id)>;
+
+// Visibility of object `id` to `reader`: the hub holds it, CanRead allows it, and every
+// gate reference that the hub holds is itself visible (recursively; a cycle or a chain
+// deeper than 8 counts as invisible). An absent gate target hides nothing: there is nothing
+// to protect. Every read path decides through this function.
+bool IsVisible(const Reader& reader, std::string_view id, const HeadLookup& lookup);
+
+// Resolves a party identity id to its party index; nullopt for other identities.
+using PartyOfIdentity = std::function<std::optional<PartyIndex>(std::string_view identity_id)>;
+
+// Computes the releasability of a new version from its markings (DESIGN.md):
+// the releasability marking if present (its releasable_to_refs; its recipients for RED);
+// otherwise every party (`all_parties`) for CLEAR/GREEN/AMBER/AMBER+STRICT, the named
+// recipients for RED, the originator alone when unmarked. A releasable_to_ref that is not a
+// party identity is an error (the writer must fix the marking).
+Result<Releasability> ComputeReleasability(PartyIndex originator, stix::Tlp tlp,
+                                           const std::optional<stix::Releasability>& marking,
+                                           PartyMask all_parties,
+                                           const PartyOfIdentity& party_of_identity);
+
+// Releasability of a releasability marking-definition itself: its creator and the parties
+// it names (releasable_to_refs).
+Result<Releasability> MarkingDefinitionReleasability(PartyIndex originator,
+                                                     const stix::Releasability& marking,
+                                                     const PartyOfIdentity& party_of_identity);
+
+// Objects every party reads (party identities, the hub's extension-definition, TLP
+// marking-definitions): all parties, federable.
+Releasability Public(PartyIndex originator, PartyMask all_parties);
+
+}  // namespace tansiq::policy

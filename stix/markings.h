@@ -1,0 +1,61 @@
+// Data markings that decide releasability: TLP 2.0 (and 1.0 mapped to 2.0) and the Tansiq
+// releasability marking (a marking-definition with a property-extension). Pure.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "base/status.h"
+
+namespace tansiq::stix {
+
+enum class Tlp { kNone, kClear, kGreen, kAmber, kAmberStrict, kRed };
+
+// The OASIS TLP 2.0 marking-definition ids.
+inline constexpr std::string_view kTlpClearId =
+    "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
+inline constexpr std::string_view kTlpGreenId =
+    "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+inline constexpr std::string_view kTlpAmberId =
+    "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
+inline constexpr std::string_view kTlpAmberStrictId =
+    "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003";
+inline constexpr std::string_view kTlpRedId =
+    "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+
+// The Tansiq releasability extension (a property-extension on marking-definition).
+inline constexpr std::string_view kReleasabilityExtensionId =
+    "extension-definition--65d21291-bcb8-457a-8bff-8b997f76182b";
+
+// TLP level of a marking-definition id: TLP 2.0 ids and the STIX 2.1 TLP 1.0 ids
+// (white → CLEAR, green, amber, red). kNone for any other id.
+Tlp TlpOfMarking(std::string_view marking_id);
+
+// The strictest TLP among the given marking ids (RED > AMBER+STRICT > AMBER > GREEN > CLEAR),
+// kNone when none is a TLP marking.
+Tlp StrictestTlp(const std::vector<std::string>& marking_ids);
+
+std::string_view TlpName(Tlp tlp);  // "clear", "green", "amber", "amber+strict", "red", ""
+
+// The contents of a Tansiq releasability marking-definition.
+struct Releasability {
+  std::vector<std::string> releasable_to_refs;  // party identity ids
+  std::vector<std::string> recipients;          // user names (for TLP:RED)
+};
+
+// If `marking_definition` carries the releasability extension, returns its contents;
+// std::nullopt for any other marking-definition. An error when the extension is present
+// but malformed (wrong types, ids that are not identity ids).
+Result<std::optional<Releasability>> ParseReleasability(
+    const boost::json::object& marking_definition);
+
+// The hub's published extension-definition object for the releasability marking,
+// created by `hub_identity_id` at `created` (a STIX timestamp string).
+boost::json::object ReleasabilityExtensionDefinition(std::string_view hub_identity_id,
+                                                     std::string_view created);
+
+}  // namespace tansiq::stix

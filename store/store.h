@@ -1,0 +1,237 @@
+// The Store interface: everything that touches persistent data goes through it, so the
+// embedded SQLite backend and a PostgreSQL backend are interchangeable. No SQL and no
+// backend type appears here. Visibility is decided inside the read queries (policy/).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "policy/policy.h"
+
+namespace tansiq::store {
+
+struct Party {
+  policy::PartyIndex index = 0;
+  std::string code;         // short code [a-z0-9-], e.g. "iq"
+  std::string name;         // any script
+  std::string identity_id;  // the party's STIX identity
+};
+
+struct User {
+  std::int64_t id = 0;
+  std::string name;
+  policy::PartyIndex party = 0;
+  std::uint32_t roles = 0;
+  bool disabled = false;
+  std::string password_hash;  // libsodium crypto_pwhash_str (argon2id); empty: no password
+  std::vector<std::string> alternates;  // user names to escalate to
+  std::string lang;                     // preferred UI language ("ar", "en", ...)
+};
+
+struct Token {
+  std::string hash;  // hex BLAKE2b-256 of the secret; the secret itself is never stored
+  std::int64_t user_id = 0;
+  std::string label;
+  Micros created = 0;
+};
+
+struct Collection {
+  std::string id;     // UUID, used in TAXII URLs
+  std::string alias;  // "coalition" or "party-<code>"
+  std::string title;
+  std::string description;
+  std::optional<policy::PartyIndex> owner;  // nullopt: shared by every party
+};
+
+// The governing state of one object: from its latest version across the hub.
+struct ObjectHead {
+  std::string id;
+  std::string type;
+  policy::Releasability releasability;
+  std::vector<std::string> gate_refs;
+  Micros latest_version = 0;
+};
+
+// One stored version, as read back.
+struct VersionRow {
+  std::int64_t seq = 0;       // storage order, unique hub-wide
+  std::string id;
+  std::string type;
+  std::string spec_version;
+  Micros version = 0;         // modified, else created, else date_added
+  Micros date_added = 0;      // microseconds, strictly increasing hub-wide
+  std::string json;           // compact JSON bytes as stored
+  std::vector<std::string> refs;  // every identifier the version references
+};
+
+// A new version to store. The caller (hub/) has validated it and computed its
+// releasability; `version` is nullopt for objects without created/modified.
+struct NewVersion {
+  std::string collection_id;
+  std::string id;
+  std::string type;
+  std::string spec_version;
+  std::optional<Micros> version;
+  std::string json;
+  std::vector<std::string> refs;
+  std::vector<std::string> gate_refs;
+  policy::Releasability releasability;
+};
+
+struct PutOutcome {
+  Micros date_added = 0;
+  bool duplicate = false;  // the same id and version was already in the collection
+  Micros version = 0;
+};
+
+// TAXII filters over a collection's versions (TAXII 2.1 section 3.4).
+struct VersionFilter {
+  enum class Which { kLast, kFirst, kAll, kListed };
+  std::optional<Micros> added_after;
+  std::vector<std::string> ids;            // match[id]
+  std::vector<std::string> types;          // match[type]
+  Which which = Which::kLast;              // match[version]
+  std::vector<Micros> versions;            // with kListed
+  std::vector<std::string> spec_versions;  // match[spec_version]; empty: any
+};
+
+// Position after which a page continues: the last row returned.
+struct Cursor {
+  Micros date_added = 0;
+  std::int64_t seq = 0;
+};
+
+struct Page {
+  std::vector<VersionRow> rows;
+  bool more = false;
+};
+
+// Which versions of one object a DELETE removes.
+struct DeleteSelector {
+  VersionFilter::Which which = VersionFilter::Which::kAll;
+  std::vector<Micros> versions;
+  std::vector<std::string> spec_versions;
+};
+
+// A TAXII status resource, stored so GET /status/{id}/ answers after the POST returned.
+struct StatusRecord {
+  std::string id;
+  std::int64_t owner_user = 0;
+  Micros created = 0;
+  std::string json;  // the full status resource
+};
+
+// One audit record. audit/ computes the hash chain; the store persists it verbatim.
+struct AuditRecord {
+  std::int64_t seq = 0;
+  Micros at = 0;
+  std::string actor;    // user name, or "-" for the hub itself
+  std::string party;    // party code, or "-"
+  std::string action;   // e.g. "object.write", "object.read", "user.add"
+  std::string target;   // e.g. an object id or collection id
+  std::string outcome;  // "ok", or an error summary
+  std::string prev_hash;  // hex
+  std::string hash;       // hex
+};
+
+// A signature over the audit chain head.
+struct AuditSeal {
+  std::int64_t seq = 0;
+  std::string hash;       // hex, the chain hash of record `seq`
+  std::string signature;  // hex Ed25519 signature over "seq:hash"
+  Micros at = 0;
+};
+
+// Operations available to a write job. A WriteTxn exists only while the job runs, on the
+// store's writer thread; it must not be kept or used from another thread.
+class WriteTxn {
+ public:
+  virtual ~WriteTxn() = default;
+
+  virtual Micros Now() = 0;
+  virtual Result<std::optional<ObjectHead>> GetHead(std::string_view id) = 0;
+  // The JSON of the latest version of `id`, if stored (used to resolve marking-definitions).
+  virtual Result<std::optional<std::string>> GetLatestJson(std::string_view id) = 0;
+  virtual Result<PutOutcome> PutVersion(const NewVersion& v) = 0;
+  // Removes the selected versions of `id` from a collection; returns how many went.
+  virtual Result<int> DeleteVersions(std::string_view collection_id, std::string_view id,
+                                     const DeleteSelector& which) = 0;
+
+  virtual Status PutStatus(const StatusRecord& s) = 0;
+  virtual Result<std::optional<AuditRecord>> LastAudit() = 0;
+  virtual Status AppendAudit(const AuditRecord& r) = 0;
+  virtual Status AppendSeal(const AuditSeal& s) = 0;
+
+  virtual Result<policy::PartyIndex> AddParty(const Party& p) = 0;  // assigns the index
+  virtual Result<std::int64_t> AddUser(const User& u) = 0;          // assigns the id
+  virtual Status UpdateUser(const User& u) = 0;                     // by id
+  virtual Status AddToken(const Token& t) = 0;
+  virtual Status AddCollection(const Collection& c) = 0;
+  virtual Status PutMeta(std::string_view key, std::string_view value) = 0;
+};
+
+// A unit of work run inside one transaction (a savepoint within a group commit).
+// Returning an error rolls back everything this job wrote; other jobs are unaffected.
+using WriteJob = std::function<Status(WriteTxn&)>;
+// Called once, on the writer thread, after the job's group commit is durable (fsync'ed),
+// or with the error that rolled it back or made the commit fail.
+using WriteDone = std::function<void(Status)>;
+
+// Thread-safe: any thread may submit writes and run reads concurrently. Owned by whoever
+// opened it (main, or a test); must outlive every caller. Destruction drains the queue.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Queues `job`; `done` runs after the job is durable or failed. Jobs run one at a time in
+  // submission order, batched into shared commits (group commit).
+  virtual void Submit(WriteJob job, WriteDone done) = 0;
+  // Submit and wait: for the CLI and tests.
+  Status Write(WriteJob job);
+
+  virtual Result<std::vector<Party>> Parties() = 0;
+  virtual Result<std::vector<User>> Users() = 0;
+  virtual Result<std::optional<User>> UserByName(std::string_view name) = 0;
+  virtual Result<std::optional<Token>> TokenByHash(std::string_view hash) = 0;
+  virtual Result<std::vector<Collection>> Collections() = 0;
+  virtual Result<std::optional<std::string>> Meta(std::string_view key) = 0;
+
+  virtual Result<std::optional<ObjectHead>> Head(std::string_view id) = 0;
+
+  // Versions of `collection_id` that pass `filter` and are visible to `reader`
+  // (policy::IsVisible), ascending by date_added, after `after`, at most `limit`.
+  virtual Result<Page> ListVersions(const policy::Reader& reader, std::string_view collection_id,
+                                    const VersionFilter& filter, std::optional<Cursor> after,
+                                    std::size_t limit) = 0;
+
+  // policy::IsVisible with this store's heads, memoised by the caller's `cache` if given.
+  virtual bool IsVisible(const policy::Reader& reader, std::string_view id) = 0;
+
+  virtual Result<std::optional<StatusRecord>> GetStatus(std::string_view id) = 0;
+
+  // Calls `fn` for every audit record in seq order until it returns false.
+  virtual Status ScanAudit(const std::function<bool(const AuditRecord&)>& fn) = 0;
+  virtual Result<std::vector<AuditSeal>> Seals() = 0;
+
+  // Total stored versions (all collections), for status and benchmarks.
+  virtual Result<std::int64_t> CountVersions() = 0;
+};
+
+// Options for the embedded SQLite backend.
+struct SqliteOptions {
+  std::string path;            // database file; created when absent
+  const Clock* clock = nullptr;  // nullptr: SystemClock()
+  std::size_t max_batch = 1024;  // jobs per group commit
+  bool create = true;          // create and migrate when absent
+};
+
+Result<std::unique_ptr<Store>> OpenSqlite(const SqliteOptions& options);
+
+}  // namespace tansiq::store
