@@ -40,7 +40,7 @@ struct Reader {
   std::uint32_t roles = 0;
 };
 
-bool CanWriteObjects(const Reader& r);  // officer, analyst or admin
+bool CanWriteObjects(const Reader& r);     // officer, analyst or admin
 bool CanAdministerParty(const Reader& r);  // admin or hub-admin
 bool CanAdministerHub(const Reader& r);    // hub-admin
 
@@ -69,26 +69,30 @@ struct ObjectHead {
 using HeadLookup = std::function<std::optional<ObjectHead>(std::string_view id)>;
 
 // Visibility of object `id` to `reader`: the hub holds it, CanRead allows it, and every
-// gate reference that the hub holds is itself visible (recursively; a cycle or a chain
-// deeper than 8 counts as invisible). An absent gate target hides nothing: there is nothing
-// to protect. Every read path decides through this function.
+// gate reference that the hub holds is itself visible (recursively; a cycle, or a held gate
+// target more than 8 hops from `id`, counts as invisible). An absent gate target hides
+// nothing: there is nothing to protect. Every read path decides through this function.
 bool IsVisible(const Reader& reader, std::string_view id, const HeadLookup& lookup);
 
 // Resolves a party identity id to its party index; nullopt for other identities.
 using PartyOfIdentity = std::function<std::optional<PartyIndex>(std::string_view identity_id)>;
 
-// Computes the releasability of a new version from its markings (DESIGN.md):
-// the releasability marking if present (its releasable_to_refs; its recipients for RED);
-// otherwise every party (`all_parties`) for CLEAR/GREEN/AMBER/AMBER+STRICT, the named
-// recipients for RED, the originator alone when unmarked. A releasable_to_ref that is not a
-// party identity is an error (the writer must fix the marking).
+// Computes the releasability of a new version from its markings (DESIGN.md): the
+// originator's party always reads; RED: only the marking's recipients besides (none without
+// a marking); else the releasability marking if present (its releasable_to_refs); otherwise
+// every party (`all_parties`) for CLEAR/GREEN/AMBER/AMBER+STRICT, the originator alone when
+// unmarked. Federable unless AMBER, AMBER+STRICT, RED or unmarked. A releasable_to_ref that
+// is not a party identity is an InvalidArgument error at any TLP (the writer must fix the
+// marking).
 Result<Releasability> ComputeReleasability(PartyIndex originator, stix::Tlp tlp,
                                            const std::optional<stix::Releasability>& marking,
                                            PartyMask all_parties,
                                            const PartyOfIdentity& party_of_identity);
 
 // Releasability of a releasability marking-definition itself: its creator and the parties
-// it names (releasable_to_refs).
+// it names (releasable_to_refs); not red; federable. A ref that is not a party identity is an
+// error. The parties of its `recipients` (user names) are not known here: a caller that wants
+// them to read the marking ORs their bits into `parties`.
 Result<Releasability> MarkingDefinitionReleasability(PartyIndex originator,
                                                      const stix::Releasability& marking,
                                                      const PartyOfIdentity& party_of_identity);
