@@ -58,7 +58,7 @@ inline Status Internal(std::string m) { return {ErrorCode::kInternal, std::move(
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design, like outcome
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design, like outcome
   Result(Status status) : v_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(v_).ok());
   }
@@ -83,8 +83,8 @@ class [[nodiscard]] Result {
 }  // namespace tansiq
 
 // Propagate an error Status from an expression returning Status.
-#define TANSIQ_RETURN_IF_ERROR(expr)          \
-  do {                                        \
-    ::tansiq::Status _st = (expr);            \
-    if (!_st.ok()) return _st;                \
+#define TANSIQ_RETURN_IF_ERROR(expr) \
+  do {                               \
+    ::tansiq::Status _st = (expr);   \
+    if (!_st.ok()) return _st;       \
   } while (0)

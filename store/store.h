@@ -61,13 +61,13 @@ struct ObjectHead {
 
 // One stored version, as read back.
 struct VersionRow {
-  std::int64_t seq = 0;       // storage order, unique hub-wide
+  std::int64_t seq = 0;  // storage order, unique hub-wide
   std::string id;
   std::string type;
   std::string spec_version;
-  Micros version = 0;         // modified, else created, else date_added
-  Micros date_added = 0;      // microseconds, strictly increasing hub-wide
-  std::string json;           // compact JSON bytes as stored
+  Micros version = 0;             // modified, else created, else date_added
+  Micros date_added = 0;          // microseconds, strictly increasing hub-wide
+  std::string json;               // compact JSON bytes as stored
   std::vector<std::string> refs;  // every identifier the version references
 };
 
@@ -132,11 +132,11 @@ struct StatusRecord {
 struct AuditRecord {
   std::int64_t seq = 0;
   Micros at = 0;
-  std::string actor;    // user name, or "-" for the hub itself
-  std::string party;    // party code, or "-"
-  std::string action;   // e.g. "object.write", "object.read", "user.add"
-  std::string target;   // e.g. an object id or collection id
-  std::string outcome;  // "ok", or an error summary
+  std::string actor;      // user name, or "-" for the hub itself
+  std::string party;      // party code, or "-"
+  std::string action;     // e.g. "object.write", "object.read", "user.add"
+  std::string target;     // e.g. an object id or collection id
+  std::string outcome;    // "ok", or an error summary
   std::string prev_hash;  // hex
   std::string hash;       // hex
 };
@@ -226,10 +226,10 @@ class Store {
 
 // Options for the embedded SQLite backend.
 struct SqliteOptions {
-  std::string path;            // database file; created when absent
+  std::string path;              // database file; created when absent
   const Clock* clock = nullptr;  // nullptr: SystemClock()
   std::size_t max_batch = 1024;  // jobs per group commit
-  bool create = true;          // create and migrate when absent
+  bool create = true;            // create and migrate when absent
 };
 
 Result<std::unique_ptr<Store>> OpenSqlite(const SqliteOptions& options);

@@ -1,0 +1,105 @@
+// SQLite RAII wrappers: open with the hub's pragmas, statement cache, error mapping.
+#include "store/sqlite/db.h"
+
+namespace tansiq::store::sqlite {
+
+Status FromSqlite(int rc, std::string_view what, sqlite3* db) {
+  std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  switch (rc & 0xff) {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOMEM:
+      return Unavailable(std::move(msg));
+    default:
+      return Internal(std::move(msg));
+  }
+}
+
+bool Statement::Step(Status* status) {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc != SQLITE_DONE) *status = FromSqlite(rc, "step", sqlite3_db_handle(stmt_));
+  return false;
+}
+
+Status Statement::Run() {
+  Status st;
+  while (Step(&st)) {
+  }
+  return st;
+}
+
+std::string Statement::Text(int col) const { return std::string(View(col)); }
+
+std::string_view Statement::View(int col) const {
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+  int n = sqlite3_column_bytes(stmt_, col);
+  return p ? std::string_view(p, static_cast<std::size_t>(n)) : std::string_view();
+}
+
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bool create,
+                                                     bool read_only) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+  if (create && !read_only) flags |= SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Status st = FromSqlite(rc, "open " + path, db);
+    sqlite3_close(db);
+    return st;
+  }
+  auto conn = std::unique_ptr<Connection>(new Connection(db));
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, 5000);
+  // WAL: readers never block the writer; synchronous=FULL fsyncs the WAL at every commit,
+  // so a commit that returned survives kill -9 and power loss.
+  Status st = conn->Exec(
+      "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;"
+      "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;");
+  if (!st.ok()) return st;
+  if (!read_only) {
+    st = conn->Exec("PRAGMA journal_mode=WAL;");
+    if (!st.ok()) return st;
+  }
+  return conn;
+}
+
+Connection::~Connection() {
+  cache_.clear();
+  sqlite3_close(db_);
+}
+
+Status Connection::Error(std::string_view what) const {
+  return FromSqlite(sqlite3_errcode(db_), what, db_);
+}
+
+Status Connection::Exec(std::string_view sql) {
+  std::string s(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string m = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    return FromSqlite(rc, "exec: " + m, nullptr);
+  }
+  return Status::Ok();
+}
+
+Result<Statement*> Connection::Prepare(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return FromSqlite(rc, "prepare", db_);
+    it = cache_.emplace(sql, std::make_unique<Statement>(stmt)).first;
+  }
+  it->second->Reset();
+  return it->second.get();
+}
+
+}  // namespace tansiq::store::sqlite

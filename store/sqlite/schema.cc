@@ -1,0 +1,84 @@
+// Schema migrations: PRAGMA user_version holds the applied version; each step is SQL text.
+#include "store/sqlite/schema.h"
+
+#include <array>
+#include <string>
+
+namespace tansiq::store::sqlite {
+namespace {
+
+// Index i migrates from user_version i to i+1. Never edit a released step: append one.
+constexpr std::array<const char*, 1> kMigrations = {
+    R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE parties(
+  idx INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+  identity_id TEXT NOT NULL UNIQUE);
+CREATE TABLE users(
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, party INTEGER NOT NULL REFERENCES parties(idx),
+  roles INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,
+  password_hash TEXT NOT NULL DEFAULT '', alternates TEXT NOT NULL DEFAULT '',
+  lang TEXT NOT NULL DEFAULT '');
+CREATE TABLE tokens(
+  hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id), label TEXT NOT NULL,
+  created INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE collections(
+  id TEXT PRIMARY KEY, alias TEXT NOT NULL UNIQUE, title TEXT NOT NULL,
+  description TEXT NOT NULL, owner INTEGER REFERENCES parties(idx)) WITHOUT ROWID;
+-- The governing state of each object, from its latest version hub-wide. `parties` is the
+-- releasable-set bitmask (bit = party index) that read queries filter on.
+CREATE TABLE objects(
+  id TEXT PRIMARY KEY, type TEXT NOT NULL, originator INTEGER NOT NULL, parties INTEGER NOT NULL,
+  red INTEGER NOT NULL, recipients TEXT NOT NULL, federable INTEGER NOT NULL,
+  gates TEXT NOT NULL, latest_version INTEGER NOT NULL) WITHOUT ROWID;
+-- Every version in every collection, with the releasability its own markings gave it (kept so
+-- the head can be recomputed when versions are deleted).
+CREATE TABLE versions(
+  seq INTEGER PRIMARY KEY, collection TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL,
+  spec_version TEXT NOT NULL, version INTEGER NOT NULL, date_added INTEGER NOT NULL,
+  originator INTEGER NOT NULL, parties INTEGER NOT NULL, red INTEGER NOT NULL,
+  recipients TEXT NOT NULL, federable INTEGER NOT NULL, gates TEXT NOT NULL,
+  refs TEXT NOT NULL, json BLOB NOT NULL,
+  UNIQUE(collection, id, version));
+CREATE INDEX versions_by_added ON versions(collection, date_added);
+CREATE INDEX versions_by_object ON versions(id, version);
+CREATE TABLE statuses(
+  id TEXT PRIMARY KEY, owner_user INTEGER NOT NULL, created INTEGER NOT NULL,
+  json TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE audit(
+  seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, party TEXT NOT NULL,
+  action TEXT NOT NULL, target TEXT NOT NULL, outcome TEXT NOT NULL, prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL);
+CREATE TABLE audit_seals(
+  seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, signature TEXT NOT NULL, at INTEGER NOT NULL);
+)sql",
+};
+
+}  // namespace
+
+Status Migrate(Connection& db) {
+  auto st = db.Prepare("PRAGMA user_version");
+  if (!st.ok()) return st.status();
+  Status step_status;
+  if (!(*st)->Step(&step_status))
+    return step_status.ok() ? Internal("no user_version") : step_status;
+  const auto current = static_cast<std::size_t>((*st)->Int(0));
+  (*st)->Reset();
+  if (current > kMigrations.size()) {
+    return Unavailable("database schema version " + std::to_string(current) +
+                       " is newer than this tansiq (" + std::to_string(kMigrations.size()) + ")");
+  }
+  if (current == kMigrations.size()) return Status::Ok();
+  TANSIQ_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  for (std::size_t v = current; v < kMigrations.size(); ++v) {
+    Status s = db.Exec(kMigrations[v]);
+    if (s.ok()) s = db.Exec("PRAGMA user_version=" + std::to_string(v + 1));
+    if (!s.ok()) {
+      (void)db.Exec("ROLLBACK");
+      return s;
+    }
+  }
+  return db.Exec("COMMIT");
+}
+
+}  // namespace tansiq::store::sqlite

@@ -1,0 +1,12 @@
+// Versioned schema migrations of the SQLite backend, applied in order at open.
+#pragma once
+
+#include "base/status.h"
+#include "store/sqlite/db.h"
+
+namespace tansiq::store::sqlite {
+
+// Brings the database to the newest schema version inside one transaction.
+Status Migrate(Connection& db);
+
+}  // namespace tansiq::store::sqlite

@@ -1,0 +1,873 @@
+// The embedded SQLite backend of the Store interface: WAL mode, one writer thread with group
+// commit (many jobs, one fsync), a pool of read connections, visibility inside the queries.
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "store/sqlite/db.h"
+#include "store/sqlite/schema.h"
+#include "store/store.h"
+
+namespace tansiq::store {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Statement;
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) {
+    if (!out.empty()) out += ' ';
+    out += s;
+  }
+  return out;
+}
+
+std::vector<std::string> Split(std::string_view s) {
+  std::vector<std::string> out;
+  while (!s.empty()) {
+    auto sp = s.find(' ');
+    if (sp != 0) out.emplace_back(s.substr(0, sp));
+    if (sp == std::string_view::npos) break;
+    s.remove_prefix(sp + 1);
+  }
+  return out;
+}
+
+// Reads the releasability columns starting at `col`: originator, parties, red, recipients,
+// federable, gates.
+policy::ObjectHead HeadColumns(const Statement& s, int col) {
+  policy::ObjectHead h;
+  h.releasability.originator = static_cast<policy::PartyIndex>(s.Int(col));
+  h.releasability.parties = static_cast<policy::PartyMask>(s.Int(col + 1));
+  h.releasability.red = s.Int(col + 2) != 0;
+  h.releasability.recipients = Split(s.View(col + 3));
+  h.releasability.federable = s.Int(col + 4) != 0;
+  h.gate_refs = Split(s.View(col + 5));
+  return h;
+}
+
+constexpr const char* kHeadColumns = "originator, parties, red, recipients, federable, gates";
+
+Result<std::optional<ObjectHead>> ReadHead(Connection& db, std::string_view id) {
+  auto st = db.Prepare(std::string("SELECT type, latest_version, ") + kHeadColumns +
+                       " FROM objects WHERE id = ?1");
+  if (!st.ok()) return st.status();
+  Statement& s = **st;
+  s.Bind(1, id);
+  Status status;
+  if (!s.Step(&status)) {
+    if (!status.ok()) return status;
+    return std::optional<ObjectHead>();
+  }
+  ObjectHead head;
+  head.id = std::string(id);
+  head.type = s.Text(0);
+  head.latest_version = s.Int(1);
+  policy::ObjectHead ph = HeadColumns(s, 2);
+  head.releasability = std::move(ph.releasability);
+  head.gate_refs = std::move(ph.gate_refs);
+  s.Reset();
+  return std::optional<ObjectHead>(std::move(head));
+}
+
+// A policy::HeadLookup over one connection, memoised for the duration of one request.
+class HeadCache {
+ public:
+  explicit HeadCache(Connection& db) : db_(db) {}
+  std::optional<policy::ObjectHead> Lookup(std::string_view id) {
+    auto it = cache_.find(std::string(id));
+    if (it != cache_.end()) return it->second;
+    std::optional<policy::ObjectHead> out;
+    auto head = ReadHead(db_, id);
+    // A failed lookup hides the object: fail closed.
+    if (!head.ok()) {
+      out = policy::ObjectHead{policy::Releasability{.originator = -1}, {}};
+    } else if (head->has_value()) {
+      out = policy::ObjectHead{(*head)->releasability, (*head)->gate_refs};
+    }
+    cache_.emplace(std::string(id), out);
+    return out;
+  }
+  void Put(std::string id, policy::ObjectHead head) { cache_.emplace(std::move(id), head); }
+
+ private:
+  Connection& db_;
+  std::unordered_map<std::string, std::optional<policy::ObjectHead>> cache_;
+};
+
+class SqliteStore;
+
+// The WriteTxn given to jobs: the writer connection inside an open transaction.
+class SqliteWriteTxn final : public WriteTxn {
+ public:
+  SqliteWriteTxn(SqliteStore& store, Connection& db) : store_(store), db_(db) {}
+
+  Micros Now() override;
+  Result<std::optional<ObjectHead>> GetHead(std::string_view id) override {
+    return ReadHead(db_, id);
+  }
+  Result<std::optional<std::string>> GetLatestJson(std::string_view id) override;
+  Result<PutOutcome> PutVersion(const NewVersion& v) override;
+  Result<int> DeleteVersions(std::string_view collection_id, std::string_view id,
+                             const DeleteSelector& which) override;
+  Status PutStatus(const StatusRecord& s) override;
+  Result<std::optional<AuditRecord>> LastAudit() override;
+  Status AppendAudit(const AuditRecord& r) override;
+  Status AppendSeal(const AuditSeal& s) override;
+  Result<policy::PartyIndex> AddParty(const Party& p) override;
+  Result<std::int64_t> AddUser(const User& u) override;
+  Status UpdateUser(const User& u) override;
+  Status AddToken(const Token& t) override;
+  Status AddCollection(const Collection& c) override;
+  Status PutMeta(std::string_view key, std::string_view value) override;
+
+ private:
+  Status RecomputeHead(std::string_view id);
+  SqliteStore& store_;
+  Connection& db_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const SqliteOptions& options);
+  ~SqliteStore() override;
+
+  void Submit(WriteJob job, WriteDone done) override;
+  Result<std::vector<Party>> Parties() override;
+  Result<std::vector<User>> Users() override;
+  Result<std::optional<User>> UserByName(std::string_view name) override;
+  Result<std::optional<Token>> TokenByHash(std::string_view hash) override;
+  Result<std::vector<Collection>> Collections() override;
+  Result<std::optional<std::string>> Meta(std::string_view key) override;
+  Result<std::optional<ObjectHead>> Head(std::string_view id) override;
+  Result<Page> ListVersions(const policy::Reader& reader, std::string_view collection_id,
+                            const VersionFilter& filter, std::optional<Cursor> after,
+                            std::size_t limit) override;
+  bool IsVisible(const policy::Reader& reader, std::string_view id) override;
+  Result<std::optional<StatusRecord>> GetStatus(std::string_view id) override;
+  Status ScanAudit(const std::function<bool(const AuditRecord&)>& fn) override;
+  Result<std::vector<AuditSeal>> Seals() override;
+  Result<std::int64_t> CountVersions() override;
+
+  // Writer thread only.
+  Micros NextDateAdded() {
+    last_date_added_ = std::max(clock_->NowMicros(), last_date_added_ + 1);
+    return last_date_added_;
+  }
+  const Clock& clock() const { return *clock_; }
+
+ private:
+  SqliteStore(const SqliteOptions& o) : options_(o), clock_(o.clock ? o.clock : &SystemClock()) {}
+
+  // A read connection borrowed from the pool for one call; returned on destruction.
+  class Lease {
+   public:
+    Lease(SqliteStore& s, std::unique_ptr<Connection> c) : store_(s), conn_(std::move(c)) {}
+    ~Lease() {
+      if (conn_) store_.Release(std::move(conn_));
+    }
+    Lease(Lease&&) = default;
+    Connection& operator*() { return *conn_; }
+    Connection* operator->() { return conn_.get(); }
+    explicit operator bool() const { return conn_ != nullptr; }
+
+   private:
+    SqliteStore& store_;
+    std::unique_ptr<Connection> conn_;
+  };
+  Result<Lease> Acquire();
+  void Release(std::unique_ptr<Connection> c);
+
+  void WriterLoop();
+
+  struct Pending {
+    WriteJob job;
+    WriteDone done;
+  };
+
+  SqliteOptions options_;
+  const Clock* clock_;
+  std::unique_ptr<Connection> writer_;  // used only by writer_thread_
+  Micros last_date_added_ = 0;          // writer thread only
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Pending> queue_;  // guarded by mu_
+  bool stopping_ = false;      // guarded by mu_
+  std::thread writer_thread_;
+
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Connection>> pool_;  // guarded by pool_mu_
+};
+
+// ---------------------------------------------------------------------------------------
+// Opening and the writer thread.
+
+Result<std::unique_ptr<Store>> SqliteStore::Open(const SqliteOptions& options) {
+  auto store = std::unique_ptr<SqliteStore>(new SqliteStore(options));
+  auto writer = Connection::Open(options.path, options.create, /*read_only=*/false);
+  if (!writer.ok()) return writer.status();
+  store->writer_ = std::move(*writer);
+  TANSIQ_RETURN_IF_ERROR(sqlite::Migrate(*store->writer_));
+  auto st = store->writer_->Prepare("SELECT COALESCE(MAX(date_added), 0) FROM versions");
+  if (!st.ok()) return st.status();
+  Status status;
+  if ((*st)->Step(&status)) store->last_date_added_ = (*st)->Int(0);
+  (*st)->Reset();
+  TANSIQ_RETURN_IF_ERROR(status);
+  store->writer_thread_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (writer_thread_.joinable()) writer_thread_.join();
+}
+
+void SqliteStore::Submit(WriteJob job, WriteDone done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      queue_.push_back({std::move(job), std::move(done)});
+      cv_.notify_one();
+      return;
+    }
+  }
+  done(Unavailable("store is shutting down"));
+}
+
+void SqliteStore::WriterLoop() {
+  SqliteWriteTxn txn(*this, *writer_);
+  for (;;) {
+    std::vector<Pending> batch;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    std::vector<Status> results(batch.size());
+    Status begin = writer_->Exec("BEGIN IMMEDIATE");
+    if (!begin.ok()) {
+      for (auto& r : results) r = begin;
+    } else {
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        Status sp = writer_->Exec("SAVEPOINT job");
+        if (!sp.ok()) {
+          results[i] = sp;
+          continue;
+        }
+        Status s;
+        try {
+          s = batch[i].job(txn);
+        } catch (const std::exception& e) {
+          s = Internal(std::string("write job threw: ") + e.what());
+        }
+        if (s.ok()) {
+          s = writer_->Exec("RELEASE job");
+        } else {
+          (void)writer_->Exec("ROLLBACK TO job; RELEASE job");
+        }
+        results[i] = s;
+      }
+      Status commit = writer_->Exec("COMMIT");
+      if (!commit.ok()) {
+        (void)writer_->Exec("ROLLBACK");
+        for (auto& r : results) {
+          if (r.ok()) r = commit;
+        }
+      }
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i].done) batch[i].done(results[i]);
+    }
+  }
+}
+
+Result<SqliteStore::Lease> SqliteStore::Acquire() {
+  {
+    std::lock_guard lock(pool_mu_);
+    if (!pool_.empty()) {
+      auto c = std::move(pool_.back());
+      pool_.pop_back();
+      return Lease(*this, std::move(c));
+    }
+  }
+  auto c = Connection::Open(options_.path, false, /*read_only=*/false);
+  if (!c.ok()) return c.status();
+  return Lease(*this, std::move(*c));
+}
+
+void SqliteStore::Release(std::unique_ptr<Connection> c) {
+  std::lock_guard lock(pool_mu_);
+  pool_.push_back(std::move(c));
+}
+
+// ---------------------------------------------------------------------------------------
+// Writes.
+
+Micros SqliteWriteTxn::Now() { return store_.clock().NowMicros(); }
+
+Result<std::optional<std::string>> SqliteWriteTxn::GetLatestJson(std::string_view id) {
+  auto st = db_.Prepare(
+      "SELECT json FROM versions WHERE id = ?1 ORDER BY version DESC, seq DESC LIMIT 1");
+  if (!st.ok()) return st.status();
+  Statement& s = **st;
+  s.Bind(1, id);
+  Status status;
+  if (!s.Step(&status)) {
+    if (!status.ok()) return status;
+    return std::optional<std::string>();
+  }
+  std::optional<std::string> out = s.Text(0);
+  s.Reset();
+  return out;
+}
+
+Result<PutOutcome> SqliteWriteTxn::PutVersion(const NewVersion& v) {
+  Status status;
+  // Same id and version already in this collection: idempotent success. Objects without a
+  // version (no created/modified) are duplicates when their bytes are identical.
+  {
+    auto st = v.version ? db_.Prepare(
+                              "SELECT date_added, version FROM versions WHERE collection = ?1 "
+                              "AND id = ?2 AND version = ?3")
+                        : db_.Prepare(
+                              "SELECT date_added, version FROM versions WHERE collection = ?1 "
+                              "AND id = ?2 AND json = ?3");
+    if (!st.ok()) return st.status();
+    Statement& s = **st;
+    s.Bind(1, v.collection_id).Bind(2, v.id);
+    if (v.version) {
+      s.Bind(3, *v.version);
+    } else {
+      s.Bind(3, v.json);
+    }
+    if (s.Step(&status)) {
+      PutOutcome out{s.Int(0), true, s.Int(1)};
+      s.Reset();
+      return out;
+    }
+    if (!status.ok()) return status;
+  }
+  const Micros added = store_.NextDateAdded();
+  const Micros version = v.version.value_or(added);
+  const auto& rel = v.releasability;
+  const std::string recipients = Join(rel.recipients);
+  const std::string gates = Join(v.gate_refs);
+  {
+    auto st = db_.Prepare(
+        "INSERT INTO versions(collection, id, type, spec_version, version, date_added, "
+        "originator, parties, red, recipients, federable, gates, refs, json) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+    if (!st.ok()) return st.status();
+    Statement& s = **st;
+    s.Bind(1, v.collection_id).Bind(2, v.id).Bind(3, v.type).Bind(4, v.spec_version);
+    s.Bind(5, version).Bind(6, added).Bind(7, rel.originator);
+    s.Bind(8, static_cast<std::int64_t>(rel.parties)).Bind(9, rel.red ? 1 : 0);
+    s.Bind(10, recipients).Bind(11, rel.federable ? 1 : 0).Bind(12, gates);
+    s.Bind(13, Join(v.refs)).Bind(14, v.json);
+    TANSIQ_RETURN_IF_ERROR(s.Run());
+  }
+  // The latest version hub-wide governs the object: update the head when this one is newest.
+  auto st = db_.Prepare(
+      "INSERT INTO objects(id, type, originator, parties, red, recipients, federable, gates, "
+      "latest_version) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+      "ON CONFLICT(id) DO UPDATE SET type = excluded.type, parties = excluded.parties, "
+      "red = excluded.red, recipients = excluded.recipients, federable = excluded.federable, "
+      "gates = excluded.gates, latest_version = excluded.latest_version "
+      "WHERE excluded.latest_version >= objects.latest_version");
+  if (!st.ok()) return st.status();
+  Statement& s = **st;
+  s.Bind(1, v.id).Bind(2, v.type).Bind(3, rel.originator);
+  s.Bind(4, static_cast<std::int64_t>(rel.parties)).Bind(5, rel.red ? 1 : 0);
+  s.Bind(6, recipients).Bind(7, rel.federable ? 1 : 0).Bind(8, gates).Bind(9, version);
+  TANSIQ_RETURN_IF_ERROR(s.Run());
+  return PutOutcome{added, false, version};
+}
+
+Status SqliteWriteTxn::RecomputeHead(std::string_view id) {
+  auto st = db_.Prepare(std::string("SELECT type, version, ") + kHeadColumns +
+                        " FROM versions WHERE id = ?1 ORDER BY version DESC, seq DESC LIMIT 1");
+  if (!st.ok()) return st.status();
+  Statement& s = **st;
+  s.Bind(1, id);
+  Status status;
+  if (!s.Step(&status)) {
+    TANSIQ_RETURN_IF_ERROR(status);
+    auto del = db_.Prepare("DELETE FROM objects WHERE id = ?1");
+    if (!del.ok()) return del.status();
+    (*del)->Bind(1, id);
+    return (*del)->Run();
+  }
+  std::string type = s.Text(0);
+  Micros version = s.Int(1);
+  policy::ObjectHead h = HeadColumns(s, 2);
+  s.Reset();
+  auto up = db_.Prepare(
+      "UPDATE objects SET type = ?2, parties = ?3, red = ?4, recipients = ?5, federable = ?6, "
+      "gates = ?7, latest_version = ?8 WHERE id = ?1");
+  if (!up.ok()) return up.status();
+  Statement& u = **up;
+  const auto& rel = h.releasability;
+  u.Bind(1, id).Bind(2, type).Bind(3, static_cast<std::int64_t>(rel.parties));
+  u.Bind(4, rel.red ? 1 : 0).Bind(5, Join(rel.recipients)).Bind(6, rel.federable ? 1 : 0);
+  u.Bind(7, Join(h.gate_refs)).Bind(8, version);
+  return u.Run();
+}
+
+// Appends " AND <column> IN (?,?,...)" and records the values to bind.
+void AppendIn(std::string& sql, std::string_view column, const std::vector<std::string>& values,
+              std::vector<std::string>& binds) {
+  if (values.empty()) return;
+  sql += " AND ";
+  sql += column;
+  sql += " IN (";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    sql += i ? ",?" : "?";
+    binds.push_back(values[i]);
+  }
+  sql += ")";
+}
+
+// The version-selection clause for `which` over rows aliased `alias` of one object in one
+// collection (TAXII match[version]).
+void AppendVersionClause(std::string& sql, std::string_view alias, VersionFilter::Which which,
+                         const std::vector<Micros>& versions,
+                         const std::vector<std::string>& spec_versions,
+                         std::vector<std::string>& binds) {
+  using Which = VersionFilter::Which;
+  if (which == Which::kAll) return;
+  if (which == Which::kListed) {
+    sql += " AND ";
+    sql += alias;
+    sql += ".version IN (";
+    for (std::size_t i = 0; i < versions.size(); ++i) {
+      sql += i ? "," : "";
+      sql += std::to_string(versions[i]);
+    }
+    sql += ")";
+    return;
+  }
+  sql += " AND ";
+  sql += alias;
+  sql += which == Which::kLast ? ".version = (SELECT MAX(x.version)"
+                               : ".version = (SELECT MIN(x.version)";
+  sql += " FROM versions x WHERE x.collection = ";
+  sql += alias;
+  sql += ".collection AND x.id = ";
+  sql += alias;
+  sql += ".id";
+  AppendIn(sql, "x.spec_version", spec_versions, binds);
+  sql += ")";
+}
+
+Result<int> SqliteWriteTxn::DeleteVersions(std::string_view collection_id, std::string_view id,
+                                           const DeleteSelector& which) {
+  std::string sql = "DELETE FROM versions WHERE collection = ?1 AND id = ?2";
+  std::vector<std::string> tail;  // bound from ?3 on, in order of appearance
+  AppendIn(sql, "spec_version", which.spec_versions, tail);
+  AppendVersionClause(sql, "versions", which.which, which.versions, which.spec_versions, tail);
+  auto st = db_.Prepare(sql);
+  if (!st.ok()) return st.status();
+  Statement& s = **st;
+  s.Bind(1, collection_id).Bind(2, id);
+  int i = 3;
+  for (const auto& b : tail) s.Bind(i++, b);
+  TANSIQ_RETURN_IF_ERROR(s.Run());
+  int n = sqlite3_changes(db_.raw());
+  if (n > 0) TANSIQ_RETURN_IF_ERROR(RecomputeHead(id));
+  return n;
+}
+
+Status SqliteWriteTxn::PutStatus(const StatusRecord& r) {
+  auto st = db_.Prepare(
+      "INSERT OR REPLACE INTO statuses(id, owner_user, created, json) VALUES(?1, ?2, ?3, ?4)");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, r.id).Bind(2, r.owner_user).Bind(3, r.created).Bind(4, r.json);
+  return (*st)->Run();
+}
+
+AuditRecord AuditRow(const Statement& s) {
+  AuditRecord r;
+  r.seq = s.Int(0);
+  r.at = s.Int(1);
+  r.actor = s.Text(2);
+  r.party = s.Text(3);
+  r.action = s.Text(4);
+  r.target = s.Text(5);
+  r.outcome = s.Text(6);
+  r.prev_hash = s.Text(7);
+  r.hash = s.Text(8);
+  return r;
+}
+
+constexpr const char* kAuditColumns =
+    "seq, at, actor, party, action, target, outcome, prev_hash, hash";
+
+Result<std::optional<AuditRecord>> SqliteWriteTxn::LastAudit() {
+  auto st =
+      db_.Prepare(std::string("SELECT ") + kAuditColumns + " FROM audit ORDER BY seq DESC LIMIT 1");
+  if (!st.ok()) return st.status();
+  Status status;
+  if (!(*st)->Step(&status)) {
+    if (!status.ok()) return status;
+    return std::optional<AuditRecord>();
+  }
+  std::optional<AuditRecord> r = AuditRow(**st);
+  (*st)->Reset();
+  return r;
+}
+
+Status SqliteWriteTxn::AppendAudit(const AuditRecord& r) {
+  auto st = db_.Prepare(std::string("INSERT INTO audit(") + kAuditColumns +
+                        ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  if (!st.ok()) return st.status();
+  Statement& s = **st;
+  s.Bind(1, r.seq).Bind(2, r.at).Bind(3, r.actor).Bind(4, r.party).Bind(5, r.action);
+  s.Bind(6, r.target).Bind(7, r.outcome).Bind(8, r.prev_hash).Bind(9, r.hash);
+  return s.Run();
+}
+
+Status SqliteWriteTxn::AppendSeal(const AuditSeal& a) {
+  auto st = db_.Prepare(
+      "INSERT OR REPLACE INTO audit_seals(seq, hash, signature, at) VALUES(?1, ?2, ?3, ?4)");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, a.seq).Bind(2, a.hash).Bind(3, a.signature).Bind(4, a.at);
+  return (*st)->Run();
+}
+
+Result<policy::PartyIndex> SqliteWriteTxn::AddParty(const Party& p) {
+  auto q = db_.Prepare("SELECT COALESCE(MAX(idx) + 1, 0) FROM parties");
+  if (!q.ok()) return q.status();
+  Status status;
+  if (!(*q)->Step(&status)) return status.ok() ? Internal("no party index") : status;
+  auto idx = static_cast<policy::PartyIndex>((*q)->Int(0));
+  (*q)->Reset();
+  if (idx >= policy::kMaxParties) {
+    return Unprocessable("a hub holds at most " + std::to_string(policy::kMaxParties) + " parties");
+  }
+  auto st = db_.Prepare("INSERT INTO parties(idx, code, name, identity_id) VALUES(?1,?2,?3,?4)");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, idx).Bind(2, p.code).Bind(3, p.name).Bind(4, p.identity_id);
+  Status s = (*st)->Run();
+  if (!s.ok()) return Conflict("party " + p.code + " or its identity already exists");
+  return idx;
+}
+
+Result<std::int64_t> SqliteWriteTxn::AddUser(const User& u) {
+  auto st = db_.Prepare(
+      "INSERT INTO users(name, party, roles, disabled, password_hash, alternates, lang) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!st.ok()) return st.status();
+  Statement& s = **st;
+  s.Bind(1, u.name).Bind(2, u.party).Bind(3, u.roles).Bind(4, u.disabled ? 1 : 0);
+  s.Bind(5, u.password_hash).Bind(6, Join(u.alternates)).Bind(7, u.lang);
+  Status r = s.Run();
+  if (!r.ok()) return Conflict("user " + u.name + " already exists or names no party");
+  return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_.raw()));
+}
+
+Status SqliteWriteTxn::UpdateUser(const User& u) {
+  auto st = db_.Prepare(
+      "UPDATE users SET party = ?2, roles = ?3, disabled = ?4, password_hash = ?5, "
+      "alternates = ?6, lang = ?7 WHERE id = ?1");
+  if (!st.ok()) return st.status();
+  Statement& s = **st;
+  s.Bind(1, u.id).Bind(2, u.party).Bind(3, u.roles).Bind(4, u.disabled ? 1 : 0);
+  s.Bind(5, u.password_hash).Bind(6, Join(u.alternates)).Bind(7, u.lang);
+  TANSIQ_RETURN_IF_ERROR(s.Run());
+  if (sqlite3_changes(db_.raw()) != 1) return NotFound("no such user");
+  return Status::Ok();
+}
+
+Status SqliteWriteTxn::AddToken(const Token& t) {
+  auto st = db_.Prepare("INSERT INTO tokens(hash, user_id, label, created) VALUES(?1,?2,?3,?4)");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, t.hash).Bind(2, t.user_id).Bind(3, t.label).Bind(4, t.created);
+  return (*st)->Run();
+}
+
+Status SqliteWriteTxn::AddCollection(const Collection& c) {
+  auto st = db_.Prepare(
+      "INSERT INTO collections(id, alias, title, description, owner) VALUES(?1,?2,?3,?4,?5)");
+  if (!st.ok()) return st.status();
+  Statement& s = **st;
+  s.Bind(1, c.id).Bind(2, c.alias).Bind(3, c.title).Bind(4, c.description);
+  if (c.owner) {
+    s.Bind(5, *c.owner);
+  } else {
+    s.BindNull(5);
+  }
+  Status r = s.Run();
+  if (!r.ok()) return Conflict("collection " + c.alias + " already exists");
+  return r;
+}
+
+Status SqliteWriteTxn::PutMeta(std::string_view key, std::string_view value) {
+  auto st = db_.Prepare("INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, key).Bind(2, value);
+  return (*st)->Run();
+}
+
+// ---------------------------------------------------------------------------------------
+// Reads.
+
+User UserRow(const Statement& s) {
+  User u;
+  u.id = s.Int(0);
+  u.name = s.Text(1);
+  u.party = static_cast<policy::PartyIndex>(s.Int(2));
+  u.roles = static_cast<std::uint32_t>(s.Int(3));
+  u.disabled = s.Int(4) != 0;
+  u.password_hash = s.Text(5);
+  u.alternates = Split(s.View(6));
+  u.lang = s.Text(7);
+  return u;
+}
+
+constexpr const char* kUserColumns =
+    "id, name, party, roles, disabled, password_hash, alternates, lang";
+
+Result<std::vector<Party>> SqliteStore::Parties() {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  auto st = (*db)->Prepare("SELECT idx, code, name, identity_id FROM parties ORDER BY idx");
+  if (!st.ok()) return st.status();
+  std::vector<Party> out;
+  Status status;
+  while ((*st)->Step(&status)) {
+    Statement& s = **st;
+    out.push_back({static_cast<policy::PartyIndex>(s.Int(0)), s.Text(1), s.Text(2), s.Text(3)});
+  }
+  if (!status.ok()) return status;
+  return out;
+}
+
+Result<std::vector<User>> SqliteStore::Users() {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  auto st = (*db)->Prepare(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY id");
+  if (!st.ok()) return st.status();
+  std::vector<User> out;
+  Status status;
+  while ((*st)->Step(&status)) out.push_back(UserRow(**st));
+  if (!status.ok()) return status;
+  return out;
+}
+
+Result<std::optional<User>> SqliteStore::UserByName(std::string_view name) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  auto st = (*db)->Prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE name = ?1");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, name);
+  Status status;
+  if (!(*st)->Step(&status)) {
+    if (!status.ok()) return status;
+    return std::optional<User>();
+  }
+  std::optional<User> u = UserRow(**st);
+  (*st)->Reset();
+  return u;
+}
+
+Result<std::optional<Token>> SqliteStore::TokenByHash(std::string_view hash) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  auto st = (*db)->Prepare("SELECT hash, user_id, label, created FROM tokens WHERE hash = ?1");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, hash);
+  Status status;
+  if (!(*st)->Step(&status)) {
+    if (!status.ok()) return status;
+    return std::optional<Token>();
+  }
+  Statement& s = **st;
+  std::optional<Token> t = Token{s.Text(0), s.Int(1), s.Text(2), s.Int(3)};
+  s.Reset();
+  return t;
+}
+
+Result<std::vector<Collection>> SqliteStore::Collections() {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  auto st = (*db)->Prepare(
+      "SELECT id, alias, title, description, owner FROM collections ORDER BY owner IS NOT NULL, "
+      "owner, alias");
+  if (!st.ok()) return st.status();
+  std::vector<Collection> out;
+  Status status;
+  while ((*st)->Step(&status)) {
+    Statement& s = **st;
+    Collection c{s.Text(0), s.Text(1), s.Text(2), s.Text(3), std::nullopt};
+    if (!s.IsNull(4)) c.owner = static_cast<policy::PartyIndex>(s.Int(4));
+    out.push_back(std::move(c));
+  }
+  if (!status.ok()) return status;
+  return out;
+}
+
+Result<std::optional<std::string>> SqliteStore::Meta(std::string_view key) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  auto st = (*db)->Prepare("SELECT value FROM meta WHERE key = ?1");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, key);
+  Status status;
+  if (!(*st)->Step(&status)) {
+    if (!status.ok()) return status;
+    return std::optional<std::string>();
+  }
+  std::optional<std::string> v = (*st)->Text(0);
+  (*st)->Reset();
+  return v;
+}
+
+Result<std::optional<ObjectHead>> SqliteStore::Head(std::string_view id) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  return ReadHead(**db, id);
+}
+
+bool SqliteStore::IsVisible(const policy::Reader& reader, std::string_view id) {
+  auto db = Acquire();
+  if (!db.ok()) return false;
+  HeadCache cache(**db);
+  return policy::IsVisible(reader, id, [&](std::string_view x) { return cache.Lookup(x); });
+}
+
+Result<Page> SqliteStore::ListVersions(const policy::Reader& reader, std::string_view collection_id,
+                                       const VersionFilter& filter, std::optional<Cursor> after,
+                                       std::size_t limit) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  // The visibility prefilter is the rule's party clauses in SQL (exact unless red or gated);
+  // every candidate row then goes through policy::IsVisible, the one rule.
+  std::string sql = std::string(
+                        "SELECT v.seq, v.id, v.type, v.spec_version, v.version, v.date_added, "
+                        "v.refs, v.json, ") +
+                    "h.originator, h.parties, h.red, h.recipients, h.federable, h.gates "
+                    "FROM versions v JOIN objects h ON h.id = v.id "
+                    "WHERE v.collection = ?1 AND v.date_added > ?2 "
+                    "AND (h.originator = ?3 OR (h.red = 0 AND (h.parties & ?4) != 0) OR "
+                    "h.red = 1)";
+  std::vector<std::string> binds;
+  AppendIn(sql, "v.id", filter.ids, binds);
+  AppendIn(sql, "v.type", filter.types, binds);
+  AppendIn(sql, "v.spec_version", filter.spec_versions, binds);
+  AppendVersionClause(sql, "v", filter.which, filter.versions, filter.spec_versions, binds);
+  sql += " ORDER BY v.date_added";
+  auto st = (*db)->Prepare(sql);
+  if (!st.ok()) return st.status();
+  Statement& s = **st;
+  Micros floor = std::max(filter.added_after.value_or(-1), after ? after->date_added : -1);
+  s.Bind(1, collection_id).Bind(2, floor).Bind(3, reader.party);
+  s.Bind(4, static_cast<std::int64_t>(policy::Bit(reader.party)));
+  int i = 5;
+  for (const auto& b : binds) s.Bind(i++, b);
+
+  HeadCache cache(**db);
+  auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
+  Page page;
+  Status status;
+  while (s.Step(&status)) {
+    std::string id = s.Text(1);
+    cache.Put(id, HeadColumns(s, 8));
+    if (!policy::IsVisible(reader, id, lookup)) continue;
+    if (page.rows.size() == limit) {
+      page.more = true;
+      break;
+    }
+    VersionRow row;
+    row.seq = s.Int(0);
+    row.id = std::move(id);
+    row.type = s.Text(2);
+    row.spec_version = s.Text(3);
+    row.version = s.Int(4);
+    row.date_added = s.Int(5);
+    row.refs = Split(s.View(6));
+    row.json = s.Text(7);
+    page.rows.push_back(std::move(row));
+  }
+  s.Reset();
+  if (!status.ok()) return status;
+  return page;
+}
+
+Result<std::optional<StatusRecord>> SqliteStore::GetStatus(std::string_view id) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  auto st = (*db)->Prepare("SELECT id, owner_user, created, json FROM statuses WHERE id = ?1");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, id);
+  Status status;
+  if (!(*st)->Step(&status)) {
+    if (!status.ok()) return status;
+    return std::optional<StatusRecord>();
+  }
+  Statement& s = **st;
+  std::optional<StatusRecord> r = StatusRecord{s.Text(0), s.Int(1), s.Int(2), s.Text(3)};
+  s.Reset();
+  return r;
+}
+
+Status SqliteStore::ScanAudit(const std::function<bool(const AuditRecord&)>& fn) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  auto st = (*db)->Prepare(std::string("SELECT ") + kAuditColumns + " FROM audit ORDER BY seq");
+  if (!st.ok()) return st.status();
+  Status status;
+  while ((*st)->Step(&status)) {
+    if (!fn(AuditRow(**st))) break;
+  }
+  (*st)->Reset();
+  return status;
+}
+
+Result<std::vector<AuditSeal>> SqliteStore::Seals() {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  auto st = (*db)->Prepare("SELECT seq, hash, signature, at FROM audit_seals ORDER BY seq");
+  if (!st.ok()) return st.status();
+  std::vector<AuditSeal> out;
+  Status status;
+  while ((*st)->Step(&status)) {
+    Statement& s = **st;
+    out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Int(3)});
+  }
+  if (!status.ok()) return status;
+  return out;
+}
+
+Result<std::int64_t> SqliteStore::CountVersions() {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  auto st = (*db)->Prepare("SELECT COUNT(*) FROM versions");
+  if (!st.ok()) return st.status();
+  Status status;
+  if (!(*st)->Step(&status)) return status.ok() ? Internal("count") : status;
+  std::int64_t n = (*st)->Int(0);
+  (*st)->Reset();
+  return n;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqlite(const SqliteOptions& options) {
+  return SqliteStore::Open(options);
+}
+
+}  // namespace tansiq::store

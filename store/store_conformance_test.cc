@@ -1,0 +1,346 @@
+// Backend conformance suite, written against the Store interface only. Every backend
+// (SQLite now, PostgreSQL later) runs these same tests through its factory.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <set>
+#include <thread>
+
+#include "store/store.h"
+
+namespace tansiq::store {
+namespace {
+
+using policy::Bit;
+using policy::Reader;
+using policy::Releasability;
+
+// Opens a fresh backend at a unique location; `Reopen` opens the same data again.
+struct Backend {
+  std::string name;
+  std::function<std::unique_ptr<Store>(const std::string& dir, const Clock* clock)> open;
+};
+
+std::vector<Backend> Backends() {
+  return {{"sqlite", [](const std::string& dir, const Clock* clock) {
+             auto s = OpenSqlite({.path = dir + "/hub.db", .clock = clock});
+             EXPECT_TRUE(s.ok()) << s.status().message();
+             return std::move(*s);
+           }}};
+}
+
+class StoreConformance : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("tansiq-store-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = GetParam().open(dir_.string(), &clock_);
+    ASSERT_TRUE(store_
+                    ->Write([](WriteTxn& t) -> Status {
+                      for (const char* code : {"a", "b", "c"}) {
+                        auto p = t.AddParty({0, code, code, std::string("identity--") + code});
+                        if (!p.ok()) return p.status();
+                      }
+                      TANSIQ_RETURN_IF_ERROR(
+                          t.AddCollection({"c1", "coalition", "Coalition", "", std::nullopt}));
+                      return t.AddCollection({"c2", "party-a", "A", "", 0});
+                    })
+                    .ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Reopen() {
+    store_.reset();
+    store_ = GetParam().open(dir_.string(), &clock_);
+  }
+
+  static Releasability To(policy::PartyIndex originator, policy::PartyMask parties) {
+    return {.originator = originator, .parties = parties | Bit(originator)};
+  }
+  Status Put(const std::string& coll, const std::string& id, Micros version, Releasability rel,
+             std::vector<std::string> gates = {}, PutOutcome* out = nullptr) {
+    NewVersion v{coll,  id,      id.substr(0, id.find("--")),
+                 "2.1", version, "{\"id\":\"" + id + "\",\"v\":" + std::to_string(version) + "}",
+                 gates, gates,   std::move(rel)};
+    return store_->Write([&](WriteTxn& t) -> Status {
+      auto r = t.PutVersion(v);
+      if (!r.ok()) return r.status();
+      if (out) *out = *r;
+      return Status::Ok();
+    });
+  }
+  std::vector<std::string> Ids(const Reader& r, VersionFilter f = {}, std::string coll = "c1") {
+    auto page = store_->ListVersions(r, coll, f, std::nullopt, 1000);
+    EXPECT_TRUE(page.ok());
+    std::vector<std::string> out;
+    for (const auto& row : page->rows) out.push_back(row.id + "@" + std::to_string(row.version));
+    return out;
+  }
+
+  static inline std::atomic<int> counter_{0};
+  std::filesystem::path dir_;
+  ManualClock clock_{1'700'000'000'000'000};
+  std::unique_ptr<Store> store_;
+  const Reader a_{1, "alice", 0, policy::kOfficer};
+  const Reader b_{2, "bob", 1, policy::kOfficer};
+  const Reader c_{3, "carol", 2, policy::kOfficer};
+};
+
+TEST_P(StoreConformance, StoresAndListsInDateAddedOrder) {
+  ASSERT_TRUE(Put("c1", "indicator--1", 100, To(0, Bit(1))).ok());
+  ASSERT_TRUE(Put("c1", "indicator--2", 100, To(0, Bit(1))).ok());
+  auto page = store_->ListVersions(a_, "c1", {}, std::nullopt, 10);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->rows.size(), 2u);
+  EXPECT_EQ(page->rows[0].id, "indicator--1");
+  EXPECT_LT(page->rows[0].date_added, page->rows[1].date_added);  // strictly increasing
+  EXPECT_EQ(page->rows[0].json, "{\"id\":\"indicator--1\",\"v\":100}");
+  EXPECT_FALSE(page->more);
+}
+
+TEST_P(StoreConformance, DuplicateVersionIsIdempotent) {
+  PutOutcome first, second;
+  ASSERT_TRUE(Put("c1", "indicator--1", 100, To(0, 0), {}, &first).ok());
+  ASSERT_TRUE(Put("c1", "indicator--1", 100, To(0, 0), {}, &second).ok());
+  EXPECT_FALSE(first.duplicate);
+  EXPECT_TRUE(second.duplicate);
+  EXPECT_EQ(first.date_added, second.date_added);
+  EXPECT_EQ(*store_->CountVersions(), 1);
+}
+
+TEST_P(StoreConformance, VersionSelection) {
+  for (Micros v : {100, 200, 300}) ASSERT_TRUE(Put("c1", "indicator--1", v, To(0, 0)).ok());
+  VersionFilter f;
+  EXPECT_EQ(Ids(a_, f), std::vector<std::string>{"indicator--1@300"});
+  f.which = VersionFilter::Which::kFirst;
+  EXPECT_EQ(Ids(a_, f), std::vector<std::string>{"indicator--1@100"});
+  f.which = VersionFilter::Which::kAll;
+  EXPECT_EQ(Ids(a_, f).size(), 3u);
+  f.which = VersionFilter::Which::kListed;
+  f.versions = {200, 300, 999};
+  EXPECT_EQ(Ids(a_, f), (std::vector<std::string>{"indicator--1@200", "indicator--1@300"}));
+}
+
+TEST_P(StoreConformance, FiltersByIdTypeAndAddedAfter) {
+  PutOutcome o1;
+  ASSERT_TRUE(Put("c1", "indicator--1", 100, To(0, 0), {}, &o1).ok());
+  ASSERT_TRUE(Put("c1", "malware--2", 100, To(0, 0)).ok());
+  VersionFilter f;
+  f.types = {"malware"};
+  EXPECT_EQ(Ids(a_, f), std::vector<std::string>{"malware--2@100"});
+  f = {};
+  f.ids = {"indicator--1", "nothing--3"};
+  EXPECT_EQ(Ids(a_, f), std::vector<std::string>{"indicator--1@100"});
+  f = {};
+  f.added_after = o1.date_added;
+  EXPECT_EQ(Ids(a_, f), std::vector<std::string>{"malware--2@100"});
+}
+
+TEST_P(StoreConformance, VisibilityIsFilteredInsideTheQuery) {
+  ASSERT_TRUE(Put("c1", "indicator--ab", 1, To(0, Bit(1))).ok());
+  ASSERT_TRUE(Put("c1", "indicator--a", 1, To(0, 0)).ok());
+  Releasability red{.originator = 0, .parties = Bit(0), .red = true, .recipients = {"carol"}};
+  ASSERT_TRUE(Put("c1", "indicator--red", 1, red).ok());
+  EXPECT_EQ(Ids(a_).size(), 3u);
+  EXPECT_EQ(Ids(b_), std::vector<std::string>{"indicator--ab@1"});
+  EXPECT_EQ(Ids(c_), std::vector<std::string>{"indicator--red@1"});
+  EXPECT_TRUE(store_->IsVisible(b_, "indicator--ab"));
+  EXPECT_FALSE(store_->IsVisible(b_, "indicator--a"));
+  EXPECT_FALSE(store_->IsVisible(b_, "indicator--absent"));
+}
+
+TEST_P(StoreConformance, RelationshipWithInvisibleEndIsInvisible) {
+  ASSERT_TRUE(Put("c1", "indicator--ab", 1, To(0, Bit(1))).ok());
+  ASSERT_TRUE(Put("c1", "malware--a", 1, To(0, 0)).ok());
+  ASSERT_TRUE(Put("c1", "relationship--1", 1, To(0, Bit(1)), {"indicator--ab", "malware--a"}).ok());
+  ASSERT_TRUE(
+      Put("c1", "relationship--2", 1, To(0, Bit(1)), {"indicator--ab", "malware--absent"}).ok());
+  EXPECT_EQ(Ids(b_), (std::vector<std::string>{"indicator--ab@1", "relationship--2@1"}));
+  EXPECT_FALSE(store_->IsVisible(b_, "relationship--1"));
+  EXPECT_TRUE(store_->IsVisible(a_, "relationship--1"));
+}
+
+TEST_P(StoreConformance, LatestVersionGovernsEveryVersion) {
+  ASSERT_TRUE(Put("c1", "indicator--1", 100, To(0, Bit(1) | Bit(2))).ok());
+  ASSERT_TRUE(Put("c1", "indicator--1", 200, To(0, Bit(2))).ok());  // recall from b
+  VersionFilter all;
+  all.which = VersionFilter::Which::kAll;
+  EXPECT_TRUE(Ids(b_, all).empty());
+  EXPECT_EQ(Ids(c_, all).size(), 2u);
+  // An older version arriving late does not govern.
+  ASSERT_TRUE(Put("c1", "indicator--1", 150, To(0, Bit(1))).ok());
+  EXPECT_TRUE(Ids(b_, all).empty());
+}
+
+TEST_P(StoreConformance, DeleteRecomputesTheHead) {
+  ASSERT_TRUE(Put("c1", "indicator--1", 100, To(0, Bit(1))).ok());
+  ASSERT_TRUE(Put("c1", "indicator--1", 200, To(0, 0)).ok());
+  EXPECT_FALSE(store_->IsVisible(b_, "indicator--1"));
+  auto n = std::make_shared<int>(0);
+  ASSERT_TRUE(
+      store_
+          ->Write([&](WriteTxn& t) -> Status {
+            auto r = t.DeleteVersions("c1", "indicator--1", {VersionFilter::Which::kLast, {}, {}});
+            if (!r.ok()) return r.status();
+            *n = *r;
+            return Status::Ok();
+          })
+          .ok());
+  EXPECT_EQ(*n, 1);
+  EXPECT_TRUE(store_->IsVisible(b_, "indicator--1"));
+  ASSERT_TRUE(store_
+                  ->Write([&](WriteTxn& t) -> Status {
+                    return t.DeleteVersions("c1", "indicator--1", {}).status();
+                  })
+                  .ok());
+  auto head = store_->Head("indicator--1");
+  ASSERT_TRUE(head.ok());
+  EXPECT_FALSE(head->has_value());
+}
+
+TEST_P(StoreConformance, PagingVisitsEveryVisibleRowOnce) {
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(Put("c1", "indicator--" + std::to_string(i), 1, To(0, i % 3 ? Bit(1) : 0)).ok());
+  }
+  std::set<std::string> seen;
+  std::optional<Cursor> cursor;
+  int pages = 0;
+  for (;;) {
+    auto page = store_->ListVersions(b_, "c1", {}, cursor, 7);
+    ASSERT_TRUE(page.ok());
+    for (const auto& r : page->rows) EXPECT_TRUE(seen.insert(r.id).second);
+    ++pages;
+    if (!page->more) break;
+    cursor = Cursor{page->rows.back().date_added, page->rows.back().seq};
+  }
+  EXPECT_EQ(seen.size(), 33u);
+  EXPECT_EQ(pages, 5);
+}
+
+TEST_P(StoreConformance, FailedJobRollsBackAloneInAGroupCommit) {
+  std::atomic<int> done{0};
+  Status bad_status, good_status;
+  store_->Submit(
+      [](WriteTxn& t) -> Status {
+        NewVersion v{"c1", "indicator--x", "indicator", "2.1", 1, "{}", {}, {}, {.originator = 0}};
+        auto r = t.PutVersion(v);
+        if (!r.ok()) return r.status();
+        return Unprocessable("changed my mind");
+      },
+      [&](Status s) {
+        bad_status = s;
+        ++done;
+      });
+  store_->Submit(
+      [](WriteTxn& t) -> Status {
+        NewVersion v{"c1", "indicator--y", "indicator", "2.1", 1, "{}", {}, {}, {.originator = 0}};
+        return t.PutVersion(v).status();
+      },
+      [&](Status s) {
+        good_status = s;
+        ++done;
+      });
+  while (done < 2) std::this_thread::yield();
+  EXPECT_EQ(bad_status.code(), ErrorCode::kUnprocessable);
+  EXPECT_TRUE(good_status.ok());
+  EXPECT_FALSE(store_->Head("indicator--x")->has_value());
+  EXPECT_TRUE(store_->Head("indicator--y")->has_value());
+}
+
+TEST_P(StoreConformance, AcknowledgedWritesSurviveReopen) {
+  ASSERT_TRUE(Put("c1", "indicator--1", 100, To(0, 0)).ok());
+  Micros before = store_->ListVersions(a_, "c1", {}, std::nullopt, 1)->rows[0].date_added;
+  Reopen();
+  EXPECT_EQ(Ids(a_), std::vector<std::string>{"indicator--1@100"});
+  // date_added stays strictly increasing across restarts even if the clock went back.
+  clock_.Set(0);
+  ASSERT_TRUE(Put("c1", "indicator--2", 100, To(0, 0)).ok());
+  VersionFilter f;
+  f.ids = {"indicator--2"};
+  EXPECT_GT(store_->ListVersions(a_, "c1", f, std::nullopt, 1)->rows[0].date_added, before);
+}
+
+TEST_P(StoreConformance, PartiesUsersTokensCollectionsMeta) {
+  auto parties = store_->Parties();
+  ASSERT_TRUE(parties.ok());
+  ASSERT_EQ(parties->size(), 3u);
+  EXPECT_EQ((*parties)[1].code, "b");
+  EXPECT_EQ((*parties)[1].index, 1);
+  User u{0, "bob", 1, policy::kOfficer, false, "hash", {"carol"}, "ar"};
+  auto id = std::make_shared<std::int64_t>(0);
+  ASSERT_TRUE(store_
+                  ->Write([&](WriteTxn& t) -> Status {
+                    auto r = t.AddUser(u);
+                    if (!r.ok()) return r.status();
+                    *id = *r;
+                    TANSIQ_RETURN_IF_ERROR(t.AddToken({"tokhash", *r, "ci", 5}));
+                    return t.PutMeta("hub.name", "Centre");
+                  })
+                  .ok());
+  auto got = store_->UserByName("bob");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->alternates, std::vector<std::string>{"carol"});
+  EXPECT_EQ((*got)->lang, "ar");
+  EXPECT_EQ((*store_->TokenByHash("tokhash"))->user_id, *id);
+  EXPECT_FALSE(store_->TokenByHash("other")->has_value());
+  EXPECT_EQ(**store_->Meta("hub.name"), "Centre");
+  EXPECT_EQ(store_->Collections()->size(), 2u);
+  // Duplicate user name is a conflict and changes nothing.
+  Status dup = store_->Write([&](WriteTxn& t) { return t.AddUser(u).status(); });
+  EXPECT_EQ(dup.code(), ErrorCode::kConflict);
+  EXPECT_EQ(store_->Users()->size(), 1u);
+}
+
+TEST_P(StoreConformance, StatusAndAuditRoundTrip) {
+  ASSERT_TRUE(store_
+                  ->Write([](WriteTxn& t) -> Status {
+                    TANSIQ_RETURN_IF_ERROR(t.PutStatus({"s1", 7, 9, "{\"id\":\"s1\"}"}));
+                    TANSIQ_RETURN_IF_ERROR(
+                        t.AppendAudit({1, 2, "bob", "b", "object.write", "x", "ok", "0", "h1"}));
+                    TANSIQ_RETURN_IF_ERROR(
+                        t.AppendAudit({2, 3, "bob", "b", "object.read", "x", "ok", "h1", "h2"}));
+                    auto last = t.LastAudit();
+                    if (!last.ok() || !last->has_value() || (*last)->hash != "h2")
+                      return Internal("last");
+                    return t.AppendSeal({2, "h2", "sig", 4});
+                  })
+                  .ok());
+  EXPECT_EQ((*store_->GetStatus("s1"))->owner_user, 7);
+  std::vector<std::string> hashes;
+  ASSERT_TRUE(store_
+                  ->ScanAudit([&](const AuditRecord& r) {
+                    hashes.push_back(r.hash);
+                    return true;
+                  })
+                  .ok());
+  EXPECT_EQ(hashes, (std::vector<std::string>{"h1", "h2"}));
+  EXPECT_EQ(store_->Seals()->at(0).signature, "sig");
+}
+
+TEST_P(StoreConformance, ConcurrentWritersAndReaders) {
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 4; ++w) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < 50; ++i) {
+        ASSERT_TRUE(Put("c1", "indicator--" + std::to_string(w * 1000 + i), 1, To(0, Bit(1))).ok());
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    for (int i = 0; i < 50; ++i) EXPECT_TRUE(store_->ListVersions(b_, "c1", {}, {}, 10).ok());
+  });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(*store_->CountVersions(), 200);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(Backends()),
+                         [](const auto& p) { return p.param.name; });
+
+}  // namespace
+}  // namespace tansiq::store
