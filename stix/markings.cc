@@ -1,0 +1,131 @@
+// TLP levels of marking-definition ids and the Tansiq releasability marking: parsing its
+// property-extension and publishing its extension-definition. Pure.
+#include "stix/markings.h"
+
+#include <boost/json/array.hpp>
+
+#include "stix/identifier.h"
+
+namespace tansiq::stix {
+namespace json = boost::json;
+
+namespace {
+
+// STIX 2.1 §7.2.1.4 TLP 1.0 marking-definition ids.
+constexpr std::string_view kTlp1WhiteId =
+    "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9";
+constexpr std::string_view kTlp1GreenId =
+    "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da";
+constexpr std::string_view kTlp1AmberId =
+    "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82";
+constexpr std::string_view kTlp1RedId = "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed";
+
+int Rank(Tlp tlp) { return static_cast<int>(tlp); }  // enum order is strictness order
+
+Status Malformed(std::string_view property, std::string_view rule) {
+  std::string m = "releasability extension: '";
+  m.append(property);
+  m.append("' ");
+  m.append(rule);
+  return InvalidArgument(std::move(m));
+}
+
+}  // namespace
+
+Tlp TlpOfMarking(std::string_view marking_id) {
+  if (marking_id == kTlpClearId || marking_id == kTlp1WhiteId) return Tlp::kClear;
+  if (marking_id == kTlpGreenId || marking_id == kTlp1GreenId) return Tlp::kGreen;
+  if (marking_id == kTlpAmberId || marking_id == kTlp1AmberId) return Tlp::kAmber;
+  if (marking_id == kTlpAmberStrictId) return Tlp::kAmberStrict;
+  if (marking_id == kTlpRedId || marking_id == kTlp1RedId) return Tlp::kRed;
+  return Tlp::kNone;
+}
+
+Tlp StrictestTlp(const std::vector<std::string>& marking_ids) {
+  Tlp strictest = Tlp::kNone;
+  for (const std::string& id : marking_ids) {
+    const Tlp tlp = TlpOfMarking(id);
+    if (Rank(tlp) > Rank(strictest)) strictest = tlp;
+  }
+  return strictest;
+}
+
+std::string_view TlpName(Tlp tlp) {
+  switch (tlp) {
+    case Tlp::kClear:
+      return "clear";
+    case Tlp::kGreen:
+      return "green";
+    case Tlp::kAmber:
+      return "amber";
+    case Tlp::kAmberStrict:
+      return "amber+strict";
+    case Tlp::kRed:
+      return "red";
+    case Tlp::kNone:
+      break;
+  }
+  return "";
+}
+
+Result<std::optional<Releasability>> ParseReleasability(const json::object& marking_definition) {
+  const json::value* exts_value = marking_definition.if_contains("extensions");
+  const json::object* exts = exts_value != nullptr ? exts_value->if_object() : nullptr;
+  if (exts == nullptr) return std::optional<Releasability>();
+  const json::value* ext_value = exts->if_contains(kReleasabilityExtensionId);
+  if (ext_value == nullptr) return std::optional<Releasability>();
+  const json::object* ext = ext_value->if_object();
+  if (ext == nullptr) return Malformed(kReleasabilityExtensionId, "must be an object");
+  if (const json::value* t = ext->if_contains("extension_type")) {
+    if (!t->is_string() || t->get_string() != "property-extension") {
+      return Malformed("extension_type", "must be \"property-extension\"");
+    }
+  }
+  Releasability rel;
+  if (const json::value* refs = ext->if_contains("releasable_to_refs")) {
+    const json::array* a = refs->if_array();
+    if (a == nullptr) return Malformed("releasable_to_refs", "must be a list of identity ids");
+    rel.releasable_to_refs.reserve(a->size());
+    for (const json::value& v : *a) {
+      const json::string* s = v.if_string();
+      if (s == nullptr || IdentifierType(*s) != "identity") {
+        return Malformed("releasable_to_refs", "must contain only identity identifiers");
+      }
+      rel.releasable_to_refs.emplace_back(*s);
+    }
+  }
+  if (const json::value* names = ext->if_contains("recipients")) {
+    const json::array* a = names->if_array();
+    if (a == nullptr) return Malformed("recipients", "must be a list of user names");
+    rel.recipients.reserve(a->size());
+    for (const json::value& v : *a) {
+      const json::string* s = v.if_string();
+      if (s == nullptr || s->empty()) {
+        return Malformed("recipients", "must contain only non-empty user names");
+      }
+      rel.recipients.emplace_back(*s);
+    }
+  }
+  return std::optional<Releasability>(std::move(rel));
+}
+
+json::object ReleasabilityExtensionDefinition(std::string_view hub_identity_id,
+                                              std::string_view created) {
+  json::object o;
+  o["type"] = "extension-definition";
+  o["spec_version"] = "2.1";
+  o["id"] = kReleasabilityExtensionId;
+  o["created_by_ref"] = hub_identity_id;
+  o["created"] = created;
+  o["modified"] = created;
+  o["name"] = "Tansiq releasability";
+  o["description"] =
+      "Names the parties (identity ids in releasable_to_refs) that may read objects carrying "
+      "this marking and, for TLP:RED, the named user recipients (recipients).";
+  o["schema"] = "https://tansiq.example/schemas/releasability-v1.json";
+  o["version"] = "1.0.0";
+  o["extension_types"] = json::array{"property-extension"};
+  return o;
+}
+
+}  // namespace tansiq::stix
