@@ -48,9 +48,11 @@ Result<ObjectFacts> Inspect(const boost::json::object& object);
 // *_refs arrays lose those elements, granular_markings entries whose marking_ref is
 // invisible are removed; recurses into nested objects and extensions.
 // Returns false (and the caller must treat the whole object as invisible) when a reference
-// the object cannot exist without would be removed: a gate ref, or the last element of a
-// required non-empty list (object_refs of report, grouping, note, opinion; observed-data's
-// object_refs when it has no `objects`).
+// the object cannot exist without would be removed: a gate ref, language-content's
+// object_ref, or the last element of a required non-empty list (object_refs of report,
+// grouping, note, opinion; observed-data's object_refs when it has no `objects`). An optional
+// *_refs list or granular_markings that loses every element is removed entirely (STIX lists
+// must not be empty). Only strings that are valid identifiers are treated as references.
 // Returns true and leaves `object` unchanged when every reference is visible.
 bool StripRefs(boost::json::object& object, const std::function<bool(std::string_view)>& visible);
 

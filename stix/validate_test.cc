@@ -101,7 +101,7 @@ const std::map<std::string, std::string>& Fixtures() {
         "external_references": [{"source_name": "cve", "external_id": "CVE-2016-1234"}]})"},
       {"relationship", "{" COMMON_SDO("relationship", "44298a74-ba52-4f0c-87a3-1824e67d7fad") R"(
         "relationship_type": "indicates",
-        "source_ref": "indicator--01234567-89ab-cdef-0123-456789abcdef",
+        "source_ref": "indicator--01234567-89ab-4def-8123-456789abcdef",
         "target_ref": "malware--31b940d4-6f7f-459a-80ea-9c1f17b58abc",
         "start_time": "2016-01-01T00:00:00Z", "stop_time": "2016-01-02T00:00:00Z"})"},
       {"sighting", "{" COMMON_SDO("sighting", "ee20065d-2555-424f-ad9e-0f8428623c75") R"(
@@ -652,7 +652,7 @@ const std::vector<BrokenCase>& BrokenCases() {
        "needs exactly one of"},
       {"observed-data object_refs to an SDO", "observed-data",
        [](O& o) { Set(o, "object_refs", R"(["malware--31b940d4-6f7f-459a-80ea-9c1f17b58abc"])"); },
-       "must reference @sco-sro"},
+       "must reference a cyber-observable object or an SRO"},
       {"observed-data last before first", "observed-data",
        [](O& o) { o["last_observed"] = "2015-12-21T18:59:59Z"; },
        "'last_observed' must not be earlier than 'first_observed'"},
@@ -689,7 +689,7 @@ const std::vector<BrokenCase>& BrokenCases() {
        [](O& o) { o["source_ref"] = "indicator-1"; }, "'source_ref' must be an identifier"},
       {"relationship target_ref to a marking", "relationship",
        [](O& o) { o["target_ref"] = "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"; },
-       "'target_ref' must reference"},
+       "'target_ref' must reference an SDO or a cyber-observable object"},
       {"relationship source_ref to a relationship", "relationship",
        [](O& o) { o["source_ref"] = "relationship--44298a74-ba52-4f0c-87a3-1824e67d7fad"; },
        "'source_ref' must reference"},
@@ -700,10 +700,10 @@ const std::vector<BrokenCase>& BrokenCases() {
        "'sighting_of_ref' is required"},
       {"sighting of an SCO", "sighting",
        [](O& o) { o["sighting_of_ref"] = "file--364fe3e5-b1f4-5ba3-b951-ee5983b3538d"; },
-       "'sighting_of_ref' must reference @sdo"},
+       "'sighting_of_ref' must reference an SDO"},
       {"sighting of a relationship", "sighting",
        [](O& o) { o["sighting_of_ref"] = "relationship--44298a74-ba52-4f0c-87a3-1824e67d7fad"; },
-       "must reference @sdo"},
+       "must reference an SDO"},
       {"sighting count negative", "sighting", [](O& o) { o["count"] = -1; },
        "'count' must be in the range 0..999999999"},
       {"sighting count too big", "sighting", [](O& o) { o["count"] = 1000000000; },
@@ -936,7 +936,7 @@ const std::vector<BrokenCase>& BrokenCases() {
        "must map language tags to non-empty dictionaries"},
       {"language-content object_ref to language-content", "language-content",
        [](O& o) { o["object_ref"] = "language-content--b86bd89f-98bb-4fa9-8cb2-9ad421da981d"; },
-       "'object_ref' must reference"},
+       "'object_ref' must reference an object other than language-content"},
   };
   return *kCases;
 }

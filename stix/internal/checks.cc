@@ -31,6 +31,25 @@ bool IsIdentifierOf(std::string_view arg, const json::value& v) {
   return !type.empty() && RefTypeAllowed(arg, type);
 }
 
+// "must reference ..." text for a PropSpec::arg.
+std::string MustReference(std::string_view arg) {
+  std::string rule = "must reference ";
+  if (arg == "@sdo") {
+    rule.append("an SDO");
+  } else if (arg == "@sco") {
+    rule.append("a cyber-observable object");
+  } else if (arg == "@sco-sro") {
+    rule.append("a cyber-observable object or an SRO");
+  } else if (arg == "@not-sro-meta") {
+    rule.append("an SDO or a cyber-observable object");
+  } else if (arg == "@not-lc") {
+    rule.append("an object other than language-content");
+  } else {
+    rule.append(arg);
+  }
+  return rule;
+}
+
 std::string Indexed(std::string_view path, size_t i) {
   std::string p(path);
   p.append(".[");
@@ -247,9 +266,7 @@ Status CheckValue(const Ctx& ctx, std::string_view path, const PropSpec& spec,
       const json::string* s = value.if_string();
       if (s == nullptr || !IsValidIdentifier(*s)) return ctx.Error(path, "must be an identifier");
       if (!RefTypeAllowed(spec.arg, IdentifierType(*s))) {
-        std::string rule = "must reference ";
-        rule.append(spec.arg);
-        return ctx.Error(path, rule);
+        return ctx.Error(path, MustReference(spec.arg));
       }
       return Status::Ok();
     }
@@ -263,9 +280,7 @@ Status CheckValue(const Ctx& ctx, std::string_view path, const PropSpec& spec,
           return ctx.Error(Indexed(path, i), "must be an identifier");
         }
         if (!IsIdentifierOf(spec.arg, (*a)[i])) {
-          std::string rule = "must reference ";
-          rule.append(spec.arg);
-          return ctx.Error(Indexed(path, i), rule);
+          return ctx.Error(Indexed(path, i), MustReference(spec.arg));
         }
       }
       return Status::Ok();

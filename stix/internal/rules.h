@@ -48,7 +48,8 @@ struct PropSpec {
   Kind kind = Kind::kAny;
   bool required = false;
   // kIdentifier(List): allowed target types "a|b", "" for any, or a class: "@sdo" (an SDO
-  // or custom type), "@sco" (an SCO or custom type), "@sco-sro", "@not-sro-meta".
+  // or custom type), "@sco" (an SCO or custom type), "@sco-sro" (not an SDO or meta object),
+  // "@not-sro-meta" (not an SRO or meta object), "@not-lc" (not language-content or bundle).
   // kEnum(List): the allowed values "a|b|c".
   std::string_view arg = {};
   double min = kNoMin;
