@@ -20,7 +20,7 @@ namespace {
 // "s.h", not "sh"). Vowel-like letters: a e i o u y w v and ' (ayn, hamza: unknown vowel).
 bool IsVowelish(char c) {
   return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' || c == 'w' ||
-         c == 'v' || c == '\'';
+         c == 'v' || c == '\'' || c == '^';
 }
 bool IsPlainVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
 
@@ -54,7 +54,7 @@ std::string ArabicLetter(UChar32 c, bool last, bool construct) {
 std::string CyrillicLetter(UChar32 c) {
   static constexpr std::array<const char*, 32> kTable = {
       "a", "b", "v", "g", "d", "e",  "zh", "z",  "i",  "y",    "k", "l", "m", "n", "o",  "p",
-      "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "",  "y", "",  "e", "yu", "ya"};
+      "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "",  "i", "",  "e", "yu", "ya"};
   if (c >= 0x0430 && c <= 0x044F) return kTable[static_cast<std::size_t>(c - 0x0430)];
   switch (c) {
     case 0x0456:
@@ -231,6 +231,7 @@ Analysis Analyze(std::string_view name) {
     if (sw.arabic) {
       a.abjad = true;
       const bool construct = w + 1 < src.size() && definite[w + 1];
+      const bool next_is_allah = w + 1 < src.size() && src[w + 1].text == kAllah;
       const bool allah = sw.text == kAllah;
       static const icu::UnicodeString kAbd(u"عبد");
       const bool abd = sw.text.startsWith(kAbd);
@@ -238,10 +239,17 @@ Analysis Analyze(std::string_view name) {
         UChar32 c = sw.text.char32At(i);
         i += U16_LENGTH(c);
         if (c == internal::kZwnj) continue;
-        const bool last = i >= sw.text.length() || sw.text.charAt(i) == internal::kZwnj;
+        bool last = i >= sw.text.length() || sw.text.charAt(i) == internal::kZwnj;
+        // Before الله the word is a compound (روح الله = Ruhollah): its final h is heard.
+        if (last && c == 0x062D &&
+            (sw.text.indexOf(kAllah, i) >= 0 || (i >= sw.text.length() && next_is_allah))) {
+          last = false;
+        }
         std::string unit = ArabicLetter(c, last, construct);
         if (allah && out.empty()) unit = "'";  // the vowel of Allah varies: -ullah -ollah -allah
         if (abd && out.empty()) unit = "a";    // عبد: Abd, Abdul, Абд
+        // A word-initial alef or ayn is a seat for any short vowel (Islam, Umar, Idlib).
+        if (!abd && out.empty() && (c == 0x0627 || c == 0x0639)) unit = "^";
         if (unit.empty()) continue;
         if (!out.empty()) out.push_back('.');
         out += unit;
@@ -274,7 +282,7 @@ Analysis Analyze(std::string_view name) {
   std::vector<std::string> kept;
   for (const auto& w : words) {
     std::string u = Undot(w);
-    std::erase(u, '\'');
+    std::erase_if(u, [](char c) { return c == '\'' || c == '^'; });
     if (!IsParticle(u)) kept.push_back(w);
   }
   if (!kept.empty()) words = std::move(kept);
@@ -294,7 +302,7 @@ Analysis Analyze(std::string_view name) {
     if (w > 0 && Undot(words[w - 1]) == "abd") {
       u = Undot(word);
       if (u.size() >= 4 && (u.starts_with("al") || u.starts_with("el") || u.starts_with("ul") ||
-                            u.starts_with("'l"))) {
+                            u.starts_with("'l") || u.starts_with("^l"))) {
         word = word.substr(LetterIndex(word)[2]);
       }
     }
@@ -315,7 +323,7 @@ Analysis Analyze(std::string_view name) {
   std::string stream;
   for (const auto& w : words) {
     std::string u = Undot(w);
-    std::erase(u, '\'');
+    std::erase_if(u, [](char c) { return c == '\'' || c == '^'; });
     if (u.empty()) u = "'";
     if (!a.folded.empty()) a.folded.push_back(' ');
     a.folded += u;
@@ -357,13 +365,26 @@ char Quality(const std::string& g) {
   char prev = 0;
   for (char c : g) {
     switch (c) {
-      case 'o': case 'u': case 'w': case 'v': q = 'u'; break;
-      case 'i': case 'y': q = 'i'; break;
-      case 'a': q = 'a'; break;
-      case 'e': q = prev == 'e' ? 'i' : 'e'; break;
-      default: break;
+      case 'o':
+      case 'u':
+      case 'w':
+      case 'v':
+        q = 'u';
+        break;
+      case 'i':
+      case 'y':
+        q = 'i';
+        break;
+      case 'a':
+        q = 'a';
+        break;
+      case 'e':
+        q = prev == 'e' ? 'i' : 'e';
+        break;
+      default:
+        break;
     }
-    if (c != '\'') prev = c;
+    if (c != '\'' && c != '^') prev = c;
   }
   return q;
 }
@@ -371,7 +392,7 @@ char Quality(const std::string& g) {
 std::string WithoutAyn(const std::string& g) {
   std::string v;
   for (char c : g) {
-    if (c != '\'') v.push_back(c);
+    if (c != '\'' && c != '^') v.push_back(c);
   }
   return v;
 }
@@ -379,12 +400,26 @@ std::string WithoutAyn(const std::string& g) {
 // A written long vowel or diphthong: two vowel letters, or a semivowel.
 bool IsLong(const std::string& g) {
   const std::string v = WithoutAyn(g);
+  if (v == "ou") return false;  // French-style short u: Moustafa, Youssef
   return v.size() >= 2 || v.find_first_of("ywv") != std::string::npos;
 }
 
 // Cost of comparing vowel slot `slot` of two names (0 = compatible, 1 = conflict).
-double SlotCost(const std::string& gx, bool abjad_x, const std::string& gy, bool abjad_y,
-                std::size_t slot) {
+double SlotCost(std::string gx, bool abjad_x, std::string gy, bool abjad_y, std::size_t slot) {
+  if (slot == 0) {
+    // A name-initial w/v/y is a consonant (Walid, وليد, Валид; Yusuf, يوسف, Юсуф).
+    for (std::string* g : {&gx, &gy}) {
+      if (!g->empty() && (g->front() == 'w' || g->front() == 'v' || g->front() == 'y')) {
+        g->erase(0, 1);
+      }
+    }
+    if (gx.empty() && gy.empty()) return 0;
+  }
+  // An abjad long vowel then ayn/hamza (قاعدة "a'", داعش): the vowel after the ayn is unwritten.
+  if ((abjad_x && gx.size() >= 2 && gx.back() == '\'' && !gy.empty()) ||
+      (abjad_y && gy.size() >= 2 && gy.back() == '\'' && !gx.empty())) {
+    return 0;
+  }
   const bool ayn_x = !gx.empty() && WithoutAyn(gx).empty();
   const bool ayn_y = !gy.empty() && WithoutAyn(gy).empty();
   if (ayn_x || ayn_y) {
@@ -398,7 +433,8 @@ double SlotCost(const std::string& gx, bool abjad_x, const std::string& gy, bool
     if (v.find_first_of("ywv") != std::string::npos) return 1;
     if (IsLong(v) && v.find_first_not_of("ae") != std::string::npos) return 1;
     const char q = Quality(v);
-    return (slot == 0 || q == 'a' || q == 'e') ? 0 : 1;  // initial ayn takes any vowel
+    const bool seat = (ayn_x ? gx : gy).find('^') != std::string::npos;
+    return (slot == 0 || seat || q == 'a' || q == 'e') ? 0 : 1;  // initial ayn: any vowel
   }
   if (gx.empty() || gy.empty()) {
     const bool empty_abjad = gx.empty() ? abjad_x : abjad_y;

@@ -2,8 +2,8 @@
 // labelled name-group set (testdata/name_groups.txt) with precision/recall gates per stage.
 #include "text/name_key.h"
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <string>
@@ -46,8 +46,8 @@ TEST(PhoneticKey, HardNegativesShareKeysButNotNames) {
 }
 
 TEST(PhoneticKey, ArticlesAndParticles) {
-  for (const char* n : {"al-Maliki", "el-Maliki", "Al Maliki", "المالكي", "аль-Малики",
-                        "эль-Малики", "Maliki"}) {
+  for (const char* n :
+       {"al-Maliki", "el-Maliki", "Al Maliki", "المالكي", "аль-Малики", "эль-Малики", "Maliki"}) {
     EXPECT_EQ(PhoneticKey(n), "mlk") << n;
   }
   EXPECT_EQ(PhoneticKey("ad-Din"), PhoneticKey("Din"));
@@ -73,17 +73,17 @@ TEST(PhoneticKey, LetterClasses) {
   EXPECT_EQ(PhoneticKey("Chalabi"), PhoneticKey("الجلبي"));
   EXPECT_EQ(PhoneticKey("Yousef"), PhoneticKey("Yusuf"));  // ou / u / oo
   EXPECT_EQ(PhoneticKey("Yousef"), PhoneticKey("Yoosef"));
-  EXPECT_EQ(PhoneticKey("Marwan"), PhoneticKey("Марван"));  // w / v
-  EXPECT_EQ(PhoneticKey("Saeed"), PhoneticKey("Said"));  // y / i / ee
-  EXPECT_EQ(PhoneticKey("Hassan"), PhoneticKey("Hasan"));  // doubles collapse
-  EXPECT_EQ(PhoneticKey("Othman"), PhoneticKey("Osman"));  // th / s
+  EXPECT_EQ(PhoneticKey("Marwan"), PhoneticKey("Марван"));    // w / v
+  EXPECT_EQ(PhoneticKey("Saeed"), PhoneticKey("Said"));       // y / i / ee
+  EXPECT_EQ(PhoneticKey("Hassan"), PhoneticKey("Hasan"));     // doubles collapse
+  EXPECT_EQ(PhoneticKey("Othman"), PhoneticKey("Osman"));     // th / s
   EXPECT_EQ(PhoneticKey("Qadhafi"), PhoneticKey("Gaddafi"));  // dh / d
-  EXPECT_EQ(PhoneticKey("Sharif"), "xrf");  // sh is its own class
+  EXPECT_EQ(PhoneticKey("Sharif"), "xrf");                    // sh is its own class
   EXPECT_NE(PhoneticKey("Sharif"), PhoneticKey("Sarif"));
 }
 
 TEST(PhoneticKey, ScriptSpecifics) {
-  EXPECT_EQ(PhoneticKey("Ḥasan"), PhoneticKey("Hasan"));  // Latin diacritics
+  EXPECT_EQ(PhoneticKey("Ḥasan"), PhoneticKey("Hasan"));    // Latin diacritics
   EXPECT_EQ(PhoneticKey("مُصْطَفَى"), PhoneticKey("Mustafa"));  // harakat ignored
   EXPECT_EQ(PhoneticKey("مصطفي"), PhoneticKey("مصطفى"));
   EXPECT_TRUE(SameName("مصطفي", "Mustafa"));
@@ -93,10 +93,28 @@ TEST(PhoneticKey, ScriptSpecifics) {
   EXPECT_TRUE(SameName("Hezbollah", "Hizballah"));
   EXPECT_EQ(PhoneticKey("خامنه‌ای"), PhoneticKey("Khamenei"));  // heh before ZWNJ is final
   EXPECT_EQ(PhoneticKey("جبهة النصرة"), PhoneticKey("Jabhat al-Nusra"));  // ة in construct
-  EXPECT_EQ(PhoneticKey("أسامة"), PhoneticKey("Osama"));  // final ة
-  EXPECT_EQ(PhoneticKey("Хусейн"), PhoneticKey("Hussein"));  // й is y, not j
+  EXPECT_EQ(PhoneticKey("أسامة"), PhoneticKey("Osama"));                  // final ة
+  EXPECT_EQ(PhoneticKey("Хусейн"), PhoneticKey("Hussein"));               // й is y, not j
   EXPECT_EQ(PhoneticKey("Ёсиф"), PhoneticKey("Есиф"));
   EXPECT_EQ(PhoneticKey("Ἀθῆναι"), PhoneticKey("Athenai"));  // other scripts: ICU Any-Latin
+}
+
+TEST(NameSimilarity, ArabicScriptVowelRules) {
+  EXPECT_TRUE(SameName("Walid", "وليد"));  // initial و is a consonant
+  EXPECT_TRUE(SameName("Yusuf", "يوسف"));
+  EXPECT_TRUE(SameName("Osama", "أسامة"));  // initial alef carries any vowel
+  EXPECT_TRUE(SameName("Idlib", "إدلب"));
+  EXPECT_TRUE(SameName("Jaish al-Islam", "جيش الإسلام"));
+  EXPECT_TRUE(SameName("Omar", "عمر"));          // initial ayn carries any vowel
+  EXPECT_TRUE(SameName("Saad", "سعد"));          // medial ayn: a short a
+  EXPECT_FALSE(SameName("Said", "سعد"));         // ...but not a long i (سعيد)
+  EXPECT_FALSE(SameName("Ayman", "عمان"));       // a diphthong would be written
+  EXPECT_TRUE(SameName("al-Qaida", "القاعدة"));  // vowel after a written ayn is unwritten
+  EXPECT_TRUE(SameName("Moustafa", "مصطفى"));    // French-style ou is a short u
+  EXPECT_TRUE(SameName("Ruhollah Khomeini", "روح الله الخميني"));
+  EXPECT_TRUE(SameName("Kamishli", "Камышлы"));  // ы is a short i
+  EXPECT_FALSE(SameName("Kareem", "Karam"));     // ee is a long i
+  EXPECT_FALSE(SameName("Nasser", "Nasr"));      // Latin vowel against no vowel
 }
 
 TEST(PhoneticKey, DegenerateInput) {
@@ -200,7 +218,8 @@ TEST(NameGroups, PrecisionRecallGates) {
       if (truth && key_equal && !same) {
         similarity_misses.push_back(a.text + " / " + b.text + " " + std::to_string(sim));
       }
-      if (truth && !key_equal) key_misses.push_back(a.text + " [" + a.key + "] / " + b.text + " [" + b.key + "]");
+      if (truth && !key_equal)
+        key_misses.push_back(a.text + " [" + a.key + "] / " + b.text + " [" + b.key + "]");
       if (!truth && same) false_positives.push_back(a.text + " / " + b.text);
     }
   }
