@@ -82,9 +82,14 @@ class [[nodiscard]] Result {
 
 }  // namespace tansiq
 
+#define TANSIQ_CONCAT_INNER(a, b) a##b
+#define TANSIQ_CONCAT(a, b) TANSIQ_CONCAT_INNER(a, b)
+
 // Propagate an error Status from an expression returning Status.
 #define TANSIQ_RETURN_IF_ERROR(expr) \
-  do {                               \
-    ::tansiq::Status _st = (expr);   \
-    if (!_st.ok()) return _st;       \
+  TANSIQ_RETURN_IF_ERROR_IMPL(TANSIQ_CONCAT(tansiq_status_, __LINE__), expr)
+#define TANSIQ_RETURN_IF_ERROR_IMPL(var, expr) \
+  do {                                         \
+    ::tansiq::Status var = (expr);             \
+    if (!var.ok()) return var;                 \
   } while (0)

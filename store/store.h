@@ -66,6 +66,7 @@ struct VersionRow {
   std::string type;
   std::string spec_version;
   Micros version = 0;             // modified, else created, else date_added
+  std::string version_text;       // the version timestamp as the object wrote it
   Micros date_added = 0;          // microseconds, strictly increasing hub-wide
   std::string json;               // compact JSON bytes as stored
   std::vector<std::string> refs;  // every identifier the version references
@@ -79,6 +80,7 @@ struct NewVersion {
   std::string type;
   std::string spec_version;
   std::optional<Micros> version;
+  std::string version_text;  // as written in the object; empty when `version` is nullopt
   std::string json;
   std::vector<std::string> refs;
   std::vector<std::string> gate_refs;
@@ -99,6 +101,8 @@ struct VersionFilter {
   std::vector<std::string> types;          // match[type]
   Which which = Which::kLast;              // match[version]
   std::vector<Micros> versions;            // with kListed
+  bool also_first = false;                 // with kListed: the first version too
+  bool also_last = false;                  // with kListed: the last version too
   std::vector<std::string> spec_versions;  // match[spec_version]; empty: any
 };
 
@@ -118,6 +122,8 @@ struct DeleteSelector {
   VersionFilter::Which which = VersionFilter::Which::kAll;
   std::vector<Micros> versions;
   std::vector<std::string> spec_versions;
+  bool also_first = false;
+  bool also_last = false;
 };
 
 // A TAXII status resource, stored so GET /status/{id}/ answers after the POST returned.
@@ -199,6 +205,7 @@ class Store {
   virtual Result<std::vector<Party>> Parties() = 0;
   virtual Result<std::vector<User>> Users() = 0;
   virtual Result<std::optional<User>> UserByName(std::string_view name) = 0;
+  virtual Result<std::optional<User>> UserById(std::int64_t id) = 0;
   virtual Result<std::optional<Token>> TokenByHash(std::string_view hash) = 0;
   virtual Result<std::vector<Collection>> Collections() = 0;
   virtual Result<std::optional<std::string>> Meta(std::string_view key) = 0;
@@ -211,14 +218,20 @@ class Store {
                                     const VersionFilter& filter, std::optional<Cursor> after,
                                     std::size_t limit) = 0;
 
-  // policy::IsVisible with this store's heads, memoised by the caller's `cache` if given.
+  // policy::IsVisible with this store's heads.
   virtual bool IsVisible(const policy::Reader& reader, std::string_view id) = 0;
+  // Of `ids`, those the hub holds that `reader` may not see (references to strip).
+  virtual Result<std::vector<std::string>> HiddenAmong(const policy::Reader& reader,
+                                                       const std::vector<std::string>& ids) = 0;
 
   virtual Result<std::optional<StatusRecord>> GetStatus(std::string_view id) = 0;
 
   // Calls `fn` for every audit record in seq order until it returns false.
   virtual Status ScanAudit(const std::function<bool(const AuditRecord&)>& fn) = 0;
   virtual Result<std::vector<AuditSeal>> Seals() = 0;
+
+  // A consistent online copy of the whole hub to `path` (which must not exist).
+  virtual Status Backup(const std::string& path) = 0;
 
   // Total stored versions (all collections), for status and benchmarks.
   virtual Result<std::int64_t> CountVersions() = 0;

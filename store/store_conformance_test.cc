@@ -65,9 +65,17 @@ class StoreConformance : public ::testing::TestWithParam<Backend> {
   }
   Status Put(const std::string& coll, const std::string& id, Micros version, Releasability rel,
              std::vector<std::string> gates = {}, PutOutcome* out = nullptr) {
-    NewVersion v{coll,  id,      id.substr(0, id.find("--")),
-                 "2.1", version, "{\"id\":\"" + id + "\",\"v\":" + std::to_string(version) + "}",
-                 gates, gates,   std::move(rel)};
+    NewVersion v;
+    v.collection_id = coll;
+    v.id = id;
+    v.type = id.substr(0, id.find("--"));
+    v.spec_version = "2.1";
+    v.version = version;
+    v.version_text = std::to_string(version);
+    v.json = "{\"id\":\"" + id + "\",\"v\":" + std::to_string(version) + "}";
+    v.refs = gates;
+    v.gate_refs = gates;
+    v.releasability = std::move(rel);
     return store_->Write([&](WriteTxn& t) -> Status {
       auto r = t.PutVersion(v);
       if (!r.ok()) return r.status();
@@ -101,6 +109,7 @@ TEST_P(StoreConformance, StoresAndListsInDateAddedOrder) {
   EXPECT_EQ(page->rows[0].id, "indicator--1");
   EXPECT_LT(page->rows[0].date_added, page->rows[1].date_added);  // strictly increasing
   EXPECT_EQ(page->rows[0].json, "{\"id\":\"indicator--1\",\"v\":100}");
+  EXPECT_EQ(page->rows[0].version_text, "100");
   EXPECT_FALSE(page->more);
 }
 
@@ -153,6 +162,9 @@ TEST_P(StoreConformance, VisibilityIsFilteredInsideTheQuery) {
   EXPECT_TRUE(store_->IsVisible(b_, "indicator--ab"));
   EXPECT_FALSE(store_->IsVisible(b_, "indicator--a"));
   EXPECT_FALSE(store_->IsVisible(b_, "indicator--absent"));
+  auto hidden = store_->HiddenAmong(b_, {"indicator--ab", "indicator--a", "indicator--absent"});
+  ASSERT_TRUE(hidden.ok());
+  EXPECT_EQ(*hidden, std::vector<std::string>{"indicator--a"});
 }
 
 TEST_P(StoreConformance, RelationshipWithInvisibleEndIsInvisible) {
@@ -228,7 +240,7 @@ TEST_P(StoreConformance, FailedJobRollsBackAloneInAGroupCommit) {
   Status bad_status, good_status;
   store_->Submit(
       [](WriteTxn& t) -> Status {
-        NewVersion v{"c1", "indicator--x", "indicator", "2.1", 1, "{}", {}, {}, {.originator = 0}};
+        NewVersion v{"c1", "indicator--x", "indicator", "2.1", 1, "1", "{}", {}, {}, {}};
         auto r = t.PutVersion(v);
         if (!r.ok()) return r.status();
         return Unprocessable("changed my mind");
@@ -239,7 +251,7 @@ TEST_P(StoreConformance, FailedJobRollsBackAloneInAGroupCommit) {
       });
   store_->Submit(
       [](WriteTxn& t) -> Status {
-        NewVersion v{"c1", "indicator--y", "indicator", "2.1", 1, "{}", {}, {}, {.originator = 0}};
+        NewVersion v{"c1", "indicator--y", "indicator", "2.1", 1, "1", "{}", {}, {}, {}};
         return t.PutVersion(v).status();
       },
       [&](Status s) {
@@ -288,6 +300,7 @@ TEST_P(StoreConformance, PartiesUsersTokensCollectionsMeta) {
   EXPECT_EQ((*got)->alternates, std::vector<std::string>{"carol"});
   EXPECT_EQ((*got)->lang, "ar");
   EXPECT_EQ((*store_->TokenByHash("tokhash"))->user_id, *id);
+  EXPECT_EQ((*store_->UserById(*id))->name, "bob");
   EXPECT_FALSE(store_->TokenByHash("other")->has_value());
   EXPECT_EQ(**store_->Meta("hub.name"), "Centre");
   EXPECT_EQ(store_->Collections()->size(), 2u);

@@ -35,8 +35,8 @@ CREATE TABLE objects(
 -- the head can be recomputed when versions are deleted).
 CREATE TABLE versions(
   seq INTEGER PRIMARY KEY, collection TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL,
-  spec_version TEXT NOT NULL, version INTEGER NOT NULL, date_added INTEGER NOT NULL,
-  originator INTEGER NOT NULL, parties INTEGER NOT NULL, red INTEGER NOT NULL,
+  spec_version TEXT NOT NULL, version INTEGER NOT NULL, version_text TEXT NOT NULL,
+  date_added INTEGER NOT NULL, originator INTEGER NOT NULL, parties INTEGER NOT NULL, red INTEGER NOT NULL,
   recipients TEXT NOT NULL, federable INTEGER NOT NULL, gates TEXT NOT NULL,
   refs TEXT NOT NULL, json BLOB NOT NULL,
   UNIQUE(collection, id, version));

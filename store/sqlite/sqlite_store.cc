@@ -7,6 +7,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "stix/timestamp.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/schema.h"
 #include "store/store.h"
@@ -140,6 +141,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Party>> Parties() override;
   Result<std::vector<User>> Users() override;
   Result<std::optional<User>> UserByName(std::string_view name) override;
+  Result<std::optional<User>> UserById(std::int64_t id) override;
   Result<std::optional<Token>> TokenByHash(std::string_view hash) override;
   Result<std::vector<Collection>> Collections() override;
   Result<std::optional<std::string>> Meta(std::string_view key) override;
@@ -148,10 +150,13 @@ class SqliteStore final : public Store {
                             const VersionFilter& filter, std::optional<Cursor> after,
                             std::size_t limit) override;
   bool IsVisible(const policy::Reader& reader, std::string_view id) override;
+  Result<std::vector<std::string>> HiddenAmong(const policy::Reader& reader,
+                                               const std::vector<std::string>& ids) override;
   Result<std::optional<StatusRecord>> GetStatus(std::string_view id) override;
   Status ScanAudit(const std::function<bool(const AuditRecord&)>& fn) override;
   Result<std::vector<AuditSeal>> Seals() override;
   Result<std::int64_t> CountVersions() override;
+  Status Backup(const std::string& path) override;
 
   // Writer thread only.
   Micros NextDateAdded() {
@@ -369,8 +374,8 @@ Result<PutOutcome> SqliteWriteTxn::PutVersion(const NewVersion& v) {
   {
     auto st = db_.Prepare(
         "INSERT INTO versions(collection, id, type, spec_version, version, date_added, "
-        "originator, parties, red, recipients, federable, gates, refs, json) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+        "originator, parties, red, recipients, federable, gates, refs, json, version_text) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
     if (!st.ok()) return st.status();
     Statement& s = **st;
     s.Bind(1, v.collection_id).Bind(2, v.id).Bind(3, v.type).Bind(4, v.spec_version);
@@ -378,6 +383,11 @@ Result<PutOutcome> SqliteWriteTxn::PutVersion(const NewVersion& v) {
     s.Bind(8, static_cast<std::int64_t>(rel.parties)).Bind(9, rel.red ? 1 : 0);
     s.Bind(10, recipients).Bind(11, rel.federable ? 1 : 0).Bind(12, gates);
     s.Bind(13, Join(v.refs)).Bind(14, v.json);
+    if (v.version) {
+      s.Bind(15, v.version_text);
+    } else {
+      s.Bind(15, stix::FormatMicros(added));
+    }
     TANSIQ_RETURN_IF_ERROR(s.Run());
   }
   // The latest version hub-wide governs the object: update the head when this one is newest.
@@ -441,36 +451,42 @@ void AppendIn(std::string& sql, std::string_view column, const std::vector<std::
   sql += ")";
 }
 
-// The version-selection clause for `which` over rows aliased `alias` of one object in one
-// collection (TAXII match[version]).
+// "(SELECT MAX|MIN(version) ...)" over the versions of the row's object in its collection.
+std::string Extreme(std::string_view alias, bool max, const std::vector<std::string>& spec_versions,
+                    std::vector<std::string>& binds) {
+  std::string sql = max ? "(SELECT MAX(x.version)" : "(SELECT MIN(x.version)";
+  sql += " FROM versions x WHERE x.collection = " + std::string(alias) +
+         ".collection AND x.id = " + std::string(alias) + ".id";
+  AppendIn(sql, "x.spec_version", spec_versions, binds);
+  return sql + ")";
+}
+
+// The version-selection clause over rows aliased `alias` (TAXII match[version]).
 void AppendVersionClause(std::string& sql, std::string_view alias, VersionFilter::Which which,
-                         const std::vector<Micros>& versions,
+                         const std::vector<Micros>& versions, bool also_first, bool also_last,
                          const std::vector<std::string>& spec_versions,
                          std::vector<std::string>& binds) {
   using Which = VersionFilter::Which;
-  if (which == Which::kAll) return;
-  if (which == Which::kListed) {
-    sql += " AND ";
-    sql += alias;
-    sql += ".version IN (";
-    for (std::size_t i = 0; i < versions.size(); ++i) {
-      sql += i ? "," : "";
-      sql += std::to_string(versions[i]);
+  const std::string column = std::string(alias) + ".version";
+  switch (which) {
+    case Which::kAll:
+      return;
+    case Which::kLast:
+    case Which::kFirst:
+      sql += " AND " + column + " = " + Extreme(alias, which == Which::kLast, spec_versions, binds);
+      return;
+    case Which::kListed: {
+      std::string any = column + " IN (";
+      for (std::size_t i = 0; i < versions.size(); ++i) {
+        any += (i ? "," : "") + std::to_string(versions[i]);
+      }
+      any += ")";
+      if (also_first) any += " OR " + column + " = " + Extreme(alias, false, spec_versions, binds);
+      if (also_last) any += " OR " + column + " = " + Extreme(alias, true, spec_versions, binds);
+      sql += " AND (" + any + ")";
+      return;
     }
-    sql += ")";
-    return;
   }
-  sql += " AND ";
-  sql += alias;
-  sql += which == Which::kLast ? ".version = (SELECT MAX(x.version)"
-                               : ".version = (SELECT MIN(x.version)";
-  sql += " FROM versions x WHERE x.collection = ";
-  sql += alias;
-  sql += ".collection AND x.id = ";
-  sql += alias;
-  sql += ".id";
-  AppendIn(sql, "x.spec_version", spec_versions, binds);
-  sql += ")";
 }
 
 Result<int> SqliteWriteTxn::DeleteVersions(std::string_view collection_id, std::string_view id,
@@ -478,7 +494,8 @@ Result<int> SqliteWriteTxn::DeleteVersions(std::string_view collection_id, std::
   std::string sql = "DELETE FROM versions WHERE collection = ?1 AND id = ?2";
   std::vector<std::string> tail;  // bound from ?3 on, in order of appearance
   AppendIn(sql, "spec_version", which.spec_versions, tail);
-  AppendVersionClause(sql, "versions", which.which, which.versions, which.spec_versions, tail);
+  AppendVersionClause(sql, "versions", which.which, which.versions, which.also_first,
+                      which.also_last, which.spec_versions, tail);
   auto st = db_.Prepare(sql);
   if (!st.ok()) return st.status();
   Statement& s = **st;
@@ -668,12 +685,10 @@ Result<std::vector<User>> SqliteStore::Users() {
   return out;
 }
 
-Result<std::optional<User>> SqliteStore::UserByName(std::string_view name) {
-  auto db = Acquire();
-  if (!db.ok()) return db.status();
-  auto st = (*db)->Prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE name = ?1");
+Result<std::optional<User>> UserWhere(Connection& db, const char* where, auto value) {
+  auto st = db.Prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE " + where);
   if (!st.ok()) return st.status();
-  (*st)->Bind(1, name);
+  (*st)->Bind(1, value);
   Status status;
   if (!(*st)->Step(&status)) {
     if (!status.ok()) return status;
@@ -682,6 +697,18 @@ Result<std::optional<User>> SqliteStore::UserByName(std::string_view name) {
   std::optional<User> u = UserRow(**st);
   (*st)->Reset();
   return u;
+}
+
+Result<std::optional<User>> SqliteStore::UserByName(std::string_view name) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  return UserWhere(**db, "name = ?1", name);
+}
+
+Result<std::optional<User>> SqliteStore::UserById(std::int64_t id) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  return UserWhere(**db, "id = ?1", id);
 }
 
 Result<std::optional<Token>> SqliteStore::TokenByHash(std::string_view hash) {
@@ -749,6 +776,21 @@ bool SqliteStore::IsVisible(const policy::Reader& reader, std::string_view id) {
   return policy::IsVisible(reader, id, [&](std::string_view x) { return cache.Lookup(x); });
 }
 
+Result<std::vector<std::string>> SqliteStore::HiddenAmong(const policy::Reader& reader,
+                                                          const std::vector<std::string>& ids) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  HeadCache cache(**db);
+  auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
+  std::vector<std::string> hidden;
+  for (const auto& id : ids) {
+    if (cache.Lookup(id).has_value() && !policy::IsVisible(reader, id, lookup)) {
+      hidden.push_back(id);
+    }
+  }
+  return hidden;
+}
+
 Result<Page> SqliteStore::ListVersions(const policy::Reader& reader, std::string_view collection_id,
                                        const VersionFilter& filter, std::optional<Cursor> after,
                                        std::size_t limit) {
@@ -758,7 +800,7 @@ Result<Page> SqliteStore::ListVersions(const policy::Reader& reader, std::string
   // every candidate row then goes through policy::IsVisible, the one rule.
   std::string sql = std::string(
                         "SELECT v.seq, v.id, v.type, v.spec_version, v.version, v.date_added, "
-                        "v.refs, v.json, ") +
+                        "v.refs, v.json, v.version_text, ") +
                     "h.originator, h.parties, h.red, h.recipients, h.federable, h.gates "
                     "FROM versions v JOIN objects h ON h.id = v.id "
                     "WHERE v.collection = ?1 AND v.date_added > ?2 "
@@ -768,7 +810,8 @@ Result<Page> SqliteStore::ListVersions(const policy::Reader& reader, std::string
   AppendIn(sql, "v.id", filter.ids, binds);
   AppendIn(sql, "v.type", filter.types, binds);
   AppendIn(sql, "v.spec_version", filter.spec_versions, binds);
-  AppendVersionClause(sql, "v", filter.which, filter.versions, filter.spec_versions, binds);
+  AppendVersionClause(sql, "v", filter.which, filter.versions, filter.also_first, filter.also_last,
+                      filter.spec_versions, binds);
   sql += " ORDER BY v.date_added";
   auto st = (*db)->Prepare(sql);
   if (!st.ok()) return st.status();
@@ -785,7 +828,7 @@ Result<Page> SqliteStore::ListVersions(const policy::Reader& reader, std::string
   Status status;
   while (s.Step(&status)) {
     std::string id = s.Text(1);
-    cache.Put(id, HeadColumns(s, 8));
+    cache.Put(id, HeadColumns(s, 9));
     if (!policy::IsVisible(reader, id, lookup)) continue;
     if (page.rows.size() == limit) {
       page.more = true;
@@ -800,6 +843,7 @@ Result<Page> SqliteStore::ListVersions(const policy::Reader& reader, std::string
     row.date_added = s.Int(5);
     row.refs = Split(s.View(6));
     row.json = s.Text(7);
+    row.version_text = s.Text(8);
     page.rows.push_back(std::move(row));
   }
   s.Reset();
@@ -862,6 +906,15 @@ Result<std::int64_t> SqliteStore::CountVersions() {
   std::int64_t n = (*st)->Int(0);
   (*st)->Reset();
   return n;
+}
+
+Status SqliteStore::Backup(const std::string& path) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  auto st = (*db)->Prepare("VACUUM INTO ?1");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, path);
+  return (*st)->Run();
 }
 
 }  // namespace

@@ -1,0 +1,267 @@
+// Subcommands other than demo: each opens the hub, does one thing, reports, exits 0/1.
+#include "cli/commands.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "audit/audit.h"
+#include "hub/admin.h"
+#include "hub/ingest.h"
+#include "hub/read.h"
+
+namespace tansiq::cli {
+namespace json = boost::json;
+namespace {
+
+int Fail(const Status& s) {
+  spdlog::error("{}", s.message());
+  return 1;
+}
+
+std::unique_ptr<hub::Hub> OpenHub(const std::string& db) {
+  auto h = hub::Hub::Open({.db_path = db});
+  if (!h.ok()) {
+    Fail(h.status());
+    return nullptr;
+  }
+  return std::move(*h);
+}
+
+Result<policy::Reader> ReaderFor(hub::Hub& hub, const std::string& name) {
+  auto u = hub.store().UserByName(name);
+  if (!u.ok()) return u.status();
+  if (!u->has_value()) return NotFound("no user '" + name + "'");
+  if ((*u)->disabled) return PermissionDenied("user '" + name + "' is disabled");
+  return policy::Reader{(*u)->id, (*u)->name, (*u)->party, (*u)->roles};
+}
+
+Result<std::string> ReadAll(const std::string& path) {
+  std::ostringstream ss;
+  if (path == "-") {
+    ss << std::cin.rdbuf();
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return NotFound("cannot read " + path);
+    ss << in.rdbuf();
+  }
+  return ss.str();
+}
+
+std::string ReadSecret(const std::string& prompt) {
+  if (::isatty(0)) std::cerr << prompt << std::flush;
+  std::string line;
+  std::getline(std::cin, line);
+  return line;
+}
+
+}  // namespace
+
+bool ParseListen(const std::string& listen, server::ServerOptions* options) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return false;
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  try {
+    int port = std::stoi(listen.substr(colon + 1));
+    if (port < 0 || port > 65535) return false;
+    options->host = host;
+    options->port = static_cast<unsigned short>(port);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return true;
+}
+
+int Init(const std::string& db, const std::string& config) {
+  auto text = ReadAll(config);
+  if (!text.ok()) return Fail(text.status());
+  auto spec = hub::ParseHubToml(*text, config);
+  if (!spec.ok()) return Fail(spec.status());
+  Status s = hub::InitHub(db, *spec, SystemClock());
+  if (!s.ok()) return Fail(s);
+  spdlog::info("created hub '{}' at {} with {} parties and {} users", spec->name, db,
+               spec->parties.size(), spec->users.size());
+  return 0;
+}
+
+int Serve(const std::string& db, server::ServerOptions options) {
+  auto hub = OpenHub(db);
+  if (!hub) return 1;
+  Status s = server::Serve(*hub, options);
+  return s.ok() ? 0 : Fail(s);
+}
+
+int Import(const std::string& db, const std::string& file, const std::string& user,
+           const std::string& collection_name) {
+  auto hub = OpenHub(db);
+  if (!hub) return 1;
+  auto reader = ReaderFor(*hub, user);
+  if (!reader.ok()) return Fail(reader.status());
+  const store::Collection* collection = hub->directory()->FindCollection(collection_name);
+  if (!collection || !hub::CanWriteCollection(*reader, *collection)) {
+    return Fail(NotFound("no collection '" + collection_name + "' that " + user + " may write"));
+  }
+  auto text = ReadAll(file);
+  if (!text.ok()) return Fail(text.status());
+  boost::system::error_code ec;
+  json::parse_options opts;
+  opts.max_depth = 64;
+  json::value doc = json::parse(*text, ec, {}, opts);
+  if (ec) return Fail(InvalidArgument(file + ": not JSON: " + ec.message()));
+  json::array objects;
+  if (doc.is_array()) {
+    objects = std::move(doc.get_array());
+  } else if (doc.is_object() && doc.get_object().contains("objects") &&
+             doc.get_object().at("objects").is_array()) {
+    objects = std::move(doc.get_object().at("objects").get_array());
+  } else {
+    objects.push_back(std::move(doc));
+  }
+  const bool tty = ::isatty(2);
+  const std::size_t total = objects.size();
+  constexpr std::size_t kChunk = 1000;
+  int ok = 0, failed = 0;
+  for (std::size_t start = 0; start < total; start += kChunk) {
+    json::array chunk;
+    for (std::size_t i = start; i < std::min(total, start + kChunk); ++i) {
+      chunk.push_back(std::move(objects[i]));
+    }
+    auto report = hub::IngestAndWait(*hub, *reader, *collection, std::move(chunk));
+    if (!report.ok()) return Fail(report.status());
+    ok += report->succeeded;
+    failed += report->failed;
+    for (const auto& item : report->items) {
+      if (!item.ok) spdlog::warn("refused {}: {}", item.id, item.message);
+    }
+    if (tty) {
+      std::size_t done = std::min(total, start + kChunk);
+      int width = 40, filled = static_cast<int>(width * done / std::max<std::size_t>(total, 1));
+      std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] "
+                << done << "/" << total << std::flush;
+    }
+  }
+  if (tty) std::cerr << "\n";
+  spdlog::info("imported {} of {} objects into {} ({} refused)", ok, total, collection->alias,
+               failed);
+  return failed == 0 ? 0 : 1;
+}
+
+int Export(const std::string& db, const std::string& user, const std::string& collection_name) {
+  auto hub = OpenHub(db);
+  if (!hub) return 1;
+  auto reader = ReaderFor(*hub, user);
+  if (!reader.ok()) return Fail(reader.status());
+  const store::Collection* collection = hub->directory()->FindCollection(collection_name);
+  if (!collection || !hub::CanAccessCollection(*reader, *collection)) {
+    return Fail(NotFound("no collection '" + collection_name + "'"));
+  }
+  store::VersionFilter all;
+  all.which = store::VersionFilter::Which::kAll;
+  std::optional<store::Cursor> cursor;
+  std::cout << "{\"type\":\"bundle\",\"id\":\"" << hub::Hub::NewId("bundle") << "\",\"objects\":[";
+  bool first = true;
+  for (;;) {
+    auto page = hub::ReadVersions(*hub, *reader, *collection, all, cursor, 1000,
+                                  hub::ReadPurpose::kContent);
+    if (!page.ok()) return Fail(page.status());
+    for (const auto& row : page->rows) {
+      std::cout << (first ? "" : ",") << row.json;
+      first = false;
+    }
+    if (!page->more) break;
+    cursor = page->next;
+  }
+  std::cout << "]}\n";
+  return 0;
+}
+
+int PartyAdd(const std::string& db, const std::string& id, const std::string& name,
+             const std::string& identity) {
+  auto hub = OpenHub(db);
+  if (!hub) return 1;
+  Status s = hub::AddParty(*hub, {id, name, identity});
+  if (!s.ok()) return Fail(s);
+  spdlog::info("added party {}", id);
+  return 0;
+}
+
+int UserAdd(const std::string& db, const std::string& name, const std::string& party,
+            const std::vector<std::string>& roles, bool password_stdin) {
+  auto hub = OpenHub(db);
+  if (!hub) return 1;
+  hub::UserSpec spec{name, party, roles, "", {}, ""};
+  if (password_stdin) {
+    spec.password = ReadSecret("password: ");
+    if (spec.password.size() < 8) {
+      return Fail(InvalidArgument("a password needs at least 8 characters"));
+    }
+  }
+  Status s = hub::AddUser(*hub, spec);
+  if (!s.ok()) return Fail(s);
+  spdlog::info("added user {}", name);
+  return 0;
+}
+
+int UserSetDisabled(const std::string& db, const std::string& name, bool disabled) {
+  auto hub = OpenHub(db);
+  if (!hub) return 1;
+  Status s = hub::SetUserDisabled(*hub, name, disabled);
+  return s.ok() ? 0 : Fail(s);
+}
+
+int UserPasswd(const std::string& db, const std::string& name) {
+  auto hub = OpenHub(db);
+  if (!hub) return 1;
+  Status s = hub::SetPassword(*hub, name, ReadSecret("new password: "));
+  return s.ok() ? 0 : Fail(s);
+}
+
+int TokenCreate(const std::string& db, const std::string& user, const std::string& label) {
+  auto hub = OpenHub(db);
+  if (!hub) return 1;
+  auto token = hub::CreateToken(*hub, user, label);
+  if (!token.ok()) return Fail(token.status());
+  std::cout << *token << std::endl;
+  return 0;
+}
+
+int AuditVerify(const std::string& db) {
+  auto hub = OpenHub(db);
+  if (!hub) return 1;
+  auto report = audit::Verify(hub->store(), hub->key().PublicKeyHex());
+  if (!report.ok()) return Fail(report.status());
+  if (!report->ok) {
+    std::cout << "audit chain BROKEN: " << report->problem << std::endl;
+    return 1;
+  }
+  std::cout << "audit chain intact: " << report->records << " records, " << report->seals
+            << " signed seals" << std::endl;
+  return 0;
+}
+
+int Backup(const std::string& db, const std::string& to) {
+  auto hub = OpenHub(db);
+  if (!hub) return 1;
+  Status s = hub->store().Backup(to);
+  if (!s.ok()) return Fail(s);
+  std::ifstream key(hub::KeyPath(db), std::ios::binary);
+  std::ofstream out(hub::KeyPath(to), std::ios::binary);
+  out << key.rdbuf();
+  out.close();
+  ::chmod(hub::KeyPath(to).c_str(), 0600);
+  spdlog::info("backed up {} to {} (with its key file)", db, to);
+  return 0;
+}
+
+}  // namespace tansiq::cli

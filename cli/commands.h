@@ -1,0 +1,30 @@
+// The tansiq command's subcommands, one function each; main.cc only parses arguments.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "server/server.h"
+
+namespace tansiq::cli {
+
+int Init(const std::string& db, const std::string& config);
+int Serve(const std::string& db, server::ServerOptions options);
+int Demo(const std::string& dir, const std::string& report_path, server::ServerOptions options);
+int Import(const std::string& db, const std::string& file, const std::string& user,
+           const std::string& collection);
+int Export(const std::string& db, const std::string& user, const std::string& collection);
+int PartyAdd(const std::string& db, const std::string& id, const std::string& name,
+             const std::string& identity);
+int UserAdd(const std::string& db, const std::string& name, const std::string& party,
+            const std::vector<std::string>& roles, bool password_stdin);
+int UserSetDisabled(const std::string& db, const std::string& name, bool disabled);
+int UserPasswd(const std::string& db, const std::string& name);
+int TokenCreate(const std::string& db, const std::string& user, const std::string& label);
+int AuditVerify(const std::string& db);
+int Backup(const std::string& db, const std::string& to);
+
+// "host:port" → options.host/port. False when malformed.
+bool ParseListen(const std::string& listen, server::ServerOptions* options);
+
+}  // namespace tansiq::cli

@@ -1,0 +1,132 @@
+// Entry point of the `tansiq` command: argument parsing with CLI11, dispatch to commands.
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace tansiq;
+  CLI::App app{"Tansiq: coalition intelligence-sharing hub (STIX 2.1 over TAXII 2.1)", "tansiq"};
+  app.require_subcommand(1);
+  std::string db = "hub.db";
+  auto add_db = [&db](CLI::App* c) {
+    c->add_option("--db", db, "hub database file")->capture_default_str();
+  };
+
+  std::string config;
+  auto* init = app.add_subcommand("init", "create a hub from a TOML bootstrap file");
+  add_db(init);
+  init->add_option("--config", config, "bootstrap TOML ([hub], [[party]], [[user]])")->required();
+
+  server::ServerOptions serve_options;
+  std::string listen = "127.0.0.1:8080";
+  auto add_serve = [&](CLI::App* c) {
+    c->add_option("--listen", listen, "address:port to listen on (port 0: any)")
+        ->capture_default_str();
+    c->add_option("--tls-cert", serve_options.tls_cert, "PEM certificate chain (enables HTTPS)");
+    c->add_option("--tls-key", serve_options.tls_key, "PEM private key");
+    c->add_flag("--insecure", serve_options.insecure, "allow plain HTTP off loopback");
+    c->add_option("--port-file", serve_options.port_file, "write the bound port to this file");
+    c->add_option("--threads", serve_options.threads, "worker threads (0: one per core)");
+    c->add_option("--max-content-length", serve_options.max_content_length,
+                  "largest accepted request body in bytes")
+        ->capture_default_str();
+  };
+  auto* serve = app.add_subcommand("serve", "serve TAXII 2.1 and the REST API");
+  add_db(serve);
+  add_serve(serve);
+
+  std::string demo_dir = "demo-hub";
+  std::string report = "../shared/data/reports/ar-joint-operations-centre.txt";
+  auto* demo = app.add_subcommand("demo", "create (once) and serve a demo hub with four parties");
+  demo->add_option("--dir", demo_dir, "folder for the demo hub")->capture_default_str();
+  demo->add_option("--report", report, "Arabic report text to load as demo content")
+      ->capture_default_str();
+  add_serve(demo);
+
+  std::string file, as_user, collection = "coalition";
+  auto* import = app.add_subcommand("import", "import a STIX bundle or TAXII envelope file");
+  add_db(import);
+  import->add_option("file", file, "JSON file (bundle, envelope or array); - for stdin")
+      ->required();
+  import->add_option("--as", as_user, "user on whose behalf objects are stored")->required();
+  import->add_option("--collection", collection, "collection id or alias")->capture_default_str();
+
+  auto* exp = app.add_subcommand("export", "print a bundle of what a user may read");
+  add_db(exp);
+  exp->add_option("--as", as_user, "reading user")->required();
+  exp->add_option("--collection", collection, "collection id or alias")->capture_default_str();
+
+  std::string party_id, party_name, identity;
+  auto* party = app.add_subcommand("party", "manage parties");
+  party->require_subcommand(1);
+  auto* party_add = party->add_subcommand("add", "add a party");
+  add_db(party_add);
+  party_add->add_option("--id", party_id, "short code [a-z0-9-]")->required();
+  party_add->add_option("--name", party_name, "name, any script")->required();
+  party_add->add_option("--identity", identity, "STIX identity id (generated if absent)");
+
+  std::string user_name, user_party;
+  std::vector<std::string> roles;
+  bool password_stdin = false;
+  auto* user = app.add_subcommand("user", "manage users");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "add a user");
+  add_db(user_add);
+  user_add->add_option("name", user_name)->required();
+  user_add->add_option("--party", user_party)->required();
+  user_add->add_option("--roles", roles, "officer, analyst, recipient, admin, hub-admin")
+      ->delimiter(',')
+      ->required();
+  user_add->add_flag("--password-stdin", password_stdin, "read a password from stdin");
+  auto* user_disable = user->add_subcommand("disable", "disable a user");
+  add_db(user_disable);
+  user_disable->add_option("name", user_name)->required();
+  auto* user_enable = user->add_subcommand("enable", "enable a user");
+  add_db(user_enable);
+  user_enable->add_option("name", user_name)->required();
+  auto* user_passwd = user->add_subcommand("passwd", "set a password (read from stdin)");
+  add_db(user_passwd);
+  user_passwd->add_option("name", user_name)->required();
+
+  std::string label = "cli";
+  auto* token = app.add_subcommand("token", "manage API tokens");
+  token->require_subcommand(1);
+  auto* token_create = token->add_subcommand("create", "create a token; printed once");
+  add_db(token_create);
+  token_create->add_option("user", user_name)->required();
+  token_create->add_option("--label", label)->capture_default_str();
+
+  auto* audit = app.add_subcommand("audit", "audit log");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand("verify", "verify the hash chain and its signatures");
+  add_db(verify);
+
+  std::string backup_to;
+  auto* backup = app.add_subcommand("backup", "write a consistent copy of the hub");
+  add_db(backup);
+  backup->add_option("--to", backup_to, "destination file (must not exist)")->required();
+
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  if (*init) return cli::Init(db, config);
+  if (*serve || *demo) {
+    if (!cli::ParseListen(listen, &serve_options)) {
+      spdlog::error("--listen must be address:port, got '{}'", listen);
+      return 2;
+    }
+    return *serve ? cli::Serve(db, serve_options) : cli::Demo(demo_dir, report, serve_options);
+  }
+  if (*import) return cli::Import(db, file, as_user, collection);
+  if (*exp) return cli::Export(db, as_user, collection);
+  if (*party_add) return cli::PartyAdd(db, party_id, party_name, identity);
+  if (*user_add) return cli::UserAdd(db, user_name, user_party, roles, password_stdin);
+  if (*user_disable) return cli::UserSetDisabled(db, user_name, true);
+  if (*user_enable) return cli::UserSetDisabled(db, user_name, false);
+  if (*user_passwd) return cli::UserPasswd(db, user_name);
+  if (*token_create) return cli::TokenCreate(db, user_name, label);
+  if (*verify) return cli::AuditVerify(db);
+  if (*backup) return cli::Backup(db, backup_to);
+  return 2;
+}

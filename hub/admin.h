@@ -1,0 +1,50 @@
+// Administration: creating a hub from its TOML bootstrap file, adding parties and users,
+// passwords, tokens. Used by `tansiq init`, `party add`, `user ...`, `token create`, `demo`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hub/hub.h"
+
+namespace tansiq::hub {
+
+struct PartySpec {
+  std::string code;      // [a-z0-9-], 1-32 characters
+  std::string name;      // any script
+  std::string identity;  // "identity--<uuid>"; generated when empty
+};
+
+struct UserSpec {
+  std::string name;  // [A-Za-z0-9._@-], 1-64 characters
+  std::string party;
+  std::vector<std::string> roles;
+  std::string password;  // stored only as an argon2id hash; empty: token access only
+  std::vector<std::string> alternates;
+  std::string lang;
+};
+
+struct HubSpec {
+  std::string name = "Tansiq hub";
+  std::vector<PartySpec> parties;
+  std::vector<UserSpec> users;
+};
+
+// Parses the bootstrap TOML ([hub], [[party]], [[user]]). Errors name the entry and key.
+Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name);
+
+// Creates a new hub at `db_path` (fails if one exists): key file, schema, hub identity, the
+// releasability extension-definition, the parties with their published identities, the
+// collections (`coalition` and `party-<code>`), the users.
+Status InitHub(const std::string& db_path, const HubSpec& spec, const Clock& clock);
+
+Status AddParty(Hub& hub, const PartySpec& party);
+Status AddUser(Hub& hub, const UserSpec& user);
+Status SetUserDisabled(Hub& hub, std::string_view user, bool disabled);
+Status SetPassword(Hub& hub, std::string_view user, std::string_view password);
+// Creates an API token for `user`; returns the secret, which is not stored.
+Result<std::string> CreateToken(Hub& hub, std::string_view user, std::string_view label);
+
+}  // namespace tansiq::hub

@@ -1,0 +1,162 @@
+// Password and token authentication with a verified-credential cache and login throttling.
+#include "hub/auth.h"
+
+#include <sodium.h>
+
+namespace tansiq::hub {
+namespace {
+
+constexpr Micros kCacheTtl = 5 * 60 * 1'000'000LL;
+constexpr int kFreeFailures = 5;  // failures allowed per window
+constexpr Micros kFailureWindow = 15 * 60 * 1'000'000LL;
+constexpr Micros kMaxBlock = 15 * 60 * 1'000'000LL;
+
+std::string Hex(const unsigned char* p, std::size_t n) {
+  std::string out(n * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), p, n);
+  out.pop_back();
+  return out;
+}
+
+Result<policy::Reader> ReaderOf(const store::User& u) {
+  if (u.disabled) return Status(ErrorCode::kUnauthenticated, "invalid credentials");
+  return policy::Reader{u.id, u.name, u.party, u.roles};
+}
+
+}  // namespace
+
+Result<std::string> HashPassword(std::string_view password) {
+  if (sodium_init() < 0) return Internal("libsodium failed to initialise");
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(),
+                            crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    return Unavailable("out of memory hashing a password");
+  }
+  return std::string(out);
+}
+
+std::string TokenHash(std::string_view secret) {
+  unsigned char h[32];
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(secret.data()),
+                     secret.size(), nullptr, 0);
+  return Hex(h, sizeof h);
+}
+
+std::string NewToken(std::int64_t user_id, std::string_view label, Micros now,
+                     store::Token* record) {
+  unsigned char raw[32];
+  randombytes_buf(raw, sizeof raw);
+  std::string secret = "tsq_" + Hex(raw, sizeof raw);
+  *record = store::Token{TokenHash(secret), user_id, std::string(label), now};
+  return secret;
+}
+
+Authenticator::Authenticator(store::Store& store, const Clock& clock)
+    : store_(store), clock_(clock) {
+  if (sodium_init() < 0) std::abort();  // start-up: no crypto, no hub
+  randombytes_buf(cache_key_, sizeof cache_key_);
+  auto dummy = HashPassword("tansiq-dummy-password");
+  dummy_hash_ = dummy.ok() ? *dummy : "";
+}
+
+std::string Authenticator::CacheKey(std::string_view user, std::string_view password,
+                                    std::string_view hash) const {
+  crypto_generichash_state st;
+  crypto_generichash_init(&st, cache_key_, sizeof cache_key_, 32);
+  for (std::string_view part : {user, password, hash}) {
+    std::uint64_t n = part.size();
+    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(&n), sizeof n);
+    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(part.data()),
+                              part.size());
+  }
+  unsigned char out[32];
+  crypto_generichash_final(&st, out, sizeof out);
+  return std::string(reinterpret_cast<char*>(out), sizeof out);
+}
+
+bool Authenticator::Throttled(std::string_view key, Micros now) {
+  auto it = failures_.find(std::string(key));
+  return it != failures_.end() && it->second.blocked_until > now;
+}
+
+void Authenticator::Fail(const std::string& key, Micros now) {
+  Failures& f = failures_[key];
+  if (now - f.first > kFailureWindow) f = Failures{0, now, 0};
+  if (++f.count > kFreeFailures) {
+    // Exponential back-off: 1 s, 2 s, 4 s... capped.
+    Micros block =
+        std::min<Micros>(kMaxBlock, 1'000'000LL << std::min(f.count - kFreeFailures, 20));
+    f.blocked_until = now + block;
+  }
+  if (failures_.size() > 100'000) failures_.clear();  // bound memory under a spray attack
+}
+
+int Authenticator::RetryAfterSeconds(std::string_view user, std::string_view client) {
+  std::lock_guard lock(mu_);
+  Micros now = clock_.NowMicros();
+  Micros until = 0;
+  for (const std::string& k : {"u:" + std::string(user), "c:" + std::string(client)}) {
+    auto it = failures_.find(k);
+    if (it != failures_.end()) until = std::max(until, it->second.blocked_until);
+  }
+  return static_cast<int>(std::max<Micros>(1, (until - now + 999'999) / 1'000'000));
+}
+
+Result<policy::Reader> Authenticator::Password(std::string_view user, std::string_view password,
+                                               std::string_view client) {
+  const Micros now = clock_.NowMicros();
+  const std::string user_key = "u:" + std::string(user);
+  const std::string client_key = "c:" + std::string(client);
+  {
+    std::lock_guard lock(mu_);
+    if (Throttled(user_key, now) || Throttled(client_key, now)) {
+      return Status(ErrorCode::kTooManyRequests, "too many failed logins; retry later");
+    }
+  }
+  auto u = store_.UserByName(user);
+  if (!u.ok()) return u.status();
+  const std::string& hash = u->has_value() ? (*u)->password_hash : dummy_hash_;
+  const std::string key = CacheKey(user, password, hash);
+  {
+    std::lock_guard lock(mu_);
+    auto it = verified_.find(key);
+    if (it != verified_.end() && it->second > now && u->has_value()) return ReaderOf(**u);
+  }
+  bool ok = !hash.empty() &&
+            crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0 &&
+            u->has_value();
+  std::lock_guard lock(mu_);
+  if (!ok) {
+    Fail(user_key, now);
+    Fail(client_key, now);
+    return Status(ErrorCode::kUnauthenticated, "invalid credentials");
+  }
+  if (verified_.size() > 10'000) verified_.clear();
+  verified_[key] = now + kCacheTtl;
+  failures_.erase(user_key);
+  return ReaderOf(**u);
+}
+
+Result<policy::Reader> Authenticator::Bearer(std::string_view token, std::string_view client) {
+  const Micros now = clock_.NowMicros();
+  const std::string client_key = "c:" + std::string(client);
+  {
+    std::lock_guard lock(mu_);
+    if (Throttled(client_key, now)) {
+      return Status(ErrorCode::kTooManyRequests, "too many failed logins; retry later");
+    }
+  }
+  auto t = store_.TokenByHash(TokenHash(token));
+  if (!t.ok()) return t.status();
+  if (t->has_value()) {
+    auto u = store_.UserById((*t)->user_id);
+    if (!u.ok()) return u.status();
+    if (u->has_value()) return ReaderOf(**u);
+  }
+  std::lock_guard lock(mu_);
+  Fail(client_key, now);
+  return Status(ErrorCode::kUnauthenticated, "invalid credentials");
+}
+
+}  // namespace tansiq::hub

@@ -1,0 +1,84 @@
+// The hub's use cases over Store + policy + audit, shared by server/ (HTTP) and cli/:
+// the directory of parties and collections, and access to the hub's key and auditor.
+// Layering: server/, cli/ → hub/ → audit/ → store/ → policy/ → stix/ → base/.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit/audit.h"
+#include "base/clock.h"
+#include "base/status.h"
+#include "policy/policy.h"
+#include "store/store.h"
+
+namespace tansiq::hub {
+
+// The pseudo-party that originates the hub's own objects (its identity, the releasability
+// extension-definition). No user belongs to it, so nobody can version or delete them.
+inline constexpr policy::PartyIndex kHubParty = policy::kMaxParties - 1;
+inline constexpr int kMaxMemberParties = policy::kMaxParties - 1;
+
+inline constexpr std::string_view kCoalitionAlias = "coalition";
+
+// A snapshot of the parties and collections. Immutable; shared between threads.
+struct Directory {
+  std::string hub_name;
+  std::string hub_identity;  // the hub's own STIX identity id
+  std::vector<store::Party> parties;
+  std::vector<store::Collection> collections;
+  policy::PartyMask all_parties = 0;
+
+  std::optional<policy::PartyIndex> PartyOfIdentity(std::string_view identity_id) const;
+  const store::Party* PartyByIndex(policy::PartyIndex index) const;
+  const store::Party* PartyByCode(std::string_view code) const;
+  // By UUID or by alias.
+  const store::Collection* FindCollection(std::string_view id_or_alias) const;
+  const store::Collection* Coalition() const;
+};
+
+// Whether `reader` may see a collection at all (shared, or their party's own), and write it.
+bool CanAccessCollection(const policy::Reader& reader, const store::Collection& c);
+bool CanWriteCollection(const policy::Reader& reader, const store::Collection& c);
+
+// One open hub: the store, the signing key, the auditor, the directory. Thread-safe.
+// Owned by main (or a test); outlives every server session and CLI command using it.
+class Hub {
+ public:
+  struct Options {
+    std::string db_path;
+    const Clock* clock = nullptr;  // nullptr: the system clock
+  };
+  // Opens an initialised hub (tansiq init must have run: the key file and directory exist).
+  static Result<std::unique_ptr<Hub>> Open(const Options& options);
+
+  store::Store& store() { return *store_; }
+  const audit::HubKey& key() const { return key_; }
+  audit::Auditor& auditor() { return *auditor_; }
+  const Clock& clock() const { return *clock_; }
+
+  std::shared_ptr<const Directory> directory() const;
+  // Re-reads parties and collections (after an administrative change).
+  Status Reload();
+
+  // A fresh random STIX identifier of `type`.
+  static std::string NewId(std::string_view type);
+
+ private:
+  Hub() = default;
+  const Clock* clock_ = nullptr;
+  audit::HubKey key_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<audit::Auditor> auditor_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const Directory> directory_;  // guarded by mu_
+};
+
+// Path of the key file of the hub at `db_path`.
+std::string KeyPath(const std::string& db_path);
+
+}  // namespace tansiq::hub

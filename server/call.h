@@ -1,0 +1,43 @@
+// One HTTP exchange as handlers see it: the request, its parsed target, the authenticated
+// caller, and helpers to build responses. Handlers never touch sockets.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "base/status.h"
+#include "policy/policy.h"
+
+namespace tansiq::server {
+
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+inline constexpr std::string_view kTaxiiMediaType = "application/taxii+json;version=2.1";
+inline constexpr std::string_view kStixMediaType = "application/stix+json;version=2.1";
+
+struct Call {
+  const Request& request;
+  std::string path;                                        // decoded path
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  std::vector<std::string> captures;                       // {param} segments of the route
+  std::string client;                                      // peer address
+  std::string base_url;                                    // "http(s)://host[:port]"
+  std::optional<policy::Reader> reader;                    // set after authentication
+
+  // The single value of query parameter `name`; error if repeated.
+  Result<std::optional<std::string>> Param(std::string_view name) const;
+};
+
+// A response with `body` and content type, keep-alive as the request asked.
+Response MakeResponse(const Call& call, http::status status, std::string body,
+                      std::string_view content_type = kTaxiiMediaType);
+
+}  // namespace tansiq::server

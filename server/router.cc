@@ -1,0 +1,58 @@
+// Route matching by path segments.
+#include "server/router.h"
+
+namespace tansiq::server {
+namespace {
+
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    auto slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash);
+  }
+  return out;
+}
+
+}  // namespace
+
+void Router::Add(http::verb method, std::string_view pattern, Handler handler, Access access) {
+  Route r{method, {}, std::move(handler), access};
+  for (auto s : Segments(pattern)) r.segments.emplace_back(s);
+  routes_.push_back(std::move(r));
+}
+
+Router::Match Router::Find(http::verb method, std::string_view path,
+                           std::vector<std::string>* captures) const {
+  Match m;
+  const auto parts = Segments(path);
+  for (const auto& r : routes_) {
+    if (r.segments.size() != parts.size()) continue;
+    std::vector<std::string> caught;
+    bool ok = true;
+    for (std::size_t i = 0; i < parts.size() && ok; ++i) {
+      if (r.segments[i] == "{}") {
+        caught.emplace_back(parts[i]);
+      } else {
+        ok = r.segments[i] == parts[i];
+      }
+    }
+    if (!ok) continue;
+    m.path_known = true;
+    if (!m.allow.empty()) m.allow += ", ";
+    m.allow += std::string(http::to_string(r.method));
+    if (r.method == method && !m.handler) {
+      m.handler = &r.handler;
+      m.access = r.access;
+      *captures = std::move(caught);
+    }
+  }
+  return m;
+}
+
+}  // namespace tansiq::server

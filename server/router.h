@@ -1,0 +1,44 @@
+// Route table: (method, path pattern) → handler coroutine. Patterns are literal segments
+// and "{}" captures; a trailing slash is optional, as TAXII clients differ.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "server/call.h"
+
+namespace tansiq::server {
+
+using Handler = std::function<boost::asio::awaitable<Response>(Call&)>;
+
+// Immutable after setup; shared read-only by all sessions.
+class Router {
+ public:
+  enum class Access { kAuthenticated, kPublic };
+
+  void Add(http::verb method, std::string_view pattern, Handler handler,
+           Access access = Access::kAuthenticated);
+
+  struct Match {
+    const Handler* handler = nullptr;
+    Access access = Access::kAuthenticated;
+    bool path_known = false;  // some route has this path (for 405 vs 404)
+    std::string allow;        // methods allowed on this path
+  };
+  Match Find(http::verb method, std::string_view path, std::vector<std::string>* captures) const;
+
+ private:
+  struct Route {
+    http::verb method;
+    std::vector<std::string> segments;
+    Handler handler;
+    Access access;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace tansiq::server

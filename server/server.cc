@@ -1,0 +1,293 @@
+// Listener, sessions and shutdown. One coroutine per connection on its own strand; every
+// read has a timeout and a body limit; SIGINT/SIGTERM stop accepting, cancel idle sessions
+// and let busy ones finish (their writes included) before Serve() returns.
+#include "server/server.h"
+
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <fstream>
+#include <list>
+#include <mutex>
+#include <thread>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/url/parse.hpp>
+
+#include "hub/auth.h"
+#include "server/errors.h"
+#include "server/paging.h"
+#include "server/router.h"
+#include "server/taxii.h"
+
+namespace tansiq::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+// Lets shutdown cancel a session that is idle between requests. Touched only on the
+// session's strand (the registry holds it under Shared::mu).
+struct SessionControl {
+  std::function<void()> cancel;  // empty once the session ended
+  bool busy = false;
+};
+
+// State every session shares. Owned by Serve(); outlives the io_context's work.
+struct Shared {
+  Shared(hub::Hub& h, const ServerOptions& o)
+      : hub(h), options(o), auth(h.store(), h.clock()), tokens(h.key().DeriveKey("taxii-next")) {}
+  hub::Hub& hub;
+  const ServerOptions& options;
+  Router router;
+  hub::Authenticator auth;
+  PageTokens tokens;
+  std::optional<ssl::context> tls;
+  std::atomic<bool> stopping{false};
+  std::mutex mu;
+  std::list<std::pair<asio::any_io_executor, std::shared_ptr<SessionControl>>> sessions;
+};
+
+bool ValidHost(std::string_view h) {
+  if (h.empty() || h.size() > 255) return false;
+  for (char c : h) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
+          c == '[' || c == ']')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Result<policy::Reader> Authenticate(Shared& s, const Request& req, const std::string& client) {
+  auto it = req.find(http::field::authorization);
+  if (it == req.end()) return Status(ErrorCode::kUnauthenticated, "authentication required");
+  std::string_view v = it->value();
+  auto space = v.find(' ');
+  std::string_view scheme = v.substr(0, space);
+  std::string_view cred = space == std::string_view::npos ? "" : v.substr(space + 1);
+  while (!cred.empty() && cred.front() == ' ') cred.remove_prefix(1);
+  if (beast::iequals(scheme, "Bearer") && !cred.empty()) return s.auth.Bearer(cred, client);
+  if (beast::iequals(scheme, "Basic") && !cred.empty() && cred.size() < 1024) {
+    std::string raw(cred.size(), '\0');
+    std::size_t len = 0;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), cred.data(),
+                          cred.size(), nullptr, &len, nullptr,
+                          sodium_base64_VARIANT_ORIGINAL) == 0) {
+      raw.resize(len);
+      auto colon = raw.find(':');
+      if (colon != std::string::npos) {
+        return s.auth.Password(std::string_view(raw).substr(0, colon),
+                               std::string_view(raw).substr(colon + 1), client);
+      }
+    }
+  }
+  return Status(ErrorCode::kUnauthenticated, "malformed Authorization header");
+}
+
+awaitable<Response> Handle(Shared& s, const Request& req, const std::string& client) {
+  Call call{req, {}, {}, {}, client, {}, std::nullopt};
+  auto target = boost::urls::parse_origin_form(req.target());
+  if (!target) co_return ErrorResponse(call, InvalidArgument("malformed request target"));
+  call.path = std::string(target->path());
+  for (auto p : target->params()) call.query.emplace_back(p.key, p.value);
+  std::string_view host = req[http::field::host];
+  if (!ValidHost(host)) host = "localhost";
+  call.base_url = std::string(s.tls ? "https://" : "http://") + std::string(host);
+
+  Router::Match m = s.router.Find(req.method(), call.path, &call.captures);
+  if (!m.handler) {
+    if (!m.path_known) co_return ErrorResponse(call, NotFound("no such resource"));
+    Response r = ErrorResponse(call, InvalidArgument("method not allowed"));
+    r.result(http::status::method_not_allowed);
+    r.set(http::field::allow, m.allow);
+    co_return r;
+  }
+  if (m.access == Router::Access::kAuthenticated) {
+    auto reader = Authenticate(s, req, client);
+    if (!reader.ok()) co_return ErrorResponse(call, reader.status());
+    call.reader = *reader;
+  }
+  try {
+    co_return co_await (*m.handler)(call);
+  } catch (const std::exception& e) {
+    spdlog::error("{} {}: {}", std::string(req.method_string()), call.path, e.what());
+    co_return ErrorResponse(call, Internal(e.what()));
+  }
+}
+
+template <typename Stream>
+awaitable<void> RunSession(Shared& s, Stream& stream, std::string client,
+                           std::shared_ptr<SessionControl> control) {
+  beast::flat_buffer buffer;
+  for (;;) {
+    if (s.stopping) break;
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(16 * 1024);
+    parser.body_limit(s.options.max_content_length);
+    beast::get_lowest_layer(stream).expires_after(s.options.read_timeout);
+    auto [ec, n] = co_await http::async_read(stream, buffer, parser, kTuple);
+    if (ec) {
+      if (ec == http::error::body_limit) {
+        Response r = BareErrorResponse(
+            11,
+            {ErrorCode::kTooLarge, "request body exceeds max_content_length (" +
+                                       std::to_string(s.options.max_content_length) + " bytes)"});
+        co_await http::async_write(stream, r, kTuple);
+      } else if (ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
+                 ec != http::error::end_of_stream && ec != http::error::partial_message) {
+        Response r = BareErrorResponse(11, InvalidArgument("malformed HTTP request"));
+        co_await http::async_write(stream, r, kTuple);
+      }
+      break;
+    }
+    control->busy = true;
+    Response res = co_await Handle(s, parser.get(), client);
+    if (s.stopping) res.keep_alive(false);
+    beast::get_lowest_layer(stream).expires_after(s.options.read_timeout);
+    auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
+    control->busy = false;
+    if (wec || !res.keep_alive()) break;
+  }
+}
+
+awaitable<void> Session(Shared& s, tcp::socket socket) {
+  auto control = std::make_shared<SessionControl>();
+  auto executor = socket.get_executor();
+  std::string client = socket.remote_endpoint().address().to_string();
+  beast::tcp_stream tcp_stream(std::move(socket));
+  {
+    std::lock_guard lock(s.mu);
+    s.sessions.emplace_back(executor, control);
+  }
+  if (s.tls) {
+    beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), *s.tls);
+    control->cancel = [&stream, control] {
+      if (!control->busy) beast::get_lowest_layer(stream).cancel();
+    };
+    beast::get_lowest_layer(stream).expires_after(s.options.read_timeout);
+    auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
+    if (!ec) {
+      co_await RunSession(s, stream, client, control);
+      co_await stream.async_shutdown(kTuple);
+    }
+  } else {
+    control->cancel = [&tcp_stream, control] {
+      if (!control->busy) tcp_stream.cancel();
+    };
+    co_await RunSession(s, tcp_stream, client, control);
+    beast::error_code ignored;
+    tcp_stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+  control->cancel = nullptr;
+  std::lock_guard lock(s.mu);
+  s.sessions.remove_if([&](const auto& e) { return e.second == control; });
+}
+
+awaitable<void> Listen(Shared& s, tcp::acceptor& acceptor, asio::io_context& ioc) {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kTuple);
+    if (ec) {
+      if (s.stopping || ec == asio::error::operation_aborted) co_return;
+      spdlog::warn("accept: {}", ec.message());
+      continue;
+    }
+    auto ex = socket.get_executor();
+    asio::co_spawn(ex, Session(s, std::move(socket)), asio::detached);
+  }
+}
+
+Status WritePortFile(const std::string& path, unsigned short port) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << port << "\n";
+    if (!out) return Unavailable("cannot write " + path);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Unavailable("cannot write " + path);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Serve(hub::Hub& hub, const ServerOptions& options) {
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(options.host, ec);
+  if (ec) return InvalidArgument("bad listen address '" + options.host + "'");
+  const bool tls = !options.tls_cert.empty() || !options.tls_key.empty();
+  if (!tls && !address.is_loopback() && !options.insecure) {
+    return InvalidArgument(
+        "refusing plain HTTP on a non-loopback address: give --tls-cert and --tls-key, or "
+        "--insecure");
+  }
+  Shared s(hub, options);
+  if (tls) {
+    s.tls.emplace(ssl::context::tls_server);
+    s.tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                       ssl::context::single_dh_use);
+    s.tls->use_certificate_chain_file(options.tls_cert, ec);
+    if (ec) return InvalidArgument("--tls-cert " + options.tls_cert + ": " + ec.message());
+    s.tls->use_private_key_file(options.tls_key, ssl::context::pem, ec);
+    if (ec) return InvalidArgument("--tls-key " + options.tls_key + ": " + ec.message());
+  }
+  RegisterTaxii(s.router, hub, options, s.tokens);
+  RegisterRest(s.router, hub);
+
+  asio::io_context ioc;
+  tcp::acceptor acceptor(ioc);
+  tcp::endpoint endpoint(address, options.port);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return Unavailable("cannot listen on " + options.host + ":" + std::to_string(options.port) +
+                       ": " + ec.message());
+  const unsigned short port = acceptor.local_endpoint().port();
+  if (!options.port_file.empty()) TANSIQ_RETURN_IF_ERROR(WritePortFile(options.port_file, port));
+  spdlog::info("tansiq serving {}://{}:{}/taxii2/", tls ? "https" : "http", options.host, port);
+
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& sec, int sig) {
+    if (sec) return;
+    spdlog::info("signal {}: finishing in-flight requests", sig);
+    s.stopping = true;
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+    std::lock_guard lock(s.mu);
+    for (auto& [ex, control] : s.sessions) {
+      asio::post(ex, [control] {
+        if (control->cancel) control->cancel();
+      });
+    }
+  });
+  asio::co_spawn(ioc, Listen(s, acceptor, ioc), asio::detached);
+
+  int n = options.threads > 0 ? options.threads
+                              : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  std::vector<std::thread> threads;
+  for (int i = 1; i < n; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+  spdlog::info("stopped");
+  return Status::Ok();
+}
+
+}  // namespace tansiq::server

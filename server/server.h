@@ -1,0 +1,29 @@
+// The HTTP(S) server: TAXII 2.1 and the REST API over Boost.Beast with C++20 coroutines.
+// Serve() runs until SIGINT/SIGTERM, then stops accepting, finishes in-flight requests
+// (including their writes) and returns.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include "base/status.h"
+#include "hub/hub.h"
+
+namespace tansiq::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;  // 0: any free port (written to port_file)
+  std::string tls_cert;        // PEM files; both set: HTTPS only
+  std::string tls_key;
+  bool insecure = false;  // allow plain HTTP on a non-loopback address
+  std::string port_file;  // if set, the bound port is written here once listening
+  int threads = 0;        // 0: one per core (at least 2)
+  std::size_t max_content_length = 32 * 1024 * 1024;
+  std::chrono::seconds read_timeout{30};
+};
+
+Status Serve(hub::Hub& hub, const ServerOptions& options);
+
+}  // namespace tansiq::server
