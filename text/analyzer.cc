@@ -132,6 +132,11 @@ struct Emitter {
   // One word as ICU found it in the NFKC text (case preserved); consumes positions.
   void Word(const icu::UnicodeString& pre, std::uint32_t& position) {
     const icu::UnicodeString norm = internal::FoldAndMap(pre);
+    if (norm.indexOf(static_cast<char16_t>(internal::kZwnj)) < 0) {
+      Push(Term(norm, AcronymStem(pre)), position, 1);
+      ++position;
+      return;
+    }
     // Split on ZWNJ: parts of the case-preserving and of the normalised form.
     std::vector<icu::UnicodeString> parts, pre_parts;
     auto split = [](const icu::UnicodeString& s, std::vector<icu::UnicodeString>& v) {

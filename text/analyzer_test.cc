@@ -128,6 +128,34 @@ TEST(Analyze, InvalidUtf8NeverCrashes) {
             (V{"ab", "cd"}));
 }
 
+TEST(Analyze, RandomBytesAndFragmentsNeverCrash) {
+  const std::string pieces[] = {"\xff", "\xd8", "\xe2\x80", "\u200c", "\u200d",           "\u0301",
+                                "ﷲ",    "ﻻ",    "ИГИЛа",    "می",     "والكتاب",          "'s",
+                                " ",    "٣",    "é",        "ـ",      "\xf4\x90\x80\x80", "\u0654",
+                                "й",    "ﷺ"};
+  std::uint32_t seed = 12345;
+  auto next = [&seed] { return seed = seed * 1103515245u + 12345u; };
+  for (int round = 0; round < 2000; ++round) {
+    std::string s;
+    const int n = static_cast<int>(next() % 12);
+    for (int i = 0; i < n; ++i) {
+      if (next() % 3 == 0) {
+        s.push_back(static_cast<char>(next() >> 16));
+      } else {
+        s += pieces[(next() >> 8) % std::size(pieces)];
+      }
+    }
+    for (Field f : {Field::kText, Field::kExact}) {
+      for (const Token& t : kAnalyzer.Analyze(s, Lang::kFa, f)) {
+        ASSERT_LE(t.start, t.end);
+        ASSERT_LE(t.end, s.size());
+        ASSERT_FALSE(t.term.empty());
+      }
+    }
+    (void)Norm(s);
+  }
+}
+
 TEST(Analyze, EmptyAndPunctuation) {
   EXPECT_TRUE(kAnalyzer.Analyze("", Lang::kAr, Field::kText).empty());
   EXPECT_TRUE(kAnalyzer.Analyze(" ،؛؟!... — ", Lang::kAr, Field::kText).empty());

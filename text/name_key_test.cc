@@ -127,6 +127,22 @@ TEST(PhoneticKey, DegenerateInput) {
   EXPECT_EQ(PhoneticKey(std::string(10000, 'a')), "a");
 }
 
+TEST(PhoneticKey, RandomBytesNeverCrash) {
+  std::uint32_t seed = 7;
+  for (int round = 0; round < 2000; ++round) {
+    std::string s;
+    for (int i = 0; i < round % 17; ++i) {
+      seed = seed * 1103515245u + 12345u;
+      s.push_back(static_cast<char>(seed >> 16));
+    }
+    const std::string key = PhoneticKey(s);
+    for (char c : key) ASSERT_TRUE(c >= 'a' && c <= 'z') << key;
+    const double sim = NameSimilarity(s, "Khafaji");
+    ASSERT_GE(sim, 0.0);
+    ASSERT_LE(sim, 1.0);
+  }
+}
+
 TEST(NameSimilarity, Range) {
   EXPECT_DOUBLE_EQ(NameSimilarity("Khafaji", "Khafaji"), 1.0);
   EXPECT_GE(NameSimilarity("Khafaji", "الخفاجي"), kSameNameThreshold);

@@ -1,6 +1,8 @@
 // Character-level normalisation: the character tables of issue 3, in one place.
 #include "text/internal/normalize.h"
 
+#include <algorithm>
+#include <climits>
 #include <memory>
 
 #include <unicode/normalizer2.h>
@@ -68,18 +70,23 @@ void AppendLatinFolded(UChar32 c, icu::UnicodeString& out) {
 
 Decoded DecodeUtf8(std::string_view utf8) {
   Decoded d;
-  d.byte_at.reserve(utf8.size() + 1);
+  const int32_t n = static_cast<int32_t>(
+      std::min<std::size_t>(utf8.size(), static_cast<std::size_t>(INT32_MAX / 2)));
+  d.byte_at.reserve(static_cast<std::size_t>(n) + 1);
   const auto* s = reinterpret_cast<const uint8_t*>(utf8.data());
-  const int32_t n = static_cast<int32_t>(utf8.size());
-  int32_t i = 0;
+  // UTF-16 never needs more units than UTF-8 has bytes.
+  char16_t* out = d.text.getBuffer(n + 1);
+  if (out == nullptr) return d;
+  int32_t i = 0, len = 0;
   while (i < n) {
     const int32_t begin = i;
     UChar32 c;
     U8_NEXT(s, i, n, c);
     if (c < 0) c = 0xFFFD;
-    d.text.append(c);
+    U16_APPEND_UNSAFE(out, len, c);
     for (int k = 0; k < U16_LENGTH(c); ++k) d.byte_at.push_back(static_cast<std::uint32_t>(begin));
   }
+  d.text.releaseBuffer(len);
   d.byte_at.push_back(static_cast<std::uint32_t>(n));
   return d;
 }
@@ -124,6 +131,16 @@ bool IsArabicScriptLetter(UChar32 c) {
 bool IsCyrillic(UChar32 c) { return c >= 0x0400 && c <= 0x052F; }
 
 icu::UnicodeString PreNormalize(const icu::UnicodeString& in) {
+  // Fast path: nothing to drop or remap and already NFKC (most words of every script).
+  bool plain = true;
+  for (int32_t i = 0; i < in.length() && plain; ++i) {
+    const char16_t c = in.charAt(i);
+    plain = c < 0x80 || (c >= 0x0600 && c <= 0x06FF && c != 0x061C) || (c >= 0x0410 && c <= 0x044F);
+  }
+  if (plain) {
+    UErrorCode st = U_ZERO_ERROR;
+    if (Nfkc()->isNormalized(in, st) && U_SUCCESS(st)) return in;
+  }
   icu::UnicodeString a;
   UChar32 base = 0;
   for (int32_t i = 0; i < in.length();) {
@@ -159,13 +176,24 @@ icu::UnicodeString PreNormalize(const icu::UnicodeString& in) {
 icu::UnicodeString FoldAndMap(const icu::UnicodeString& in, bool keep_name_letters) {
   icu::UnicodeString folded(in);
   folded.foldCase();
-  icu::UnicodeString out;
+  icu::UnicodeString out(folded.length() + 1, 0, 0);  // capacity only
   UChar32 base = 0;
   for (int32_t i = 0; i < folded.length();) {
     UChar32 c = folded.char32At(i);
     i += U16_LENGTH(c);
     if (c < 0x80) {
       out.append(c);
+      base = c;
+      continue;
+    }
+    if (c >= 0x0621 && c <= 0x064A && c != 0x0622 && c != 0x0623 && c != 0x0624 && c != 0x0625 &&
+        c != 0x0626 && c != 0x0629 && c != 0x0640 && c != 0x0649) {
+      out.append(c);  // plain Arabic letters: the common case, no lookups
+      base = c;
+      continue;
+    }
+    if (c >= 0x0430 && c <= 0x044F) {
+      out.append(c);  // plain Cyrillic lowercase
       base = c;
       continue;
     }
