@@ -329,7 +329,10 @@ class Hub:
         h = {k: v for k, v in h.items() if v is not None}
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
-            conn.request(method, path, body=body, headers=h)
+            try:
+                conn.request(method, path, body=body, headers=h)
+            except (BrokenPipeError, ConnectionResetError):
+                pass    # the server answered (e.g. 413) and closed before reading the whole body
             r = conn.getresponse()
             data = r.read()
             return Response(r.status, r.reason, r.headers, data)
