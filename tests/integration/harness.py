@@ -179,11 +179,12 @@ def basic(user: str, pw: str | None = None) -> str:
 
 
 def qs(params) -> str:
-    """Query string; params is a dict or a list of pairs (to allow repeats). Brackets kept."""
+    """Query string; params is a dict or a list of pairs (to allow repeats)."""
     if not params:
         return ""
     items = params.items() if isinstance(params, dict) else params
-    return "?" + "&".join(f"{urllib.parse.quote(str(k), safe='[]')}="
+    # brackets percent-encoded, as requests / taxii2-client send them (RFC 3986 query syntax)
+    return "?" + "&".join(f"{urllib.parse.quote(str(k), safe='')}="
                           f"{urllib.parse.quote(str(v), safe=',:')}" for k, v in items)
 
 

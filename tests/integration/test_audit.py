@@ -64,6 +64,11 @@ class Audit(unittest.TestCase):
         src.backup(out)
         src.close()
         out.close()
+        # the hub keeps companion files beside its database (e.g. the signing key, DB.key)
+        for name in os.listdir(os.path.dirname(hub.db)):
+            base = os.path.basename(hub.db)
+            if name.startswith(base + ".") and not name.endswith(("-wal", "-shm")):
+                shutil.copy(os.path.join(os.path.dirname(hub.db), name), dst + name[len(base):])
         return dst
 
     def tamper(self, name, *statements, params=()):
