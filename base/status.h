@@ -17,6 +17,7 @@ enum class ErrorCode {
   kUnauthenticated,   // no or bad credentials: 401
   kPermissionDenied,  // visible but not allowed: 403
   kNotFound,          // absent or invisible: 404 (never 403 for invisible objects)
+  kMethodNotAllowed,  // 405
   kNotAcceptable,     // 406
   kConflict,          // 409
   kTooLarge,          // 413

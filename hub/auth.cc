@@ -7,7 +7,8 @@ namespace tansiq::hub {
 namespace {
 
 constexpr Micros kCacheTtl = 5 * 60 * 1'000'000LL;
-constexpr int kFreeFailures = 5;  // failures allowed per window
+constexpr int kFreeFailures = 5;         // per user name, before back-off starts
+constexpr int kFreeClientFailures = 50;  // per client address (one NAT holds many users)
 constexpr Micros kFailureWindow = 15 * 60 * 1'000'000LL;
 constexpr Micros kMaxBlock = 15 * 60 * 1'000'000LL;
 
@@ -82,11 +83,12 @@ bool Authenticator::Throttled(std::string_view key, Micros now) {
 
 void Authenticator::Fail(const std::string& key, Micros now) {
   Failures& f = failures_[key];
+  if (f.blocked_until > now) return;  // attempts while blocked are refused, not counted
   if (now - f.first > kFailureWindow) f = Failures{0, now, 0};
-  if (++f.count > kFreeFailures) {
+  const int allowed = key.starts_with("c:") ? kFreeClientFailures : kFreeFailures;
+  if (++f.count > allowed) {
     // Exponential back-off: 1 s, 2 s, 4 s... capped.
-    Micros block =
-        std::min<Micros>(kMaxBlock, 1'000'000LL << std::min(f.count - kFreeFailures, 20));
+    Micros block = std::min<Micros>(kMaxBlock, 1'000'000LL << std::min(f.count - allowed, 20));
     f.blocked_until = now + block;
   }
   if (failures_.size() > 100'000) failures_.clear();  // bound memory under a spray attack

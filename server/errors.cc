@@ -19,6 +19,8 @@ std::string_view Title(http::status s) {
       return "Forbidden";
     case http::status::not_found:
       return "Not found";
+    case http::status::method_not_allowed:
+      return "Method not allowed";
     case http::status::not_acceptable:
       return "Not acceptable";
     case http::status::conflict:
@@ -71,6 +73,8 @@ http::status HttpStatus(ErrorCode code) {
       return http::status::forbidden;
     case ErrorCode::kNotFound:
       return http::status::not_found;
+    case ErrorCode::kMethodNotAllowed:
+      return http::status::method_not_allowed;
     case ErrorCode::kNotAcceptable:
       return http::status::not_acceptable;
     case ErrorCode::kConflict:

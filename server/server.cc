@@ -103,7 +103,13 @@ Result<policy::Reader> Authenticate(Shared& s, const Request& req, const std::st
 
 awaitable<Response> Handle(Shared& s, const Request& req, const std::string& client) {
   Call call{req, {}, {}, {}, client, {}, std::nullopt};
-  auto target = boost::urls::parse_origin_form(req.target());
+  // Clients (curl -g, some TAXII tools) send match[...] with raw brackets: encode them.
+  std::string raw(req.target());
+  for (std::size_t i = raw.find_first_of("[]"); i != std::string::npos;
+       i = raw.find_first_of("[]", i)) {
+    raw.replace(i, 1, raw[i] == '[' ? "%5B" : "%5D");
+  }
+  auto target = boost::urls::parse_origin_form(raw);
   if (!target) co_return ErrorResponse(call, InvalidArgument("malformed request target"));
   call.path = std::string(target->path());
   for (auto p : target->params()) call.query.emplace_back(p.key, p.value);
@@ -114,8 +120,9 @@ awaitable<Response> Handle(Shared& s, const Request& req, const std::string& cli
   Router::Match m = s.router.Find(req.method(), call.path, &call.captures);
   if (!m.handler) {
     if (!m.path_known) co_return ErrorResponse(call, NotFound("no such resource"));
-    Response r = ErrorResponse(call, InvalidArgument("method not allowed"));
-    r.result(http::status::method_not_allowed);
+    Response r = ErrorResponse(
+        call, {ErrorCode::kMethodNotAllowed,
+               std::string(req.method_string()) + " is not allowed here; allowed: " + m.allow});
     r.set(http::field::allow, m.allow);
     co_return r;
   }
@@ -142,7 +149,9 @@ awaitable<void> RunSession(Shared& s, Stream& stream, std::string client,
     parser.header_limit(16 * 1024);
     parser.body_limit(s.options.max_content_length);
     beast::get_lowest_layer(stream).expires_after(s.options.read_timeout);
-    auto [ec, n] = co_await http::async_read(stream, buffer, parser, kTuple);
+    // No structured bindings of co_await results: GCC 12 destroys them twice in coroutines.
+    auto read = co_await http::async_read(stream, buffer, parser, kTuple);
+    const beast::error_code ec = std::get<0>(read);
     if (ec) {
       if (ec == http::error::body_limit) {
         Response r = BareErrorResponse(
@@ -161,55 +170,86 @@ awaitable<void> RunSession(Shared& s, Stream& stream, std::string client,
     Response res = co_await Handle(s, parser.get(), client);
     if (s.stopping) res.keep_alive(false);
     beast::get_lowest_layer(stream).expires_after(s.options.read_timeout);
-    auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
+    auto written = co_await http::async_write(stream, res, kTuple);
+    const beast::error_code wec = std::get<0>(written);
     control->busy = false;
     if (wec || !res.keep_alive()) break;
   }
 }
 
-awaitable<void> Session(Shared& s, tcp::socket socket) {
-  auto control = std::make_shared<SessionControl>();
-  auto executor = socket.get_executor();
+// Registers a session for shutdown and removes it when it ends. Lives in the session frame.
+class Registration {
+ public:
+  Registration(Shared& s, asio::any_io_executor ex)
+      : s_(s), control_(std::make_shared<SessionControl>()) {
+    std::lock_guard lock(s_.mu);
+    s_.sessions.emplace_back(std::move(ex), control_);
+  }
+  ~Registration() {
+    control_->cancel = nullptr;
+    std::lock_guard lock(s_.mu);
+    s_.sessions.remove_if([&](const auto& e) { return e.second == control_; });
+  }
+  Registration(const Registration&) = delete;
+  Registration& operator=(const Registration&) = delete;
+  const std::shared_ptr<SessionControl>& control() const { return control_; }
+
+ private:
+  Shared& s_;
+  std::shared_ptr<SessionControl> control_;
+};
+
+// One coroutine per kind of stream, each straight-line.
+awaitable<void> PlainSession(Shared& s, tcp::socket socket) {
   std::string client = socket.remote_endpoint().address().to_string();
-  beast::tcp_stream tcp_stream(std::move(socket));
-  {
-    std::lock_guard lock(s.mu);
-    s.sessions.emplace_back(executor, control);
-  }
-  if (s.tls) {
-    beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), *s.tls);
-    control->cancel = [&stream, control] {
-      if (!control->busy) beast::get_lowest_layer(stream).cancel();
-    };
-    beast::get_lowest_layer(stream).expires_after(s.options.read_timeout);
-    auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
-    if (!ec) {
-      co_await RunSession(s, stream, client, control);
-      co_await stream.async_shutdown(kTuple);
-    }
-  } else {
-    control->cancel = [&tcp_stream, control] {
-      if (!control->busy) tcp_stream.cancel();
-    };
-    co_await RunSession(s, tcp_stream, client, control);
-    beast::error_code ignored;
-    tcp_stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  }
-  control->cancel = nullptr;
-  std::lock_guard lock(s.mu);
-  s.sessions.remove_if([&](const auto& e) { return e.second == control; });
+  Registration registration(s, socket.get_executor());
+  beast::tcp_stream stream(std::move(socket));
+  SessionControl* control = registration.control().get();
+  control->cancel = [&stream, control] {
+    if (!control->busy) stream.cancel();
+  };
+  co_await RunSession(s, stream, client, registration.control());
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-awaitable<void> Listen(Shared& s, tcp::acceptor& acceptor, asio::io_context& ioc) {
+awaitable<void> TlsSession(Shared& s, tcp::socket socket) {
+  std::string client = socket.remote_endpoint().address().to_string();
+  Registration registration(s, socket.get_executor());
+  beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *s.tls);
+  SessionControl* control = registration.control().get();
+  control->cancel = [&stream, control] {
+    if (!control->busy) beast::get_lowest_layer(stream).cancel();
+  };
+  beast::get_lowest_layer(stream).expires_after(s.options.read_timeout);
+  auto handshake = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
+  if (std::get<0>(handshake)) co_return;
+  co_await RunSession(s, stream, client, registration.control());
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+  co_await stream.async_shutdown(kTuple);
+}
+
+// One io_context per thread, each run by exactly one thread: a session lives on one
+// context, so its handlers never run concurrently and need no strand.
+awaitable<void> Listen(Shared& s, tcp::acceptor& acceptor,
+                       std::vector<std::unique_ptr<asio::io_context>>& contexts) {
+  std::size_t next = 0;
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kTuple);
+    asio::io_context& ioc = *contexts[next++ % contexts.size()];
+    auto accepted = co_await acceptor.async_accept(ioc.get_executor(), kTuple);
+    const beast::error_code ec = std::get<0>(accepted);
     if (ec) {
       if (s.stopping || ec == asio::error::operation_aborted) co_return;
       spdlog::warn("accept: {}", ec.message());
       continue;
     }
+    auto& socket = std::get<1>(accepted);
     auto ex = socket.get_executor();
-    asio::co_spawn(ex, Session(s, std::move(socket)), asio::detached);
+    if (s.tls) {
+      asio::co_spawn(ex, TlsSession(s, tcp::socket(std::move(socket))), asio::detached);
+    } else {
+      asio::co_spawn(ex, PlainSession(s, tcp::socket(std::move(socket))), asio::detached);
+    }
   }
 }
 
@@ -250,7 +290,11 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
   RegisterTaxii(s.router, hub, options, s.tokens);
   RegisterRest(s.router, hub);
 
-  asio::io_context ioc;
+  int n = options.threads > 0 ? options.threads
+                              : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  for (int i = 0; i < n; ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
+  asio::io_context& ioc = *contexts[0];
   tcp::acceptor acceptor(ioc);
   tcp::endpoint endpoint(address, options.port);
   acceptor.open(endpoint.protocol(), ec);
@@ -278,13 +322,20 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
       });
     }
   });
-  asio::co_spawn(ioc, Listen(s, acceptor, ioc), asio::detached);
+  asio::co_spawn(ioc, Listen(s, acceptor, contexts), asio::detached);
 
-  int n = options.threads > 0 ? options.threads
-                              : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  // Contexts other than the acceptor's would return at once with no sessions yet: keep them
+  // alive until shutdown starts.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  for (std::size_t i = 1; i < contexts.size(); ++i) {
+    guards.push_back(asio::make_work_guard(*contexts[i]));
+  }
   std::vector<std::thread> threads;
-  for (int i = 1; i < n; ++i) threads.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
+  for (std::size_t i = 1; i < contexts.size(); ++i) {
+    threads.emplace_back([&contexts, i] { contexts[i]->run(); });
+  }
+  ioc.run();  // returns once the acceptor is closed and its sessions have ended
+  guards.clear();
   for (auto& t : threads) t.join();
   spdlog::info("stopped");
   return Status::Ok();

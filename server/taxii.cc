@@ -307,10 +307,10 @@ class Taxii {
           call, InvalidArgument("request body must be a TAXII envelope with an 'objects' array"));
     }
     json::array list = std::move(objects->get_array());
-    auto report = co_await Await<Result<hub::IngestReport>>(
-        [this, &call, &c, &list](std::function<void(Result<hub::IngestReport>)> done) {
-          hub::Ingest(hub_, *call.reader, *c, std::move(list), std::move(done));
-        });
+    auto start = [this, &call, &c, &list](std::function<void(Result<hub::IngestReport>)> done) {
+      hub::Ingest(hub_, *call.reader, *c, std::move(list), std::move(done));
+    };
+    Result<hub::IngestReport> report = co_await Await<Result<hub::IngestReport>>(start);
     if (!report.ok()) co_return ErrorResponse(call, report.status());
     co_return MakeResponse(call, http::status::accepted, std::move(report->status_json));
   }
@@ -330,10 +330,10 @@ class Taxii {
     if (auto v = call.Param("match[spec_version]"); v.ok() && v->has_value()) {
       for (auto sv : SplitComma(**v)) which.spec_versions.emplace_back(sv);
     }
-    Status s =
-        co_await Await<Status>([this, &call, &c, &id, &which](std::function<void(Status)> done) {
-          hub::DeleteObject(hub_, *call.reader, *c, id, which, std::move(done));
-        });
+    auto start = [this, &call, &c, &id, &which](std::function<void(Status)> done) {
+      hub::DeleteObject(hub_, *call.reader, *c, id, which, std::move(done));
+    };
+    Status s = co_await Await<Status>(start);
     if (!s.ok()) co_return ErrorResponse(call, s);
     co_return MakeResponse(call, http::status::ok, "");
   }
