@@ -137,7 +137,8 @@ Status LoadContent(hub::Hub& hub, const std::string& report_path) {
   json::object fa = Sdo("report", identity("ir"), now);
   fa["name"] = "گزارش تحرکات داعش در مرز عراق و سوریه";
   fa["description"] =
-      "بر اساس اطلاعات دریافتی، گروه تروریستی داعش در نزدیکی البوکمال فعالیت‌های خود را "
+      "بر اساس اطلاعات دریافتی، گروه تروریستی داعش در نزدیکی البوکمال فعالیت‌های خود "
+      "را "
       "افزایش "
       "داده است.";
   fa["lang"] = "fa";

@@ -21,14 +21,14 @@ enum class Category { kDomainObject, kRelationship, kCyberObservable, kMetaObjec
 struct ObjectFacts {
   std::string id;
   std::string type;
-  std::string spec_version;          // "2.1" (SCOs may omit it: then "2.1")
+  std::string spec_version;  // "2.1" (SCOs may omit it: then "2.1")
   Category category = Category::kCustom;
   std::optional<Micros> created;
   std::optional<Micros> modified;
   // The TAXII version: `modified`, else `created`, else nullopt (the store then uses
   // date_added).
   std::optional<Micros> version;
-  std::string version_text;          // the timestamp string as written, for responses
+  std::string version_text;  // the timestamp string as written, for responses
   std::optional<std::string> created_by_ref;
   std::vector<std::string> object_marking_refs;
   bool revoked = false;
