@@ -137,7 +137,6 @@ Status LoadContent(hub::Hub& hub, const std::string& report_path) {
   json::object fa = Sdo("report", identity("ir"), now);
   fa["name"] = "گزارش تحرکات داعش در مرز عراق و سوریه";
   // clang-format off: it does not converge on this right-to-left text.
-  // clang-format off
   fa["description"] =
       "بر اساس اطلاعات دریافتی، گروه تروریستی داعش در نزدیکی البوکمال "
       "فعالیت‌های خود را افزایش داده است.";
