@@ -39,9 +39,8 @@ CREATE TABLE versions(
   date_added INTEGER NOT NULL, originator INTEGER NOT NULL, parties INTEGER NOT NULL, red INTEGER NOT NULL,
   recipients TEXT NOT NULL, federable INTEGER NOT NULL, gates TEXT NOT NULL,
   refs TEXT NOT NULL, json BLOB NOT NULL,
-  UNIQUE(collection, id, version));
+  UNIQUE(id, version, collection));
 CREATE INDEX versions_by_added ON versions(collection, date_added);
-CREATE INDEX versions_by_object ON versions(id, version);
 CREATE TABLE statuses(
   id TEXT PRIMARY KEY, owner_user INTEGER NOT NULL, created INTEGER NOT NULL,
   json TEXT NOT NULL) WITHOUT ROWID;

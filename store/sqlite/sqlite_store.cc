@@ -188,6 +188,9 @@ class SqliteStore final : public Store {
   void Release(std::unique_ptr<Connection> c);
 
   void WriterLoop();
+  // Copies committed WAL pages into the database off the writer thread (PASSIVE checkpoints),
+  // so commits never pay for a checkpoint.
+  void CheckpointLoop();
 
   struct Pending {
     WriteJob job;
@@ -203,7 +206,10 @@ class SqliteStore final : public Store {
   std::condition_variable cv_;
   std::deque<Pending> queue_;  // guarded by mu_
   bool stopping_ = false;      // guarded by mu_
+  std::uint64_t commits_ = 0;  // guarded by mu_; wakes the checkpointer
+  std::condition_variable checkpoint_cv_;
   std::thread writer_thread_;
+  std::thread checkpoint_thread_;
 
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> pool_;  // guarded by pool_mu_
@@ -224,7 +230,9 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const SqliteOptions& options) {
   if ((*st)->Step(&status)) store->last_date_added_ = (*st)->Int(0);
   (*st)->Reset();
   TANSIQ_RETURN_IF_ERROR(status);
+  TANSIQ_RETURN_IF_ERROR(store->writer_->Exec("PRAGMA wal_autocheckpoint=0"));
   store->writer_thread_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  store->checkpoint_thread_ = std::thread([s = store.get()] { s->CheckpointLoop(); });
   return std::unique_ptr<Store>(std::move(store));
 }
 
@@ -234,7 +242,28 @@ SqliteStore::~SqliteStore() {
     stopping_ = true;
   }
   cv_.notify_all();
+  checkpoint_cv_.notify_all();
   if (writer_thread_.joinable()) writer_thread_.join();
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
+  if (writer_) (void)writer_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+void SqliteStore::CheckpointLoop() {
+  auto db = Connection::Open(options_.path, false, /*read_only=*/false);
+  if (!db.ok()) return;  // the writer then relies on the checkpoint at close
+  std::uint64_t seen = 0;
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(200),
+                            [&] { return stopping_ || commits_ != seen; });
+    if (stopping_ || commits_ == seen) continue;
+    seen = commits_;
+    lock.unlock();
+    (void)(*db)->Exec("PRAGMA wal_checkpoint(PASSIVE)");
+    lock.lock();
+    // At most ~10 checkpoints a second: each copies everything committed meanwhile.
+    checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping_; });
+  }
 }
 
 void SqliteStore::Submit(WriteJob job, WriteDone done) {
@@ -294,6 +323,11 @@ void SqliteStore::WriterLoop() {
         }
       }
     }
+    {
+      std::lock_guard lock(mu_);
+      ++commits_;
+    }
+    checkpoint_cv_.notify_one();
     for (std::size_t i = 0; i < batch.size(); ++i) {
       if (batch[i].done) batch[i].done(results[i]);
     }
@@ -340,25 +374,31 @@ Result<std::optional<std::string>> SqliteWriteTxn::GetLatestJson(std::string_vie
   return out;
 }
 
+// The outcome for a version that is already stored (an idempotent re-post).
+Result<PutOutcome> ExistingVersion(Connection& db, const NewVersion& v, Micros version) {
+  auto st = db.Prepare(
+      "SELECT date_added, version FROM versions WHERE id = ?1 AND version = ?2 AND "
+      "collection = ?3");
+  if (!st.ok()) return st.status();
+  Statement& s = **st;
+  s.Bind(1, v.id).Bind(2, version).Bind(3, v.collection_id);
+  Status status;
+  if (!s.Step(&status)) return status.ok() ? Internal("conflicting version vanished") : status;
+  PutOutcome out{s.Int(0), true, s.Int(1)};
+  s.Reset();
+  return out;
+}
+
 Result<PutOutcome> SqliteWriteTxn::PutVersion(const NewVersion& v) {
   Status status;
-  // Same id and version already in this collection: idempotent success. Objects without a
-  // version (no created/modified) are duplicates when their bytes are identical.
-  {
-    auto st = v.version ? db_.Prepare(
-                              "SELECT date_added, version FROM versions WHERE collection = ?1 "
-                              "AND id = ?2 AND version = ?3")
-                        : db_.Prepare(
-                              "SELECT date_added, version FROM versions WHERE collection = ?1 "
-                              "AND id = ?2 AND json = ?3");
+  // Objects without a version (no created/modified) are duplicates when their bytes match.
+  if (!v.version) {
+    auto st = db_.Prepare(
+        "SELECT date_added, version FROM versions WHERE id = ?1 AND collection = ?2 AND "
+        "json = ?3");
     if (!st.ok()) return st.status();
     Statement& s = **st;
-    s.Bind(1, v.collection_id).Bind(2, v.id);
-    if (v.version) {
-      s.Bind(3, *v.version);
-    } else {
-      s.Bind(3, v.json);
-    }
+    s.Bind(1, v.id).Bind(2, v.collection_id).Bind(3, v.json);
     if (s.Step(&status)) {
       PutOutcome out{s.Int(0), true, s.Int(1)};
       s.Reset();
@@ -375,7 +415,8 @@ Result<PutOutcome> SqliteWriteTxn::PutVersion(const NewVersion& v) {
     auto st = db_.Prepare(
         "INSERT INTO versions(collection, id, type, spec_version, version, date_added, "
         "originator, parties, red, recipients, federable, gates, refs, json, version_text) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
+        "ON CONFLICT(id, version, collection) DO NOTHING");
     if (!st.ok()) return st.status();
     Statement& s = **st;
     s.Bind(1, v.collection_id).Bind(2, v.id).Bind(3, v.type).Bind(4, v.spec_version);
@@ -389,6 +430,8 @@ Result<PutOutcome> SqliteWriteTxn::PutVersion(const NewVersion& v) {
       s.Bind(15, stix::FormatMicros(added));
     }
     TANSIQ_RETURN_IF_ERROR(s.Run());
+    // Same id and version already in this collection: an idempotent success.
+    if (sqlite3_changes(db_.raw()) == 0) return ExistingVersion(db_, v, version);
   }
   // The latest version hub-wide governs the object: update the head when this one is newest.
   auto st = db_.Prepare(
