@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "policy/policy.h"
+#include "stix/search_text.h"
 
 namespace tansiq::store {
 
@@ -85,6 +86,10 @@ struct NewVersion {
   std::vector<std::string> refs;
   std::vector<std::string> gate_refs;
   policy::Releasability releasability;
+  // Searchable text, extracted by the caller off the writer thread; when absent the store
+  // extracts it from `json` itself. Indexed in the same transaction when this version
+  // becomes the object's latest.
+  std::optional<stix::SearchText> search;
 };
 
 struct PutOutcome {
@@ -104,6 +109,38 @@ struct VersionFilter {
   bool also_first = false;                 // with kListed: the first version too
   bool also_last = false;                  // with kListed: the last version too
   std::vector<std::string> spec_versions;  // match[spec_version]; empty: any
+};
+
+// A full-text search. `match` is an FTS expression built by hub/ from the user's query (never
+// raw user text); the other fields filter. Results only count what the reader may see.
+struct SearchQuery {
+  std::string match;
+  std::vector<std::string> types;
+  std::optional<Micros> since;  // modified >= since
+  std::optional<Micros> until;  // modified <= until
+  std::vector<policy::PartyIndex> originators;
+  std::vector<std::string> langs;
+  std::size_t limit = 20;
+  std::size_t offset = 0;
+};
+
+struct SearchHit {
+  std::string id;
+  std::string type;
+  std::string title;
+  std::string snippet;  // original text; matches between \x02 and \x03
+  std::string created_by_ref;
+  std::string lang;
+  policy::PartyIndex originator = 0;
+  Micros modified = 0;
+  double score = 0;  // higher is better
+};
+
+struct SearchResult {
+  std::int64_t total = 0;
+  std::vector<SearchHit> hits;
+  // facet name ("type", "party", "lang") → value → count, over every visible match.
+  std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::int64_t>>>> facets;
 };
 
 // Position after which a page continues: the last row returned.
@@ -225,6 +262,10 @@ class Store {
                                                        const std::vector<std::string>& ids) = 0;
 
   virtual Result<std::optional<StatusRecord>> GetStatus(std::string_view id) = 0;
+
+  // Full-text search over the latest version of every object the reader may see in a
+  // collection they may access. InvalidArgument for a malformed `match`.
+  virtual Result<SearchResult> Search(const policy::Reader& reader, const SearchQuery& q) = 0;
 
   // Calls `fn` for every audit record in seq order until it returns false.
   virtual Status ScanAudit(const std::function<bool(const AuditRecord&)>& fn) = 0;

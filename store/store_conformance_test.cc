@@ -352,6 +352,96 @@ TEST_P(StoreConformance, ConcurrentWritersAndReaders) {
   EXPECT_EQ(*store_->CountVersions(), 200);
 }
 
+Status PutDoc(Store& store, const std::string& coll, const std::string& id, Micros version,
+              Releasability rel, const std::string& json) {
+  NewVersion v;
+  v.collection_id = coll;
+  v.id = id;
+  v.type = id.substr(0, id.find("--"));
+  v.spec_version = "2.1";
+  v.version = version;
+  v.version_text = std::to_string(version);
+  v.json = json;
+  v.releasability = std::move(rel);
+  return store.Write([&](WriteTxn& t) { return t.PutVersion(v).status(); });
+}
+
+std::vector<std::string> HitIds(const SearchResult& r) {
+  std::vector<std::string> ids;
+  for (const auto& h : r.hits) ids.push_back(h.id);
+  return ids;
+}
+
+TEST_P(StoreConformance, SearchFindsWhatTheReaderMaySeeInAnyScript) {
+  ASSERT_TRUE(PutDoc(*store_, "c1", "report--1", 1, To(0, Bit(1)),
+                     R"({"name":"تقرير","description":"دور فتاك في محاربة الإرهاب"})")
+                  .ok());
+  ASSERT_TRUE(PutDoc(*store_, "c1", "report--2", 1, To(0, 0),
+                     R"({"name":"secret","description":"محاربة الارهاب سرا"})")
+                  .ok());
+  ASSERT_TRUE(PutDoc(*store_, "c1", "note--3", 1, To(1, 0),
+                     R"({"content":"Террористы ИГИЛа","abstract":"Хафаджи"})")
+                  .ok());
+  SearchQuery q;
+  q.match = "\"الارهاب\"";  // without hamza: meets الإرهاب
+  auto a = store_->Search(a_, q);
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  EXPECT_EQ(a->total, 2);
+  auto b = store_->Search(b_, q);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->total, 1);
+  EXPECT_EQ(HitIds(*b), std::vector<std::string>{"report--1"});
+  EXPECT_NE(b->hits[0].snippet.find("\x02"), std::string::npos) << b->hits[0].snippet;
+  EXPECT_NE(b->hits[0].snippet.find("الإرهاب"), std::string::npos);  // original script
+  EXPECT_EQ(b->facets[0].first, "type");
+  EXPECT_EQ(store_->Search(c_, q)->total, 0);
+  // A Latin spelling meets the Cyrillic name through its name key.
+  q.match = "\"Khafaji\"";
+  EXPECT_EQ(HitIds(*store_->Search(b_, q)), std::vector<std::string>{"note--3"});
+  EXPECT_EQ(store_->Search(a_, q)->total, 0);  // note--3 is b's alone
+}
+
+TEST_P(StoreConformance, SearchFollowsRecallAndDelete) {
+  ASSERT_TRUE(PutDoc(*store_, "c1", "report--1", 1, To(0, Bit(1)), R"({"name":"Mosul"})").ok());
+  SearchQuery q;
+  q.match = "\"mosul\"";
+  EXPECT_EQ(store_->Search(b_, q)->total, 1);
+  ASSERT_TRUE(PutDoc(*store_, "c1", "report--1", 2, To(0, 0), R"({"name":"Mosul"})").ok());
+  EXPECT_EQ(store_->Search(b_, q)->total, 0);  // recalled
+  EXPECT_EQ(store_->Search(a_, q)->total, 1);
+  ASSERT_TRUE(PutDoc(*store_, "c1", "report--1", 3, To(0, 0), R"({"name":"Basra"})").ok());
+  EXPECT_EQ(store_->Search(a_, q)->total, 0);  // only the latest version is indexed
+  ASSERT_TRUE(store_
+                  ->Write([](WriteTxn& t) {
+                    return t
+                        .DeleteVersions("c1", "report--1", {VersionFilter::Which::kLast, {}, {}})
+                        .status();
+                  })
+                  .ok());
+  EXPECT_EQ(store_->Search(a_, q)->total, 1);  // version 2 governs again
+  ASSERT_TRUE(
+      store_->Write([](WriteTxn& t) { return t.DeleteVersions("c1", "report--1", {}).status(); })
+          .ok());
+  EXPECT_EQ(store_->Search(a_, q)->total, 0);
+}
+
+TEST_P(StoreConformance, SearchHonoursPrivateCollections) {
+  ASSERT_TRUE(PutDoc(*store_, "c2", "report--1", 1, To(0, Bit(1)), R"({"name":"Raqqa"})").ok());
+  SearchQuery q;
+  q.match = "\"raqqa\"";
+  EXPECT_EQ(store_->Search(a_, q)->total, 1);
+  EXPECT_EQ(store_->Search(b_, q)->total, 0);  // releasable to b, but only in a's collection
+}
+
+TEST_P(StoreConformance, MalformedMatchIsInvalidArgument) {
+  ASSERT_TRUE(PutDoc(*store_, "c1", "report--1", 1, To(0, 0), R"({"name":"x"})").ok());
+  SearchQuery q;
+  q.match = "\"unbalanced";
+  auto r = store_->Search(a_, q);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(Backends()),
                          [](const auto& p) { return p.param.name; });
 

@@ -1,6 +1,8 @@
 // SQLite RAII wrappers: open with the hub's pragmas, statement cache, error mapping.
 #include "store/sqlite/db.h"
 
+#include "store/sqlite/fts_tokenizer.h"
+
 namespace tansiq::store::sqlite {
 
 Status FromSqlite(int rc, std::string_view what, sqlite3* db) {
@@ -61,6 +63,8 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bo
       "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;"
       "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;");
   if (!st.ok()) return st;
+  st = RegisterTokenizer(db);
+  if (!st.ok()) return st;
   if (!read_only) {
     st = conn->Exec("PRAGMA journal_mode=WAL;");
     if (!st.ok()) return st;
@@ -71,6 +75,12 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bo
 Connection::~Connection() {
   cache_.clear();
   sqlite3_close(db_);
+}
+
+void Connection::ResetAll() {
+  for (auto& [sql, stmt] : cache_) {
+    if (stmt->Busy()) stmt->Reset();
+  }
 }
 
 Status Connection::Error(std::string_view what) const {

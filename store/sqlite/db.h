@@ -44,8 +44,10 @@ class Statement {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
   }
+  bool Busy() const { return sqlite3_stmt_busy(stmt_) != 0; }
 
   std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double Double(int col) const { return sqlite3_column_double(stmt_, col); }
   bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   std::string Text(int col) const;
   std::string_view View(int col) const;
@@ -65,6 +67,9 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   Status Exec(std::string_view sql);
+  // Resets every statement still mid-result, ending the read transaction it holds open (a
+  // pooled connection must not keep an old snapshot between calls).
+  void ResetAll();
   // A cached statement, reset and with cleared bindings. Valid until the connection closes.
   Result<Statement*> Prepare(const std::string& sql);
   sqlite3* raw() { return db_; }

@@ -8,7 +8,7 @@ namespace tansiq::store::sqlite {
 namespace {
 
 // Index i migrates from user_version i to i+1. Never edit a released step: append one.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE parties(
@@ -50,6 +50,14 @@ CREATE TABLE audit(
   hash TEXT NOT NULL);
 CREATE TABLE audit_seals(
   seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, signature TEXT NOT NULL, at INTEGER NOT NULL);
+)sql",
+    // 2: full-text search over each object's latest version (FTS5, the "tansiq" tokenizer).
+    R"sql(
+CREATE VIRTUAL TABLE search USING fts5(names, body, tokenize = 'tansiq');
+CREATE TABLE search_docs(
+  rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, title TEXT NOT NULL,
+  lang TEXT NOT NULL, modified INTEGER NOT NULL, created_by_ref TEXT NOT NULL,
+  in_shared INTEGER NOT NULL, private_parties INTEGER NOT NULL);
 )sql",
 };
 

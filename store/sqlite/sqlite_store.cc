@@ -1,14 +1,20 @@
 // The embedded SQLite backend of the Store interface: WAL mode, one writer thread with group
 // commit (many jobs, one fsync), a pool of read connections, visibility inside the queries.
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 
+#include <boost/json/parse.hpp>
+
+#include "stix/search_text.h"
 #include "stix/timestamp.h"
 #include "store/sqlite/db.h"
+#include "store/sqlite/fts_tokenizer.h"
 #include "store/sqlite/schema.h"
 #include "store/store.h"
 
@@ -128,6 +134,11 @@ class SqliteWriteTxn final : public WriteTxn {
 
  private:
   Status RecomputeHead(std::string_view id);
+  // Makes `text` the indexed text of `id` (its latest version) and records that the object
+  // is in `collection_id`.
+  Status Reindex(std::string_view id, std::string_view type, Micros version,
+                 const stix::SearchText& text, std::string_view collection_id);
+  Status MarkCollection(std::string_view id, std::string_view collection_id);
   SqliteStore& store_;
   Connection& db_;
 };
@@ -153,6 +164,7 @@ class SqliteStore final : public Store {
   Result<std::vector<std::string>> HiddenAmong(const policy::Reader& reader,
                                                const std::vector<std::string>& ids) override;
   Result<std::optional<StatusRecord>> GetStatus(std::string_view id) override;
+  Result<SearchResult> Search(const policy::Reader& reader, const SearchQuery& q) override;
   Status ScanAudit(const std::function<bool(const AuditRecord&)>& fn) override;
   Result<std::vector<AuditSeal>> Seals() override;
   Result<std::int64_t> CountVersions() override;
@@ -349,6 +361,7 @@ Result<SqliteStore::Lease> SqliteStore::Acquire() {
 }
 
 void SqliteStore::Release(std::unique_ptr<Connection> c) {
+  c->ResetAll();
   std::lock_guard lock(pool_mu_);
   pool_.push_back(std::move(c));
 }
@@ -447,7 +460,75 @@ Result<PutOutcome> SqliteWriteTxn::PutVersion(const NewVersion& v) {
   s.Bind(4, static_cast<std::int64_t>(rel.parties)).Bind(5, rel.red ? 1 : 0);
   s.Bind(6, recipients).Bind(7, rel.federable ? 1 : 0).Bind(8, gates).Bind(9, version);
   TANSIQ_RETURN_IF_ERROR(s.Run());
+  if (sqlite3_changes(db_.raw()) > 0) {  // this version now governs: index its text
+    stix::SearchText text;
+    if (v.search) {
+      text = *v.search;
+    } else {
+      boost::system::error_code ec;
+      auto parsed = boost::json::parse(v.json, ec);
+      if (!ec && parsed.is_object()) text = stix::ExtractSearchText(parsed.get_object());
+    }
+    TANSIQ_RETURN_IF_ERROR(Reindex(v.id, v.type, version, text, v.collection_id));
+  } else {
+    TANSIQ_RETURN_IF_ERROR(MarkCollection(v.id, v.collection_id));
+  }
   return PutOutcome{added, false, version};
+}
+
+Status SqliteWriteTxn::MarkCollection(std::string_view id, std::string_view collection_id) {
+  auto st = db_.Prepare(
+      "UPDATE search_docs SET "
+      "in_shared = in_shared | (SELECT owner IS NULL FROM collections WHERE id = ?2), "
+      "private_parties = private_parties | "
+      "COALESCE((SELECT 1 << owner FROM collections WHERE id = ?2), 0) WHERE id = ?1");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, id).Bind(2, collection_id);
+  return (*st)->Run();
+}
+
+Status SqliteWriteTxn::Reindex(std::string_view id, std::string_view type, Micros version,
+                               const stix::SearchText& text, std::string_view collection_id) {
+  Status status;
+  std::optional<std::int64_t> rowid;
+  {
+    auto st = db_.Prepare("SELECT rowid FROM search_docs WHERE id = ?1");
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, id);
+    if ((*st)->Step(&status)) rowid = (*st)->Int(0);
+    (*st)->Reset();
+    TANSIQ_RETURN_IF_ERROR(status);
+  }
+  if (rowid) {
+    auto del = db_.Prepare("DELETE FROM search WHERE rowid = ?1");
+    if (!del.ok()) return del.status();
+    (*del)->Bind(1, *rowid);
+    TANSIQ_RETURN_IF_ERROR((*del)->Run());
+    auto up = db_.Prepare(
+        "UPDATE search_docs SET type = ?2, title = ?3, lang = ?4, modified = ?5, "
+        "created_by_ref = ?6 WHERE rowid = ?1");
+    if (!up.ok()) return up.status();
+    Statement& u = **up;
+    u.Bind(1, *rowid).Bind(2, type).Bind(3, text.title).Bind(4, text.lang).Bind(5, version);
+    u.Bind(6, text.created_by_ref);
+    TANSIQ_RETURN_IF_ERROR(u.Run());
+  } else {
+    auto ins = db_.Prepare(
+        "INSERT INTO search_docs(id, type, title, lang, modified, created_by_ref, in_shared, "
+        "private_parties) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 0, 0)");
+    if (!ins.ok()) return ins.status();
+    Statement& i = **ins;
+    i.Bind(1, id).Bind(2, type).Bind(3, text.title).Bind(4, text.lang).Bind(5, version);
+    i.Bind(6, text.created_by_ref);
+    TANSIQ_RETURN_IF_ERROR(i.Run());
+    rowid = sqlite3_last_insert_rowid(db_.raw());
+  }
+  auto fts = db_.Prepare("INSERT INTO search(rowid, names, body) VALUES(?1, ?2, ?3)");
+  if (!fts.ok()) return fts.status();
+  (*fts)->Bind(1, *rowid).Bind(2, std::string(1, sqlite::kNameMarker) + text.names);
+  (*fts)->Bind(3, text.body);
+  TANSIQ_RETURN_IF_ERROR((*fts)->Run());
+  return MarkCollection(id, collection_id);
 }
 
 Status SqliteWriteTxn::RecomputeHead(std::string_view id) {
@@ -459,10 +540,16 @@ Status SqliteWriteTxn::RecomputeHead(std::string_view id) {
   Status status;
   if (!s.Step(&status)) {
     TANSIQ_RETURN_IF_ERROR(status);
-    auto del = db_.Prepare("DELETE FROM objects WHERE id = ?1");
-    if (!del.ok()) return del.status();
-    (*del)->Bind(1, id);
-    return (*del)->Run();
+    for (const char* sql :
+         {"DELETE FROM objects WHERE id = ?1",
+          "DELETE FROM search WHERE rowid = (SELECT rowid FROM search_docs WHERE id = ?1)",
+          "DELETE FROM search_docs WHERE id = ?1"}) {
+      auto del = db_.Prepare(sql);
+      if (!del.ok()) return del.status();
+      (*del)->Bind(1, id);
+      TANSIQ_RETURN_IF_ERROR((*del)->Run());
+    }
+    return Status::Ok();
   }
   std::string type = s.Text(0);
   Micros version = s.Int(1);
@@ -477,7 +564,31 @@ Status SqliteWriteTxn::RecomputeHead(std::string_view id) {
   u.Bind(1, id).Bind(2, type).Bind(3, static_cast<std::int64_t>(rel.parties));
   u.Bind(4, rel.red ? 1 : 0).Bind(5, Join(rel.recipients)).Bind(6, rel.federable ? 1 : 0);
   u.Bind(7, Join(h.gate_refs)).Bind(8, version);
-  return u.Run();
+  TANSIQ_RETURN_IF_ERROR(u.Run());
+  // Re-index the text of the version that governs now, and the collections still holding it.
+  auto latest = GetLatestJson(id);
+  if (!latest.ok()) return latest.status();
+  stix::SearchText text;
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(latest->value_or("{}"), ec);
+  if (!ec && parsed.is_object()) text = stix::ExtractSearchText(parsed.get_object());
+  auto reset =
+      db_.Prepare("UPDATE search_docs SET in_shared = 0, private_parties = 0 WHERE id = ?1");
+  if (!reset.ok()) return reset.status();
+  (*reset)->Bind(1, id);
+  TANSIQ_RETURN_IF_ERROR((*reset)->Run());
+  auto colls = db_.Prepare("SELECT DISTINCT collection FROM versions WHERE id = ?1");
+  if (!colls.ok()) return colls.status();
+  (*colls)->Bind(1, id);
+  std::vector<std::string> holding;
+  while ((*colls)->Step(&status)) holding.push_back((*colls)->Text(0));
+  TANSIQ_RETURN_IF_ERROR(status);
+  if (holding.empty()) return Status::Ok();
+  TANSIQ_RETURN_IF_ERROR(Reindex(id, type, version, text, holding.front()));
+  for (std::size_t i = 1; i < holding.size(); ++i) {
+    TANSIQ_RETURN_IF_ERROR(MarkCollection(id, holding[i]));
+  }
+  return Status::Ok();
 }
 
 // Appends " AND <column> IN (?,?,...)" and records the values to bind.
@@ -909,6 +1020,97 @@ Result<std::optional<StatusRecord>> SqliteStore::GetStatus(std::string_view id) 
   std::optional<StatusRecord> r = StatusRecord{s.Text(0), s.Int(1), s.Int(2), s.Text(3)};
   s.Reset();
   return r;
+}
+
+Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const SearchQuery& q) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  const std::int64_t bit = static_cast<std::int64_t>(policy::Bit(reader.party));
+  // Pass 1: every match the reader may see, best first — for the total, the facets and the
+  // page. The party clauses of the rule are in SQL; policy::IsVisible decides each row.
+  std::string sql =
+      std::string("SELECT d.id, d.type, d.title, d.lang, d.modified, d.created_by_ref, d.rowid, ") +
+      "-bm25(search, 4.0, 1.0), h.originator, h.parties, h.red, h.recipients, h.federable, "
+      "h.gates FROM search JOIN search_docs d ON d.rowid = search.rowid "
+      "JOIN objects h ON h.id = d.id WHERE search MATCH ?1 "
+      "AND (d.in_shared = 1 OR (d.private_parties & ?2) != 0) "
+      "AND (h.originator = ?3 OR (h.red = 0 AND (h.parties & ?2) != 0) OR h.red = 1)";
+  std::vector<std::string> binds;
+  AppendIn(sql, "d.type", q.types, binds);
+  AppendIn(sql, "d.lang", q.langs, binds);
+  if (q.since) sql += " AND d.modified >= " + std::to_string(*q.since);
+  if (q.until) sql += " AND d.modified <= " + std::to_string(*q.until);
+  if (!q.originators.empty()) {
+    sql += " AND h.originator IN (";
+    for (std::size_t i = 0; i < q.originators.size(); ++i) {
+      sql += (i ? "," : "") + std::to_string(q.originators[i]);
+    }
+    sql += ")";
+  }
+  sql += " ORDER BY 8 DESC, d.rowid";
+  auto st = (*db)->Prepare(sql);
+  if (!st.ok()) return st.status();
+  Statement& s = **st;
+  s.Bind(1, q.match).Bind(2, bit).Bind(3, reader.party);
+  int i = 4;
+  for (const auto& b : binds) s.Bind(i++, b);
+
+  HeadCache cache(**db);
+  auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
+  SearchResult result;
+  std::map<std::string, std::int64_t> by_type, by_party, by_lang;
+  std::vector<std::int64_t> page_rowids;
+  Status status;
+  while (s.Step(&status)) {
+    std::string id = s.Text(0);
+    cache.Put(id, HeadColumns(s, 8));
+    if (!policy::IsVisible(reader, id, lookup)) continue;
+    const auto index = static_cast<std::size_t>(result.total++);
+    SearchHit hit;
+    hit.type = s.Text(1);
+    hit.lang = s.Text(3);
+    hit.originator = static_cast<policy::PartyIndex>(s.Int(8));
+    ++by_type[hit.type];
+    ++by_party[std::to_string(hit.originator)];
+    ++by_lang[hit.lang];
+    if (index < q.offset || index >= q.offset + q.limit) continue;
+    hit.id = std::move(id);
+    hit.title = s.Text(2);
+    hit.modified = s.Int(4);
+    hit.created_by_ref = s.Text(5);
+    hit.score = s.Double(7);
+    page_rowids.push_back(s.Int(6));
+    result.hits.push_back(std::move(hit));
+  }
+  s.Reset();
+  if (!status.ok()) {
+    // FTS5 reports query syntax errors at step time.
+    return InvalidArgument("search query cannot be evaluated");
+  }
+  auto facet = [](std::map<std::string, std::int64_t>& m) {
+    std::vector<std::pair<std::string, std::int64_t>> v(m.begin(), m.end());
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    return v;
+  };
+  result.facets = {{"type", facet(by_type)}, {"party", facet(by_party)}, {"lang", facet(by_lang)}};
+  // Pass 2: snippets for the page only (highlighting is the costly part).
+  auto snip = (*db)->Prepare(
+      "SELECT snippet(search, -1, char(2), char(3), '…', 24), -bm25(search, 4.0, 1.0) "
+      "FROM search WHERE search MATCH ?1 AND rowid = ?2");
+  if (!snip.ok()) return snip.status();
+  for (std::size_t k = 0; k < page_rowids.size(); ++k) {
+    Statement& sn = **snip;
+    sn.Reset();
+    sn.Bind(1, q.match).Bind(2, page_rowids[k]);
+    if (sn.Step(&status)) {
+      std::string text = sn.Text(0);
+      std::erase(text, sqlite::kNameMarker);
+      result.hits[k].snippet = std::move(text);
+      result.hits[k].score = sn.Double(1);
+    }
+    TANSIQ_RETURN_IF_ERROR(status);
+  }
+  return result;
 }
 
 Status SqliteStore::ScanAudit(const std::function<bool(const AuditRecord&)>& fn) {

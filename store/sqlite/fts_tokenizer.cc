@@ -1,0 +1,101 @@
+// FTS5 tokenizer adapter over text::Analyzer and text::PhoneticKey.
+#include "store/sqlite/fts_tokenizer.h"
+
+#include <string>
+#include <vector>
+
+#include "text/analyzer.h"
+#include "text/name_key.h"
+
+namespace tansiq::store::sqlite {
+namespace {
+
+// FTS5's C API types (from SQLite's fts5.h, which Debian ships only inside sqlite3.h).
+const text::Analyzer& SharedAnalyzer() {
+  static const text::Analyzer kAnalyzer;
+  return kAnalyzer;
+}
+
+struct Tokenizer {};  // stateless; FTS5 wants an object per table
+
+int Create(void*, const char**, int, Fts5Tokenizer** out) {
+  *out = reinterpret_cast<Fts5Tokenizer*>(new Tokenizer());
+  return SQLITE_OK;
+}
+
+void Delete(Fts5Tokenizer* t) { delete reinterpret_cast<Tokenizer*>(t); }
+
+bool HasLetters(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c >= 0x80 || std::isalpha(c)) return true;
+  }
+  return false;
+}
+
+int Tokenize(Fts5Tokenizer*, void* ctx, int /*flags*/, const char* text, int n,
+             int (*emit)(void*, int, const char*, int, int, int)) {
+  std::string_view input(text ? text : "", static_cast<std::size_t>(std::max(n, 0)));
+  bool name_field = false;
+  int shift = 0;
+  if (!input.empty() && input.front() == kNameMarker) {
+    name_field = true;
+    input.remove_prefix(1);
+    shift = 1;
+  }
+  const text::Analyzer& analyzer = SharedAnalyzer();
+  const text::Lang lang = text::DetectLang(input);
+  const auto exact = analyzer.Analyze(input, lang, text::Field::kExact);
+  std::vector<text::Token> stemmed;
+  if (!name_field) stemmed = analyzer.Analyze(input, lang, text::Field::kText);
+  std::size_t si = 0;
+  for (const auto& tok : exact) {
+    const int start = static_cast<int>(tok.start) + shift;
+    const int end = static_cast<int>(tok.end) + shift;
+    // The primary token advances the position; alternatives are colocated.
+    int rc = emit(ctx, 0, tok.term.data(), static_cast<int>(tok.term.size()), start, end);
+    if (rc != SQLITE_OK) return rc;
+    while (si < stemmed.size() && stemmed[si].start < tok.start) ++si;
+    if (si < stemmed.size() && stemmed[si].start == tok.start && stemmed[si].term != tok.term &&
+        stemmed[si].position == tok.position) {
+      const auto& st = stemmed[si];
+      rc = emit(ctx, FTS5_TOKEN_COLOCATED, st.term.data(), static_cast<int>(st.term.size()), start,
+                end);
+      if (rc != SQLITE_OK) return rc;
+    }
+    std::string_view word = input.substr(tok.start, tok.end - tok.start);
+    if (tok.span == 1 && HasLetters(word)) {
+      std::string key = text::PhoneticKey(word);
+      if (key.size() >= 3) {
+        key.insert(key.begin(), '~');
+        rc = emit(ctx, FTS5_TOKEN_COLOCATED, key.data(), static_cast<int>(key.size()), start, end);
+        if (rc != SQLITE_OK) return rc;
+      }
+    }
+  }
+  return SQLITE_OK;
+}
+
+fts5_api* Fts5Api(sqlite3* db) {
+  fts5_api* api = nullptr;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, nullptr) == SQLITE_OK) {
+    sqlite3_bind_pointer(stmt, 1, reinterpret_cast<void*>(&api), "fts5_api_ptr", nullptr);
+    sqlite3_step(stmt);
+  }
+  sqlite3_finalize(stmt);
+  return api;
+}
+
+}  // namespace
+
+Status RegisterTokenizer(sqlite3* db) {
+  fts5_api* api = Fts5Api(db);
+  if (!api) return Unavailable("this SQLite has no FTS5");
+  static fts5_tokenizer tokenizer{Create, Delete, Tokenize};
+  if (api->xCreateTokenizer(api, "tansiq", nullptr, &tokenizer, nullptr) != SQLITE_OK) {
+    return Internal("cannot register the tansiq tokenizer");
+  }
+  return Status::Ok();
+}
+
+}  // namespace tansiq::store::sqlite
