@@ -111,10 +111,25 @@ struct VersionFilter {
   std::vector<std::string> spec_versions;  // match[spec_version]; empty: any
 };
 
-// A full-text search. `match` is an FTS expression built by hub/ from the user's query (never
-// raw user text); the other fields filter. Results only count what the reader may see.
+// One way a search may match: the words as typed (analysed like documents), optionally only
+// in name fields, or script-neutral name keys (text::PhoneticKey of each word, in order).
+struct SearchTerm {
+  std::string text;                    // empty when only name keys are given
+  bool names_only = false;             // match name fields only (query syntax name:)
+  std::vector<std::string> name_keys;  // each word's key; matched near each other
+};
+
+// Terms of which any may match (the user's OR, and expansions: name keys, aliases).
+struct SearchClause {
+  std::vector<SearchTerm> any;
+};
+
+// A full-text search: every clause of `all` matches and no clause of `none` does; the other
+// fields filter. Built by hub/ from the user's query; backends compile it to their own
+// query language. Results only count what the reader may see.
 struct SearchQuery {
-  std::string match;
+  std::vector<SearchClause> all;
+  std::vector<SearchClause> none;
   std::vector<std::string> types;
   std::optional<Micros> since;  // modified >= since
   std::optional<Micros> until;  // modified <= until
@@ -264,7 +279,7 @@ class Store {
   virtual Result<std::optional<StatusRecord>> GetStatus(std::string_view id) = 0;
 
   // Full-text search over the latest version of every object the reader may see in a
-  // collection they may access. InvalidArgument for a malformed `match`.
+  // collection they may access. InvalidArgument when `all` is empty.
   virtual Result<SearchResult> Search(const policy::Reader& reader, const SearchQuery& q) = 0;
 
   // Calls `fn` for every audit record in seq order until it returns false.

@@ -372,6 +372,13 @@ std::vector<std::string> HitIds(const SearchResult& r) {
   return ids;
 }
 
+SearchQuery Words(std::string text, std::vector<std::string> keys = {}) {
+  SearchQuery q;
+  q.all.push_back({{SearchTerm{std::move(text), false, {}}}});
+  if (!keys.empty()) q.all.back().any.push_back(SearchTerm{"", false, std::move(keys)});
+  return q;
+}
+
 TEST_P(StoreConformance, SearchFindsWhatTheReaderMaySeeInAnyScript) {
   ASSERT_TRUE(PutDoc(*store_, "c1", "report--1", 1, To(0, Bit(1)),
                      R"({"name":"تقرير","description":"دور فتاك في محاربة الإرهاب"})")
@@ -382,8 +389,7 @@ TEST_P(StoreConformance, SearchFindsWhatTheReaderMaySeeInAnyScript) {
   ASSERT_TRUE(PutDoc(*store_, "c1", "note--3", 1, To(1, 0),
                      R"({"content":"Террористы ИГИЛа","abstract":"Хафаджи"})")
                   .ok());
-  SearchQuery q;
-  q.match = "\"الارهاب\"";  // without hamza: meets الإرهاب
+  SearchQuery q = Words("الارهاب");  // without hamza: meets الإرهاب
   auto a = store_->Search(a_, q);
   ASSERT_TRUE(a.ok()) << a.status().message();
   EXPECT_EQ(a->total, 2);
@@ -396,15 +402,14 @@ TEST_P(StoreConformance, SearchFindsWhatTheReaderMaySeeInAnyScript) {
   EXPECT_EQ(b->facets[0].first, "type");
   EXPECT_EQ(store_->Search(c_, q)->total, 0);
   // A Latin spelling meets the Cyrillic name through its name key.
-  q.match = "\"Khafaji\"";
+  q = Words("al-Khafaji", {"hfj"});
   EXPECT_EQ(HitIds(*store_->Search(b_, q)), std::vector<std::string>{"note--3"});
   EXPECT_EQ(store_->Search(a_, q)->total, 0);  // note--3 is b's alone
 }
 
 TEST_P(StoreConformance, SearchFollowsRecallAndDelete) {
   ASSERT_TRUE(PutDoc(*store_, "c1", "report--1", 1, To(0, Bit(1)), R"({"name":"Mosul"})").ok());
-  SearchQuery q;
-  q.match = "\"mosul\"";
+  SearchQuery q = Words("mosul");
   EXPECT_EQ(store_->Search(b_, q)->total, 1);
   ASSERT_TRUE(PutDoc(*store_, "c1", "report--1", 2, To(0, 0), R"({"name":"Mosul"})").ok());
   EXPECT_EQ(store_->Search(b_, q)->total, 0);  // recalled
@@ -427,19 +432,21 @@ TEST_P(StoreConformance, SearchFollowsRecallAndDelete) {
 
 TEST_P(StoreConformance, SearchHonoursPrivateCollections) {
   ASSERT_TRUE(PutDoc(*store_, "c2", "report--1", 1, To(0, Bit(1)), R"({"name":"Raqqa"})").ok());
-  SearchQuery q;
-  q.match = "\"raqqa\"";
+  SearchQuery q = Words("raqqa");
   EXPECT_EQ(store_->Search(a_, q)->total, 1);
   EXPECT_EQ(store_->Search(b_, q)->total, 0);  // releasable to b, but only in a's collection
 }
 
-TEST_P(StoreConformance, MalformedMatchIsInvalidArgument) {
-  ASSERT_TRUE(PutDoc(*store_, "c1", "report--1", 1, To(0, 0), R"({"name":"x"})").ok());
-  SearchQuery q;
-  q.match = "\"unbalanced";
-  auto r = store_->Search(a_, q);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument);
+TEST_P(StoreConformance, SearchSyntaxInUserTextIsJustText) {
+  ASSERT_TRUE(PutDoc(*store_, "c1", "report--1", 1, To(0, 0), R"({"name":"a NOT b \"x\""})").ok());
+  for (std::string text : {"\"unbalanced", "a NOT", "NEAR(a b", "*", "names:x", "\x1f~x"}) {
+    auto r = store_->Search(a_, Words(text));
+    EXPECT_TRUE(r.ok()) << text << ": " << r.status().message();
+  }
+  EXPECT_EQ(store_->Search(a_, SearchQuery{}).status().code(), ErrorCode::kInvalidArgument);
+  SearchQuery q = Words("a");
+  q.none.push_back({{SearchTerm{"b", false, {}}}});
+  EXPECT_EQ(store_->Search(a_, q)->total, 0);  // exclusion
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(Backends()),

@@ -32,9 +32,24 @@ bool HasLetters(std::string_view s) {
   return false;
 }
 
-int Tokenize(Fts5Tokenizer*, void* ctx, int /*flags*/, const char* text, int n,
+int Tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
              int (*emit)(void*, int, const char*, int, int, int)) {
   std::string_view input(text ? text : "", static_cast<std::size_t>(std::max(n, 0)));
+  // Queries may name index terms directly (name keys built by hub/): emit them verbatim.
+  if ((flags & FTS5_TOKENIZE_QUERY) && !input.empty() && input.front() == kRawMarker) {
+    input.remove_prefix(1);
+    while (!input.empty()) {
+      auto sp = input.find(' ');
+      std::string_view term = input.substr(0, sp);
+      if (!term.empty()) {
+        int rc = emit(ctx, 0, term.data(), static_cast<int>(term.size()), 0, 0);
+        if (rc != SQLITE_OK) return rc;
+      }
+      if (sp == std::string_view::npos) break;
+      input.remove_prefix(sp + 1);
+    }
+    return SQLITE_OK;
+  }
   bool name_field = false;
   int shift = 0;
   if (!input.empty() && input.front() == kNameMarker) {

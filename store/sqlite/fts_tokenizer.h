@@ -12,6 +12,11 @@
 namespace tansiq::store::sqlite {
 
 inline constexpr char kNameMarker = '\x1e';
+// A query string starting with kRawMarker lists index terms verbatim (space-separated), e.g.
+// "\x1f~hfj" for the name key of al-Khafaji. Honoured in queries only.
+inline constexpr char kRawMarker = '\x1f';
+// Prefix of name-key terms in the index.
+inline constexpr char kNameKeyPrefix = '~';
 
 // Registers the tokenizer on `db`; every connection that touches the index must call it.
 Status RegisterTokenizer(sqlite3* db);

@@ -1022,7 +1022,65 @@ Result<std::optional<StatusRecord>> SqliteStore::GetStatus(std::string_view id) 
   return r;
 }
 
+// FTS5 string literal: double quotes doubled.
+std::string Quote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Compiles a SearchQuery to an FTS5 MATCH expression. Terms are always quoted strings (the
+// tokenizer analyses them), so no user text is ever FTS5 syntax.
+std::string CompileMatch(const SearchQuery& q) {
+  auto term = [](const SearchTerm& t) {
+    std::vector<std::string> alts;
+    std::string text = t.text;  // the tokenizer's markers are never the user's to send
+    std::erase_if(text, [](char c) { return c == sqlite::kRawMarker || c == sqlite::kNameMarker; });
+    if (!text.empty()) alts.push_back((t.names_only ? "names : " : "") + Quote(text));
+    std::vector<std::string> keys;
+    for (const auto& k : t.name_keys) {
+      if (!k.empty())
+        keys.push_back(Quote(std::string(1, sqlite::kRawMarker) + sqlite::kNameKeyPrefix + k));
+    }
+    if (keys.size() == 1) {
+      alts.push_back((t.names_only ? "names : " : "") + keys[0]);
+    } else if (keys.size() > 1) {
+      std::string near = "NEAR(";
+      for (const auto& k : keys) near += k + " ";
+      near += std::to_string(keys.size() + 2) + ")";
+      alts.push_back((t.names_only ? "names : " : "") + near);
+    }
+    std::string out;
+    for (const auto& a : alts) out += (out.empty() ? "" : " OR ") + a;
+    return out;
+  };
+  auto clause = [&](const SearchClause& c) {
+    std::string out;
+    for (const auto& t : c.any) {
+      std::string e = term(t);
+      if (!e.empty()) out += (out.empty() ? "" : " OR ") + e;
+    }
+    return out.empty() ? out : "(" + out + ")";
+  };
+  std::string expr;
+  for (const auto& c : q.all) {
+    std::string e = clause(c);
+    if (!e.empty()) expr += (expr.empty() ? "" : " AND ") + e;
+  }
+  if (expr.empty()) return expr;
+  for (const auto& c : q.none) {
+    std::string e = clause(c);
+    if (!e.empty()) expr = "(" + expr + ") NOT " + e;
+  }
+  return expr;
+}
+
 Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const SearchQuery& q) {
+  const std::string match = CompileMatch(q);
+  if (match.empty()) return InvalidArgument("the query has no words to search for");
   auto db = Acquire();
   if (!db.ok()) return db.status();
   const std::int64_t bit = static_cast<std::int64_t>(policy::Bit(reader.party));
@@ -1051,7 +1109,7 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
   auto st = (*db)->Prepare(sql);
   if (!st.ok()) return st.status();
   Statement& s = **st;
-  s.Bind(1, q.match).Bind(2, bit).Bind(3, reader.party);
+  s.Bind(1, match).Bind(2, bit).Bind(3, reader.party);
   int i = 4;
   for (const auto& b : binds) s.Bind(i++, b);
 
@@ -1101,7 +1159,7 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
   for (std::size_t k = 0; k < page_rowids.size(); ++k) {
     Statement& sn = **snip;
     sn.Reset();
-    sn.Bind(1, q.match).Bind(2, page_rowids[k]);
+    sn.Bind(1, match).Bind(2, page_rowids[k]);
     if (sn.Step(&status)) {
       std::string text = sn.Text(0);
       std::erase(text, sqlite::kNameMarker);
