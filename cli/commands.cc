@@ -17,6 +17,7 @@
 #include "hub/admin.h"
 #include "hub/ingest.h"
 #include "hub/read.h"
+#include "hub/search.h"
 
 namespace tansiq::cli {
 namespace json = boost::json;
@@ -247,6 +248,21 @@ int AuditVerify(const std::string& db) {
   }
   std::cout << "audit chain intact: " << report->records << " records, " << report->seals
             << " signed seals" << std::endl;
+  return 0;
+}
+
+int Search(const std::string& db, const std::string& user, const std::string& query,
+           std::size_t limit) {
+  auto hub = OpenHub(db);
+  if (!hub) return 1;
+  auto reader = ReaderFor(*hub, user);
+  if (!reader.ok()) return Fail(reader.status());
+  hub::SearchRequest request;
+  request.q = query;
+  request.limit = limit;
+  auto body = hub::Search(*hub, *reader, request);
+  if (!body.ok()) return Fail(body.status());
+  std::cout << *body << std::endl;
   return 0;
 }
 

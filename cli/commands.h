@@ -22,6 +22,8 @@ int UserSetDisabled(const std::string& db, const std::string& name, bool disable
 int UserPasswd(const std::string& db, const std::string& name);
 int TokenCreate(const std::string& db, const std::string& user, const std::string& label);
 int AuditVerify(const std::string& db);
+int Search(const std::string& db, const std::string& user, const std::string& query,
+           std::size_t limit);
 int Backup(const std::string& db, const std::string& to);
 
 // "host:port" → options.host/port. False when malformed.

@@ -102,6 +102,15 @@ int main(int argc, char** argv) {
   auto* verify = audit->add_subcommand("verify", "verify the hash chain and its signatures");
   add_db(verify);
 
+  std::string query;
+  std::size_t search_limit = 20;
+  auto* search = app.add_subcommand("search", "search what a user may read (JSON out)");
+  add_db(search);
+  search->add_option("--as", as_user, "reading user")->required();
+  search->add_option("query", query, "words, \"phrases\", -exclusion, OR, name:, type:")
+      ->required();
+  search->add_option("--limit", search_limit, "hits to print (1-100)")->capture_default_str();
+
   std::string backup_to;
   auto* backup = app.add_subcommand("backup", "write a consistent copy of the hub");
   add_db(backup);
@@ -127,6 +136,7 @@ int main(int argc, char** argv) {
   if (*user_passwd) return cli::UserPasswd(db, user_name);
   if (*token_create) return cli::TokenCreate(db, user_name, label);
   if (*verify) return cli::AuditVerify(db);
+  if (*search) return cli::Search(db, as_user, query, search_limit);
   if (*backup) return cli::Backup(db, backup_to);
   return 2;
 }

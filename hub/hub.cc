@@ -3,8 +3,13 @@
 
 #include <sodium.h>
 
+#include <spdlog/spdlog.h>
 #include <array>
+
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "stix/identifier.h"
 
@@ -71,7 +76,54 @@ Result<std::unique_ptr<Hub>> Hub::Open(const Options& options) {
   hub->store_ = std::move(*store);
   hub->auditor_ = std::make_unique<audit::Auditor>(hub->key_, *hub->clock_);
   TANSIQ_RETURN_IF_ERROR(hub->Reload());
+  hub->LoadReferenceData(options.data_dir);
   return hub;
+}
+
+namespace {
+std::optional<std::string> ReadFile(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+}  // namespace
+
+void Hub::LoadReferenceData(const std::string& data_dir) {
+  std::filesystem::path dir = data_dir;
+  if (dir.empty()) {
+    const char* env = std::getenv("TANSIQ_DATA");
+    dir = env && *env ? env : TANSIQ_DEFAULT_DATA_DIR;
+  }
+  std::vector<std::string> texts, names;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "aliases", ec)) {
+    if (entry.path().extension() != ".jsonl") continue;
+    if (auto text = ReadFile(entry.path())) {
+      texts.push_back(std::move(*text));
+      names.push_back(entry.path().filename().string());
+    }
+  }
+  std::vector<text::AliasFile> files;
+  for (std::size_t i = 0; i < texts.size(); ++i) files.push_back({names[i], texts[i]});
+  if (files.empty()) {
+    spdlog::warn("no alias registry under {}: searches are not expanded through aliases",
+                 dir.string());
+  } else if (auto registry = text::AliasRegistry::Parse(files); registry.ok()) {
+    aliases_ = std::move(*registry);
+  } else {
+    spdlog::warn("alias registry: {}", registry.status().message());
+  }
+  if (auto tsv = ReadFile(dir / "gazetteer" / "places.tsv")) {
+    if (auto g = text::Gazetteer::Parse(*tsv); g.ok()) {
+      gazetteer_ = std::move(*g);
+    } else {
+      spdlog::warn("gazetteer: {}", g.status().message());
+    }
+  } else {
+    spdlog::warn("no gazetteer under {}", dir.string());
+  }
 }
 
 std::shared_ptr<const Directory> Hub::directory() const {

@@ -15,6 +15,8 @@
 #include "base/status.h"
 #include "policy/policy.h"
 #include "store/store.h"
+#include "text/alias_registry.h"
+#include "text/gazetteer.h"
 
 namespace tansiq::hub {
 
@@ -52,6 +54,9 @@ class Hub {
   struct Options {
     std::string db_path;
     const Clock* clock = nullptr;  // nullptr: the system clock
+    // Folder with aliases/*.jsonl and gazetteer/places.tsv; empty: $TANSIQ_DATA, else the
+    // source tree's data/ (compiled in). Missing files disable those expansions, with a warning.
+    std::string data_dir;
   };
   // Opens an initialised hub (tansiq init must have run: the key file and directory exist).
   static Result<std::unique_ptr<Hub>> Open(const Options& options);
@@ -60,10 +65,16 @@ class Hub {
   const audit::HubKey& key() const { return key_; }
   audit::Auditor& auditor() { return *auditor_; }
   const Clock& clock() const { return *clock_; }
+  // Reference data; nullptr when not loaded. Immutable, shared by all threads.
+  const text::AliasRegistry* aliases() const { return aliases_ ? &*aliases_ : nullptr; }
+  const text::Gazetteer* gazetteer() const { return gazetteer_ ? &*gazetteer_ : nullptr; }
 
   std::shared_ptr<const Directory> directory() const;
   // Re-reads parties and collections (after an administrative change).
   Status Reload();
+
+  // Loads the alias registry and gazetteer from `data_dir` (see Options).
+  void LoadReferenceData(const std::string& data_dir);
 
   // A fresh random STIX identifier of `type`.
   static std::string NewId(std::string_view type);
@@ -74,6 +85,8 @@ class Hub {
   audit::HubKey key_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<audit::Auditor> auditor_;
+  std::optional<text::AliasRegistry> aliases_;
+  std::optional<text::Gazetteer> gazetteer_;
   mutable std::mutex mu_;
   std::shared_ptr<const Directory> directory_;  // guarded by mu_
 };

@@ -3,8 +3,12 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <charconv>
+
+#include "hub/search.h"
 #include "server/errors.h"
 #include "server/taxii.h"
+#include "stix/timestamp.h"
 
 namespace tansiq::server {
 namespace json = boost::json;
@@ -12,6 +16,60 @@ using boost::asio::awaitable;
 
 namespace {
 constexpr std::string_view kJson = "application/json; charset=utf-8";
+
+std::vector<std::string> CommaList(std::string_view v) {
+  std::vector<std::string> out;
+  while (!v.empty()) {
+    auto c = v.find(',');
+    if (c != 0) out.emplace_back(v.substr(0, c));
+    if (c == std::string_view::npos) break;
+    v.remove_prefix(c + 1);
+  }
+  return out;
+}
+
+Result<std::size_t> Number(std::string_view name, std::string_view v) {
+  std::size_t n = 0;
+  auto r = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (r.ec != std::errc() || r.ptr != v.data() + v.size()) {
+    return InvalidArgument(std::string(name) + " must be a non-negative integer");
+  }
+  return n;
+}
+
+Result<hub::SearchRequest> ParseSearchRequest(const Call& call) {
+  hub::SearchRequest r;
+  bool has_q = false;
+  std::vector<std::string_view> seen;
+  for (const auto& [k, v] : call.query) {
+    if (std::find(seen.begin(), seen.end(), k) != seen.end()) {
+      return InvalidArgument("query parameter '" + k + "' is repeated");
+    }
+    seen.push_back(k);
+    if (k == "q") {
+      r.q = v;
+      has_q = true;
+    } else if (k == "type") {
+      r.types = CommaList(v);
+    } else if (k == "party") {
+      r.parties = CommaList(v);
+    } else if (k == "lang") {
+      r.langs = CommaList(v);
+    } else if (k == "since" || k == "until") {
+      auto ts = stix::ParseTimestamp(v);
+      if (!ts.ok()) return InvalidArgument(k + ": " + ts.status().message());
+      (k == "since" ? r.since : r.until) = ts->micros;
+    } else if (k == "limit" || k == "offset") {
+      auto n = Number(k, v);
+      if (!n.ok()) return n.status();
+      (k == "limit" ? r.limit : r.offset) = *n;
+    } else {
+      return InvalidArgument("unknown query parameter '" + k + "'");
+    }
+  }
+  if (!has_q) return InvalidArgument("q is required");
+  return r;
+}
 }  // namespace
 
 void RegisterRest(Router& router, hub::Hub& hub) {
@@ -21,6 +79,13 @@ void RegisterRest(Router& router, hub::Hub& hub) {
       out.push_back(json::object{{"id", p.code}, {"name", p.name}, {"identity", p.identity_id}});
     }
     co_return MakeResponse(call, http::status::ok, json::serialize(out), kJson);
+  });
+  router.Add(http::verb::get, "/api/v1/search", [&hub](Call& call) -> awaitable<Response> {
+    auto request = ParseSearchRequest(call);
+    if (!request.ok()) co_return ErrorResponse(call, request.status());
+    auto body = hub::Search(hub, *call.reader, *request);
+    if (!body.ok()) co_return ErrorResponse(call, body.status());
+    co_return MakeResponse(call, http::status::ok, std::move(*body), kJson);
   });
   router.Add(http::verb::get, "/api/v1/whoami", [&hub](Call& call) -> awaitable<Response> {
     auto dir = hub.directory();

@@ -1,0 +1,258 @@
+// Query parsing, expansion and the search response.
+#include "hub/search.h"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "stix/identifier.h"
+#include "stix/timestamp.h"
+#include "text/alias_registry.h"
+#include "text/gazetteer.h"
+#include "text/name_key.h"
+
+namespace tansiq::hub {
+namespace json = boost::json;
+namespace {
+
+constexpr std::size_t kMaxQueryBytes = 1024;
+constexpr std::size_t kMaxItems = 32;
+constexpr std::size_t kMaxExpansions = 40;
+
+struct Item {
+  std::string text;
+  bool phrase = false;
+  bool negated = false;
+  std::string field;  // "", "name" or "type"
+};
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Splits the query into items; `or_before[i]` says item i was joined to i-1 by OR.
+Status Tokenize(std::string_view q, std::vector<Item>* items, std::vector<bool>* or_before) {
+  bool pending_or = false;
+  std::size_t i = 0;
+  while (i < q.size()) {
+    if (IsSpace(q[i])) {
+      ++i;
+      continue;
+    }
+    Item item;
+    if (q[i] == '-' && i + 1 < q.size() && !IsSpace(q[i + 1])) {
+      item.negated = true;
+      ++i;
+    }
+    for (std::string_view field : {"name:", "type:"}) {
+      if (q.substr(i, field.size()) == field) {
+        item.field = std::string(field.substr(0, field.size() - 1));
+        i += field.size();
+        break;
+      }
+    }
+    if (i < q.size() && q[i] == '"') {
+      auto close = q.find('"', i + 1);
+      if (close == std::string_view::npos) return InvalidArgument("unterminated \"phrase\"");
+      item.text = std::string(q.substr(i + 1, close - i - 1));
+      item.phrase = true;
+      i = close + 1;
+    } else {
+      std::size_t start = i;
+      while (i < q.size() && !IsSpace(q[i])) ++i;
+      item.text = std::string(q.substr(start, i - start));
+    }
+    if (!item.phrase && !item.negated && item.field.empty() && item.text == "OR") {
+      if (items->empty() || pending_or) return InvalidArgument("OR needs a term on each side");
+      pending_or = true;
+      continue;
+    }
+    if (item.text.empty()) {
+      return InvalidArgument(item.phrase ? "empty \"phrase\"" : "a term is empty");
+    }
+    if (items->size() == kMaxItems) {
+      return InvalidArgument("at most " + std::to_string(kMaxItems) + " terms");
+    }
+    or_before->push_back(pending_or);
+    items->push_back(std::move(item));
+    pending_or = false;
+  }
+  if (pending_or) return InvalidArgument("OR needs a term on each side");
+  return Status::Ok();
+}
+
+std::vector<std::string> NameKeys(std::string_view text) {
+  std::vector<std::string> keys;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && IsSpace(text[i])) ++i;
+    std::size_t start = i;
+    while (i < text.size() && !IsSpace(text[i])) ++i;
+    if (i == start) break;
+    std::string key = text::PhoneticKey(text.substr(start, i - start));
+    if (key.size() >= 3) keys.push_back(std::move(key));
+  }
+  return keys;
+}
+
+// The ways one typed term may match: as typed, by name keys, by its aliases and place names.
+store::SearchClause Expand(const Hub& hub, const Item& item) {
+  const bool names_only = item.field == "name";
+  store::SearchClause clause;
+  clause.any.push_back({item.text, names_only, {}});
+  std::vector<std::string> others;
+  if (const text::AliasRegistry* aliases = hub.aliases()) {
+    if (auto group = aliases->Find(item.text)) {
+      for (const auto& n : aliases->Names(*group)) others.push_back(n);
+    }
+  }
+  if (const text::Gazetteer* places = hub.gazetteer()) {
+    if (const text::Place* place = places->Find(item.text)) {
+      for (const auto* names : {&place->ar, &place->en, &place->fa, &place->ru}) {
+        others.insert(others.end(), names->begin(), names->end());
+      }
+    }
+  }
+  // Name keys join spellings no rule lists (al-Khafaji ~ الخفاجي ~ Хафаджи); when the
+  // registry or gazetteer knows the term, its names are better than a consonant skeleton.
+  if (others.empty()) {
+    if (auto keys = NameKeys(item.text); !keys.empty()) {
+      clause.any.push_back({"", names_only, std::move(keys)});
+    }
+  }
+  for (auto& n : others) {
+    if (clause.any.size() > kMaxExpansions) break;
+    if (n != item.text) clause.any.push_back({std::move(n), names_only, {}});
+  }
+  return clause;
+}
+
+std::string EscapeSnippet(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 16);
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      case '\x02':
+        out += "<mark>";
+        break;
+      case '\x03':
+        out += "</mark>";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<store::SearchQuery> BuildSearch(const Hub& hub, const SearchRequest& r) {
+  if (r.q.size() > kMaxQueryBytes) {
+    return InvalidArgument("q is longer than " + std::to_string(kMaxQueryBytes) + " bytes");
+  }
+  if (r.limit < 1 || r.limit > 100) return InvalidArgument("limit must be 1..100");
+  if (r.offset > 10000) return InvalidArgument("offset must be 0..10000");
+  std::vector<Item> items;
+  std::vector<bool> or_before;
+  TANSIQ_RETURN_IF_ERROR(Tokenize(r.q, &items, &or_before));
+  store::SearchQuery q;
+  q.limit = r.limit;
+  q.offset = r.offset;
+  q.since = r.since;
+  q.until = r.until;
+  q.langs = r.langs;
+  q.types = r.types;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const Item& item = items[i];
+    const bool joined = or_before[i];
+    if (item.field == "type") {
+      if (item.negated || joined || (i + 1 < items.size() && or_before[i + 1])) {
+        return InvalidArgument("type: is a filter: it cannot be negated or OR-ed");
+      }
+      if (!stix::IsValidTypeName(item.text)) {
+        return InvalidArgument("type:" + item.text + " is not a STIX type name");
+      }
+      q.types.push_back(item.text);
+      continue;
+    }
+    if (item.negated && (joined || (i + 1 < items.size() && or_before[i + 1]))) {
+      return InvalidArgument("an -exclusion cannot be part of an OR");
+    }
+    store::SearchClause clause = Expand(hub, item);
+    if (item.negated) {
+      q.none.push_back(std::move(clause));
+    } else if (joined && !q.all.empty()) {
+      for (auto& t : clause.any) q.all.back().any.push_back(std::move(t));
+    } else {
+      q.all.push_back(std::move(clause));
+    }
+  }
+  if (q.all.empty()) return InvalidArgument("the query needs at least one term to search for");
+  for (const auto& t : q.types) {
+    if (!stix::IsValidTypeName(t)) return InvalidArgument("type " + t + " is not a STIX type");
+  }
+  auto dir = hub.directory();
+  for (const auto& code : r.parties) {
+    const store::Party* p = dir->PartyByCode(code);
+    if (!p) return InvalidArgument("party " + code + " is not a party of this hub");
+    q.originators.push_back(p->index);
+  }
+  return q;
+}
+
+Result<std::string> Search(Hub& hub, const policy::Reader& reader, const SearchRequest& request) {
+  auto query = BuildSearch(hub, request);
+  if (!query.ok()) return query.status();
+  auto result = hub.store().Search(reader, *query);
+  if (!result.ok()) return result.status();
+  auto dir = hub.directory();
+  auto party_code = [&](policy::PartyIndex p) {
+    const store::Party* party = dir->PartyByIndex(p);
+    return party ? party->code : std::string("hub");
+  };
+  json::array hits;
+  std::string ids;
+  for (const auto& h : result->hits) {
+    hits.push_back(json::object{{"id", h.id},
+                                {"type", h.type},
+                                {"name", h.title},
+                                {"score", h.score},
+                                {"snippet", EscapeSnippet(h.snippet)},
+                                {"created_by_ref", h.created_by_ref},
+                                {"modified", stix::FormatMicros(h.modified)},
+                                {"lang", h.lang},
+                                {"party", party_code(h.originator)}});
+    ids += (ids.empty() ? "" : " ") + h.id;
+  }
+  json::object facets;
+  for (const auto& [name, values] : result->facets) {
+    json::object f;
+    for (const auto& [value, count] : values) {
+      std::string key = value;
+      if (name == "party") key = party_code(std::stoi(value));
+      f[key] = count;
+    }
+    facets[name] = std::move(f);
+  }
+  json::object out{{"total", result->total}, {"hits", std::move(hits)}, {"facets", facets}};
+  const store::Party* party = dir->PartyByIndex(reader.party);
+  hub.auditor().Record(hub.store(), {{reader.user_name, party ? party->code : "-", "object.search",
+                                      request.q + " → " + ids, "ok"}});
+  return json::serialize(out);
+}
+
+}  // namespace tansiq::hub
