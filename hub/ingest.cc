@@ -11,6 +11,7 @@
 
 #include "stix/markings.h"
 #include "stix/object.h"
+#include "stix/search_text.h"
 #include "stix/timestamp.h"
 
 namespace tansiq::hub {
@@ -25,6 +26,8 @@ struct Prepared {
   std::string json;
   std::string error;                           // non-empty: refused before reaching the store
   std::optional<stix::Releasability> defines;  // it is a Tansiq releasability marking
+  stix::SearchText search;
+  std::shared_ptr<const void> prepared_search;  // analysed here, not on the writer thread
 };
 
 std::string StringOr(const json::object& o, std::string_view key) {
@@ -32,7 +35,8 @@ std::string StringOr(const json::object& o, std::string_view key) {
   return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
-Prepared Prepare(const json::value& value, const policy::Reader& writer, const Directory& dir) {
+Prepared Prepare(const json::value& value, const policy::Reader& writer, const Directory& dir,
+                 store::Store& store) {
   Prepared p;
   const json::object* o = value.if_object();
   if (!o) {
@@ -63,6 +67,8 @@ Prepared Prepare(const json::value& value, const policy::Reader& writer, const D
     p.defines = std::move(*rel);
   }
   p.json = json::serialize(value);
+  p.search = stix::ExtractSearchText(*o);
+  p.prepared_search = store.PrepareSearch(p.search);
   return p;
 }
 
@@ -177,7 +183,7 @@ void Ingest(Hub& hub, const policy::Reader& writer, const store::Collection& col
   const Micros requested = hub.clock().NowMicros();
   auto prepared = std::make_shared<std::vector<Prepared>>();
   prepared->reserve(objects.size());
-  for (const auto& v : objects) prepared->push_back(Prepare(v, writer, *dir));
+  for (const auto& v : objects) prepared->push_back(Prepare(v, writer, *dir, hub.store()));
   objects.clear();
 
   // User name → party code, for RED recipients. Read before the job (not on the writer).
@@ -235,6 +241,8 @@ void Ingest(Hub& hub, const policy::Reader& writer, const store::Collection& col
         v.refs = p.facts.all_refs;
         v.gate_refs = p.facts.gate_refs;
         v.releasability = std::move(*rel);
+        v.search = p.search;
+        v.prepared_search = p.prepared_search;
         auto put = txn.PutVersion(v);
         if (!put.ok()) return put.status();
         if (p.defines) resolver.Defined(p.id, *p.defines);

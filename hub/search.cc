@@ -112,8 +112,9 @@ store::SearchClause Expand(const Hub& hub, const Item& item) {
     }
   }
   // Name keys join spellings no rule lists (al-Khafaji ~ الخفاجي ~ Хафаджи); when the
-  // registry or gazetteer knows the term, its names are better than a consonant skeleton.
-  if (others.empty()) {
+  // registry or gazetteer knows the term, its names are better than a consonant skeleton. A
+  // phrase keeps its word order, which keys do not: no keys for phrases.
+  if (others.empty() && !item.phrase) {
     if (auto keys = NameKeys(item.text); !keys.empty()) {
       clause.any.push_back({"", names_only, std::move(keys)});
     }
@@ -169,6 +170,22 @@ Result<store::SearchQuery> BuildSearch(const Hub& hub, const SearchRequest& r) {
   std::vector<Item> items;
   std::vector<bool> or_before;
   TANSIQ_RETURN_IF_ERROR(Tokenize(r.q, &items, &or_before));
+  // Several plain words that together name a known group or place (حزب الله, Islamic State,
+  // Deir ez-Zor) are searched as that one name.
+  if (items.size() > 1) {
+    bool plain = true;
+    std::string joined;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      plain &= !items[i].phrase && !items[i].negated && items[i].field.empty() && !or_before[i];
+      joined += (i ? " " : "") + items[i].text;
+    }
+    const bool known = (hub.aliases() && hub.aliases()->Find(joined)) ||
+                       (hub.gazetteer() && hub.gazetteer()->Find(joined));
+    if (plain && known) {
+      items = {Item{joined, true, false, ""}};
+      or_before = {false};
+    }
+  }
   store::SearchQuery q;
   q.limit = r.limit;
   q.offset = r.offset;

@@ -118,6 +118,28 @@ Response BareErrorResponse(unsigned version, const Status& status) {
 
 Response MakeResponse(const Call& call, http::status status, std::string body,
                       std::string_view content_type) {
+  if (content_type.starts_with("application/json")) {
+    // Text stored by one party is shown in another's browser: no raw markup even inside JSON
+    // strings (the characters only occur inside strings, so the value is unchanged).
+    std::string safe;
+    safe.reserve(body.size());
+    for (char c : body) {
+      switch (c) {
+        case '<':
+          safe += "\\u003c";
+          break;
+        case '>':
+          safe += "\\u003e";
+          break;
+        case '&':
+          safe += "\\u0026";
+          break;
+        default:
+          safe += c;
+      }
+    }
+    body = std::move(safe);
+  }
   Response r{status, call.request.version()};
   r.set(http::field::server, "tansiq");
   r.set(http::field::content_type, content_type);

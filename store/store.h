@@ -90,6 +90,8 @@ struct NewVersion {
   // extracts it from `json` itself. Indexed in the same transaction when this version
   // becomes the object's latest.
   std::optional<stix::SearchText> search;
+  // Backend work done ahead for `search` (Store::PrepareSearch), or nullptr.
+  std::shared_ptr<const void> prepared_search;
 };
 
 struct PutOutcome {
@@ -253,6 +255,13 @@ class Store {
   virtual void Submit(WriteJob job, WriteDone done) = 0;
   // Submit and wait: for the CLI and tests.
   Status Write(WriteJob job);
+
+  // Analyses searchable text on the caller's thread, so the writer thread only stores it;
+  // put the result in NewVersion::prepared_search. Optional: nullptr means "do it at write".
+  virtual std::shared_ptr<const void> PrepareSearch(const stix::SearchText& text) {
+    (void)text;
+    return nullptr;
+  }
 
   virtual Result<std::vector<Party>> Parties() = 0;
   virtual Result<std::vector<User>> Users() = 0;

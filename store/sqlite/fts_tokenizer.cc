@@ -2,6 +2,7 @@
 #include "store/sqlite/fts_tokenizer.h"
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "text/analyzer.h"
@@ -25,12 +26,23 @@ int Create(void*, const char**, int, Fts5Tokenizer** out) {
 
 void Delete(Fts5Tokenizer* t) { delete reinterpret_cast<Tokenizer*>(t); }
 
+// PhoneticKey is costly (transliteration) and vocabularies repeat (Zipf): memoise per thread.
+const std::string& CachedKey(std::string_view word) {
+  thread_local std::unordered_map<std::string, std::string> cache;
+  if (cache.size() > 200'000) cache.clear();
+  auto [it, inserted] = cache.try_emplace(std::string(word));
+  if (inserted) it->second = text::PhoneticKey(word);
+  return it->second;
+}
+
 bool HasLetters(std::string_view s) {
   for (unsigned char c : s) {
     if (c >= 0x80 || std::isalpha(c)) return true;
   }
   return false;
 }
+
+thread_local const std::vector<Pretokenized>* tls_pretokenized = nullptr;
 
 int Tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
              int (*emit)(void*, int, const char*, int, int, int)) {
@@ -50,42 +62,21 @@ int Tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
     }
     return SQLITE_OK;
   }
-  bool name_field = false;
-  int shift = 0;
-  if (!input.empty() && input.front() == kNameMarker) {
-    name_field = true;
-    input.remove_prefix(1);
-    shift = 1;
-  }
-  const text::Analyzer& analyzer = SharedAnalyzer();
-  const text::Lang lang = text::DetectLang(input);
-  const auto exact = analyzer.Analyze(input, lang, text::Field::kExact);
-  std::vector<text::Token> stemmed;
-  if (!name_field) stemmed = analyzer.Analyze(input, lang, text::Field::kText);
-  std::size_t si = 0;
-  for (const auto& tok : exact) {
-    const int start = static_cast<int>(tok.start) + shift;
-    const int end = static_cast<int>(tok.end) + shift;
-    // The primary token advances the position; alternatives are colocated.
-    int rc = emit(ctx, 0, tok.term.data(), static_cast<int>(tok.term.size()), start, end);
-    if (rc != SQLITE_OK) return rc;
-    while (si < stemmed.size() && stemmed[si].start < tok.start) ++si;
-    if (si < stemmed.size() && stemmed[si].start == tok.start && stemmed[si].term != tok.term &&
-        stemmed[si].position == tok.position) {
-      const auto& st = stemmed[si];
-      rc = emit(ctx, FTS5_TOKEN_COLOCATED, st.term.data(), static_cast<int>(st.term.size()), start,
-                end);
-      if (rc != SQLITE_OK) return rc;
-    }
-    std::string_view word = input.substr(tok.start, tok.end - tok.start);
-    if (tok.span == 1 && HasLetters(word)) {
-      std::string key = text::PhoneticKey(word);
-      if (key.size() >= 3) {
-        key.insert(key.begin(), '~');
-        rc = emit(ctx, FTS5_TOKEN_COLOCATED, key.data(), static_cast<int>(key.size()), start, end);
+  if (const auto* values = tls_pretokenized) {
+    for (const auto& v : *values) {
+      if (v.value != input) continue;
+      for (const auto& t : v.tokens) {
+        int rc = emit(ctx, t.colocated ? FTS5_TOKEN_COLOCATED : 0, t.term.data(),
+                      static_cast<int>(t.term.size()), t.start, t.end);
         if (rc != SQLITE_OK) return rc;
       }
+      return SQLITE_OK;
     }
+  }
+  for (const auto& t : AnalyzeForIndex(input)) {
+    int rc = emit(ctx, t.colocated ? FTS5_TOKEN_COLOCATED : 0, t.term.data(),
+                  static_cast<int>(t.term.size()), t.start, t.end);
+    if (rc != SQLITE_OK) return rc;
   }
   return SQLITE_OK;
 }
@@ -102,6 +93,44 @@ fts5_api* Fts5Api(sqlite3* db) {
 }
 
 }  // namespace
+
+std::vector<IndexToken> AnalyzeForIndex(std::string_view input) {
+  std::vector<IndexToken> out;
+  bool name_field = false;
+  int shift = 0;
+  if (!input.empty() && input.front() == kNameMarker) {
+    name_field = true;
+    input.remove_prefix(1);
+    shift = 1;
+  }
+  const text::Analyzer& analyzer = SharedAnalyzer();
+  const text::Lang lang = text::DetectLang(input);
+  const auto exact = analyzer.Analyze(input, lang, text::Field::kExact);
+  std::vector<text::Token> stemmed;
+  if (!name_field) stemmed = analyzer.Analyze(input, lang, text::Field::kText);
+  out.reserve(exact.size() * 2);
+  std::size_t si = 0;
+  for (const auto& tok : exact) {
+    const int start = static_cast<int>(tok.start) + shift;
+    const int end = static_cast<int>(tok.end) + shift;
+    // The primary token advances the position; alternatives are colocated.
+    out.push_back({tok.term, false, start, end});
+    while (si < stemmed.size() && stemmed[si].start < tok.start) ++si;
+    if (si < stemmed.size() && stemmed[si].start == tok.start && stemmed[si].term != tok.term &&
+        stemmed[si].position == tok.position) {
+      out.push_back({stemmed[si].term, true, start, end});
+    }
+    std::string_view word = input.substr(tok.start, tok.end - tok.start);
+    if (tok.span == 1 && HasLetters(word)) {
+      const std::string& bare = CachedKey(word);
+      if (bare.size() >= 3)
+        out.push_back({std::string(1, kNameKeyPrefix) + bare, true, start, end});
+    }
+  }
+  return out;
+}
+
+void UsePretokenized(const std::vector<Pretokenized>* values) { tls_pretokenized = values; }
 
 Status RegisterTokenizer(sqlite3* db) {
   fts5_api* api = Fts5Api(db);

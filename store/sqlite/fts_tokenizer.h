@@ -7,6 +7,10 @@
 
 #include <sqlite3.h>
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "base/status.h"
 
 namespace tansiq::store::sqlite {
@@ -20,5 +24,26 @@ inline constexpr char kNameKeyPrefix = '~';
 
 // Registers the tokenizer on `db`; every connection that touches the index must call it.
 Status RegisterTokenizer(sqlite3* db);
+
+// One index term of a column value, as the tokenizer emits it.
+struct IndexToken {
+  std::string term;
+  bool colocated = false;  // an alternative at the previous token's position
+  int start = 0;           // byte offsets in the column value
+  int end = 0;
+};
+
+// The tokens of one column value (with its kNameMarker, if any). Pure; any thread.
+std::vector<IndexToken> AnalyzeForIndex(std::string_view column_value);
+
+// Column values analysed ahead of time, off the writer thread.
+struct Pretokenized {
+  std::string value;
+  std::vector<IndexToken> tokens;
+};
+
+// While set (on the writer thread, around one INSERT), the tokenizer emits these tokens for a
+// value equal to one of them instead of analysing it again. nullptr clears.
+void UsePretokenized(const std::vector<Pretokenized>* values);
 
 }  // namespace tansiq::store::sqlite

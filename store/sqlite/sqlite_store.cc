@@ -17,6 +17,7 @@
 #include "store/sqlite/fts_tokenizer.h"
 #include "store/sqlite/schema.h"
 #include "store/store.h"
+#include "text/analyzer.h"
 
 namespace tansiq::store {
 namespace {
@@ -137,7 +138,8 @@ class SqliteWriteTxn final : public WriteTxn {
   // Makes `text` the indexed text of `id` (its latest version) and records that the object
   // is in `collection_id`.
   Status Reindex(std::string_view id, std::string_view type, Micros version,
-                 const stix::SearchText& text, std::string_view collection_id);
+                 const stix::SearchText& text, std::string_view collection_id,
+                 const void* prepared = nullptr);
   Status MarkCollection(std::string_view id, std::string_view collection_id);
   SqliteStore& store_;
   Connection& db_;
@@ -149,6 +151,14 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   void Submit(WriteJob job, WriteDone done) override;
+  std::shared_ptr<const void> PrepareSearch(const stix::SearchText& text) override {
+    auto values = std::make_shared<std::vector<sqlite::Pretokenized>>();
+    for (std::string value : {std::string(1, sqlite::kNameMarker) + text.names, text.body}) {
+      auto tokens = sqlite::AnalyzeForIndex(value);
+      values->push_back({std::move(value), std::move(tokens)});
+    }
+    return values;
+  }
   Result<std::vector<Party>> Parties() override;
   Result<std::vector<User>> Users() override;
   Result<std::optional<User>> UserByName(std::string_view name) override;
@@ -469,7 +479,8 @@ Result<PutOutcome> SqliteWriteTxn::PutVersion(const NewVersion& v) {
       auto parsed = boost::json::parse(v.json, ec);
       if (!ec && parsed.is_object()) text = stix::ExtractSearchText(parsed.get_object());
     }
-    TANSIQ_RETURN_IF_ERROR(Reindex(v.id, v.type, version, text, v.collection_id));
+    TANSIQ_RETURN_IF_ERROR(
+        Reindex(v.id, v.type, version, text, v.collection_id, v.prepared_search.get()));
   } else {
     TANSIQ_RETURN_IF_ERROR(MarkCollection(v.id, v.collection_id));
   }
@@ -488,8 +499,15 @@ Status SqliteWriteTxn::MarkCollection(std::string_view id, std::string_view coll
 }
 
 Status SqliteWriteTxn::Reindex(std::string_view id, std::string_view type, Micros version,
-                               const stix::SearchText& text, std::string_view collection_id) {
+                               const stix::SearchText& text_in, std::string_view collection_id,
+                               const void* prepared) {
   Status status;
+  stix::SearchText detected;
+  if (text_in.lang.empty()) {  // no STIX lang: the script decides (Persian letters → fa)
+    detected = text_in;
+    detected.lang = text::LangCode(text::DetectLang(text_in.names + "\n" + text_in.body));
+  }
+  const stix::SearchText& text = text_in.lang.empty() ? detected : text_in;
   std::optional<std::int64_t> rowid;
   {
     auto st = db_.Prepare("SELECT rowid FROM search_docs WHERE id = ?1");
@@ -527,7 +545,10 @@ Status SqliteWriteTxn::Reindex(std::string_view id, std::string_view type, Micro
   if (!fts.ok()) return fts.status();
   (*fts)->Bind(1, *rowid).Bind(2, std::string(1, sqlite::kNameMarker) + text.names);
   (*fts)->Bind(3, text.body);
-  TANSIQ_RETURN_IF_ERROR((*fts)->Run());
+  sqlite::UsePretokenized(static_cast<const std::vector<sqlite::Pretokenized>*>(prepared));
+  Status inserted = (*fts)->Run();
+  sqlite::UsePretokenized(nullptr);
+  TANSIQ_RETURN_IF_ERROR(inserted);
   return MarkCollection(id, collection_id);
 }
 
