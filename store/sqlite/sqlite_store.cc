@@ -524,20 +524,25 @@ Status SqliteWriteTxn::Reindex(std::string_view id, std::string_view type, Micro
     TANSIQ_RETURN_IF_ERROR((*del)->Run());
     auto up = db_.Prepare(
         "UPDATE search_docs SET type = ?2, title = ?3, lang = ?4, modified = ?5, "
-        "created_by_ref = ?6 WHERE rowid = ?1");
+        "created_by_ref = ?6, "
+        "in_shared = in_shared | (SELECT owner IS NULL FROM collections WHERE id = ?7), "
+        "private_parties = private_parties | "
+        "COALESCE((SELECT 1 << owner FROM collections WHERE id = ?7), 0) WHERE rowid = ?1");
     if (!up.ok()) return up.status();
     Statement& u = **up;
     u.Bind(1, *rowid).Bind(2, type).Bind(3, text.title).Bind(4, text.lang).Bind(5, version);
-    u.Bind(6, text.created_by_ref);
+    u.Bind(6, text.created_by_ref).Bind(7, collection_id);
     TANSIQ_RETURN_IF_ERROR(u.Run());
   } else {
     auto ins = db_.Prepare(
         "INSERT INTO search_docs(id, type, title, lang, modified, created_by_ref, in_shared, "
-        "private_parties) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 0, 0)");
+        "private_parties) VALUES(?1, ?2, ?3, ?4, ?5, ?6, "
+        "(SELECT owner IS NULL FROM collections WHERE id = ?7), "
+        "COALESCE((SELECT 1 << owner FROM collections WHERE id = ?7), 0))");
     if (!ins.ok()) return ins.status();
     Statement& i = **ins;
     i.Bind(1, id).Bind(2, type).Bind(3, text.title).Bind(4, text.lang).Bind(5, version);
-    i.Bind(6, text.created_by_ref);
+    i.Bind(6, text.created_by_ref).Bind(7, collection_id);
     TANSIQ_RETURN_IF_ERROR(i.Run());
     rowid = sqlite3_last_insert_rowid(db_.raw());
   }
@@ -548,8 +553,7 @@ Status SqliteWriteTxn::Reindex(std::string_view id, std::string_view type, Micro
   sqlite::UsePretokenized(static_cast<const std::vector<sqlite::Pretokenized>*>(prepared));
   Status inserted = (*fts)->Run();
   sqlite::UsePretokenized(nullptr);
-  TANSIQ_RETURN_IF_ERROR(inserted);
-  return MarkCollection(id, collection_id);
+  return inserted;
 }
 
 Status SqliteWriteTxn::RecomputeHead(std::string_view id) {
