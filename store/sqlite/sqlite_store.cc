@@ -58,28 +58,45 @@ policy::ObjectHead HeadColumns(const Statement& s, int col) {
   return h;
 }
 
-constexpr const char* kHeadColumns = "originator, parties, red, recipients, federable, gates";
-
-Result<std::optional<ObjectHead>> ReadHead(Connection& db, std::string_view id) {
-  auto st = db.Prepare(std::string("SELECT type, latest_version, ") + kHeadColumns +
-                       " FROM objects WHERE id = ?1");
+// Binds `args` to ?1, ?2... of `sql`, and maps the first row through `row`; nullopt when
+// there is none. The statement is reset before returning, so no snapshot stays open.
+template <typename Row, typename... Args>
+auto QueryOne(Connection& db, const std::string& sql, Row row, const Args&... args)
+    -> Result<std::optional<decltype(row(std::declval<const Statement&>()))>> {
+  using T = decltype(row(std::declval<const Statement&>()));
+  auto st = db.Prepare(sql);
   if (!st.ok()) return st.status();
   Statement& s = **st;
-  s.Bind(1, id);
+  int i = 1;
+  (s.Bind(i++, args), ...);
   Status status;
   if (!s.Step(&status)) {
     if (!status.ok()) return status;
-    return std::optional<ObjectHead>();
+    return std::optional<T>();
   }
-  ObjectHead head;
-  head.id = std::string(id);
-  head.type = s.Text(0);
-  head.latest_version = s.Int(1);
-  policy::ObjectHead ph = HeadColumns(s, 2);
-  head.releasability = std::move(ph.releasability);
-  head.gate_refs = std::move(ph.gate_refs);
+  std::optional<T> out = row(s);
   s.Reset();
-  return std::optional<ObjectHead>(std::move(head));
+  return out;
+}
+
+constexpr const char* kHeadColumns = "originator, parties, red, recipients, federable, gates";
+
+Result<std::optional<ObjectHead>> ReadHead(Connection& db, std::string_view id) {
+  return QueryOne(
+      db,
+      std::string("SELECT id, type, latest_version, ") + kHeadColumns +
+          " FROM objects WHERE id = ?1",
+      [](const Statement& s) {
+        ObjectHead head;
+        head.id = s.Text(0);
+        head.type = s.Text(1);
+        head.latest_version = s.Int(2);
+        policy::ObjectHead ph = HeadColumns(s, 3);
+        head.releasability = std::move(ph.releasability);
+        head.gate_refs = std::move(ph.gate_refs);
+        return head;
+      },
+      id);
 }
 
 // A policy::HeadLookup over one connection, memoised for the duration of one request.
@@ -382,19 +399,9 @@ void SqliteStore::Release(std::unique_ptr<Connection> c) {
 Micros SqliteWriteTxn::Now() { return store_.clock().NowMicros(); }
 
 Result<std::optional<std::string>> SqliteWriteTxn::GetLatestJson(std::string_view id) {
-  auto st = db_.Prepare(
-      "SELECT json FROM versions WHERE id = ?1 ORDER BY version DESC, seq DESC LIMIT 1");
-  if (!st.ok()) return st.status();
-  Statement& s = **st;
-  s.Bind(1, id);
-  Status status;
-  if (!s.Step(&status)) {
-    if (!status.ok()) return status;
-    return std::optional<std::string>();
-  }
-  std::optional<std::string> out = s.Text(0);
-  s.Reset();
-  return out;
+  return QueryOne(
+      db_, "SELECT json FROM versions WHERE id = ?1 ORDER BY version DESC, seq DESC LIMIT 1",
+      [](const Statement& s) { return s.Text(0); }, id);
 }
 
 // The outcome for a version that is already stored (an idempotent re-post).
@@ -713,17 +720,9 @@ constexpr const char* kAuditColumns =
     "seq, at, actor, party, action, target, outcome, prev_hash, hash";
 
 Result<std::optional<AuditRecord>> SqliteWriteTxn::LastAudit() {
-  auto st =
-      db_.Prepare(std::string("SELECT ") + kAuditColumns + " FROM audit ORDER BY seq DESC LIMIT 1");
-  if (!st.ok()) return st.status();
-  Status status;
-  if (!(*st)->Step(&status)) {
-    if (!status.ok()) return status;
-    return std::optional<AuditRecord>();
-  }
-  std::optional<AuditRecord> r = AuditRow(**st);
-  (*st)->Reset();
-  return r;
+  return QueryOne(db_,
+                  std::string("SELECT ") + kAuditColumns + " FROM audit ORDER BY seq DESC LIMIT 1",
+                  AuditRow);
 }
 
 Status SqliteWriteTxn::AppendAudit(const AuditRecord& r) {
@@ -865,17 +864,8 @@ Result<std::vector<User>> SqliteStore::Users() {
 }
 
 Result<std::optional<User>> UserWhere(Connection& db, const char* where, auto value) {
-  auto st = db.Prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE " + where);
-  if (!st.ok()) return st.status();
-  (*st)->Bind(1, value);
-  Status status;
-  if (!(*st)->Step(&status)) {
-    if (!status.ok()) return status;
-    return std::optional<User>();
-  }
-  std::optional<User> u = UserRow(**st);
-  (*st)->Reset();
-  return u;
+  return QueryOne(db, std::string("SELECT ") + kUserColumns + " FROM users WHERE " + where, UserRow,
+                  value);
 }
 
 Result<std::optional<User>> SqliteStore::UserByName(std::string_view name) {
@@ -893,18 +883,12 @@ Result<std::optional<User>> SqliteStore::UserById(std::int64_t id) {
 Result<std::optional<Token>> SqliteStore::TokenByHash(std::string_view hash) {
   auto db = Acquire();
   if (!db.ok()) return db.status();
-  auto st = (*db)->Prepare("SELECT hash, user_id, label, created FROM tokens WHERE hash = ?1");
-  if (!st.ok()) return st.status();
-  (*st)->Bind(1, hash);
-  Status status;
-  if (!(*st)->Step(&status)) {
-    if (!status.ok()) return status;
-    return std::optional<Token>();
-  }
-  Statement& s = **st;
-  std::optional<Token> t = Token{s.Text(0), s.Int(1), s.Text(2), s.Int(3)};
-  s.Reset();
-  return t;
+  return QueryOne(
+      **db, "SELECT hash, user_id, label, created FROM tokens WHERE hash = ?1",
+      [](const Statement& s) {
+        return Token{s.Text(0), s.Int(1), s.Text(2), s.Int(3)};
+      },
+      hash);
 }
 
 Result<std::vector<Collection>> SqliteStore::Collections() {
@@ -929,17 +913,9 @@ Result<std::vector<Collection>> SqliteStore::Collections() {
 Result<std::optional<std::string>> SqliteStore::Meta(std::string_view key) {
   auto db = Acquire();
   if (!db.ok()) return db.status();
-  auto st = (*db)->Prepare("SELECT value FROM meta WHERE key = ?1");
-  if (!st.ok()) return st.status();
-  (*st)->Bind(1, key);
-  Status status;
-  if (!(*st)->Step(&status)) {
-    if (!status.ok()) return status;
-    return std::optional<std::string>();
-  }
-  std::optional<std::string> v = (*st)->Text(0);
-  (*st)->Reset();
-  return v;
+  return QueryOne(
+      **db, "SELECT value FROM meta WHERE key = ?1", [](const Statement& s) { return s.Text(0); },
+      key);
 }
 
 Result<std::optional<ObjectHead>> SqliteStore::Head(std::string_view id) {
@@ -1033,18 +1009,12 @@ Result<Page> SqliteStore::ListVersions(const policy::Reader& reader, std::string
 Result<std::optional<StatusRecord>> SqliteStore::GetStatus(std::string_view id) {
   auto db = Acquire();
   if (!db.ok()) return db.status();
-  auto st = (*db)->Prepare("SELECT id, owner_user, created, json FROM statuses WHERE id = ?1");
-  if (!st.ok()) return st.status();
-  (*st)->Bind(1, id);
-  Status status;
-  if (!(*st)->Step(&status)) {
-    if (!status.ok()) return status;
-    return std::optional<StatusRecord>();
-  }
-  Statement& s = **st;
-  std::optional<StatusRecord> r = StatusRecord{s.Text(0), s.Int(1), s.Int(2), s.Text(3)};
-  s.Reset();
-  return r;
+  return QueryOne(
+      **db, "SELECT id, owner_user, created, json FROM statuses WHERE id = ?1",
+      [](const Statement& s) {
+        return StatusRecord{s.Text(0), s.Int(1), s.Int(2), s.Text(3)};
+      },
+      id);
 }
 
 // FTS5 string literal: double quotes doubled.
