@@ -55,6 +55,24 @@ json::object Sdo(std::string_view type, const std::string& creator, const std::s
 
 std::string Id(const json::object& o) { return std::string(o.at("id").get_string()); }
 
+// A Tansiq releasability marking-definition: to parties (`to_refs`) and/or named users.
+json::object ReleasabilityMarking(const std::string& creator, const std::string& now,
+                                  std::string_view name, json::array to_refs,
+                                  json::array recipients) {
+  json::object ext{{"extension_type", "property-extension"}};
+  if (!to_refs.empty()) ext["releasable_to_refs"] = std::move(to_refs);
+  if (!recipients.empty()) ext["recipients"] = std::move(recipients);
+  json::object m;
+  m["type"] = "marking-definition";
+  m["spec_version"] = "2.1";
+  m["id"] = hub::Hub::NewId("marking-definition");
+  m["created_by_ref"] = creator;
+  m["created"] = now;
+  m["name"] = name;
+  m["extensions"] = json::object{{std::string(stix::kReleasabilityExtensionId), std::move(ext)}};
+  return m;
+}
+
 Status Post(hub::Hub& hub, const std::string& user, json::array objects) {
   auto u = hub.store().UserByName(user);
   if (!u.ok()) return u.status();
@@ -112,17 +130,8 @@ Status LoadContent(hub::Hub& hub, const std::string& report_path) {
   TANSIQ_RETURN_IF_ERROR(Post(hub, "iq-officer", {person, baghdad, isis, report}));
 
   // Russia: a note releasable to Iraq and Syria only (Tansiq releasability marking).
-  json::object marking;
-  marking["type"] = "marking-definition";
-  marking["spec_version"] = "2.1";
-  marking["id"] = hub::Hub::NewId("marking-definition");
-  marking["created_by_ref"] = identity("ru");
-  marking["created"] = now;
-  marking["name"] = "releasable to iq, sy";
-  marking["extensions"] = json::object{
-      {std::string(stix::kReleasabilityExtensionId),
-       json::object{{"extension_type", "property-extension"},
-                    {"releasable_to_refs", json::array{identity("iq"), identity("sy")}}}}};
+  json::object marking = ReleasabilityMarking(identity("ru"), now, "releasable to iq, sy",
+                                              {identity("iq"), identity("sy")}, {});
   json::object note = Sdo("note", identity("ru"), now);
   note["abstract"] = "Перемещение боевиков ИГИЛ у Дейр-эз-Зора";
   note["content"] =
@@ -149,16 +158,8 @@ Status LoadContent(hub::Hub& hub, const std::string& report_path) {
   TANSIQ_RETURN_IF_ERROR(Post(hub, "ir-officer", {fa}));
 
   // Syria: an indicator at TLP:RED for Iraq's chief of staff only.
-  json::object red;
-  red["type"] = "marking-definition";
-  red["spec_version"] = "2.1";
-  red["id"] = hub::Hub::NewId("marking-definition");
-  red["created_by_ref"] = identity("sy");
-  red["created"] = now;
-  red["name"] = "TLP:RED for iq-chief";
-  red["extensions"] = json::object{{std::string(stix::kReleasabilityExtensionId),
-                                    json::object{{"extension_type", "property-extension"},
-                                                 {"recipients", json::array{"iq-chief"}}}}};
+  json::object red =
+      ReleasabilityMarking(identity("sy"), now, "TLP:RED for iq-chief", {}, {"iq-chief"});
   json::object indicator = Sdo("indicator", identity("sy"), now);
   indicator["name"] = "Courier phone used by the Deir ez-Zor cell";
   indicator["pattern"] = "[phone-number:value = '+963-000-0000']";

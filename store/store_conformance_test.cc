@@ -31,6 +31,28 @@ std::vector<Backend> Backends() {
            }}};
 }
 
+Status PutDoc(Store& store, const std::string& coll, const std::string& id, Micros version,
+              Releasability rel, const std::string& json, std::vector<std::string> gates = {},
+              PutOutcome* out = nullptr) {
+  NewVersion v;
+  v.collection_id = coll;
+  v.id = id;
+  v.type = id.substr(0, id.find("--"));
+  v.spec_version = "2.1";
+  v.version = version;
+  v.version_text = std::to_string(version);
+  v.json = json;
+  v.refs = gates;
+  v.gate_refs = std::move(gates);
+  v.releasability = std::move(rel);
+  return store.Write([&](WriteTxn& t) -> Status {
+    auto r = t.PutVersion(v);
+    if (!r.ok()) return r.status();
+    if (out) *out = *r;
+    return Status::Ok();
+  });
+}
+
 class StoreConformance : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
@@ -65,23 +87,9 @@ class StoreConformance : public ::testing::TestWithParam<Backend> {
   }
   Status Put(const std::string& coll, const std::string& id, Micros version, Releasability rel,
              std::vector<std::string> gates = {}, PutOutcome* out = nullptr) {
-    NewVersion v;
-    v.collection_id = coll;
-    v.id = id;
-    v.type = id.substr(0, id.find("--"));
-    v.spec_version = "2.1";
-    v.version = version;
-    v.version_text = std::to_string(version);
-    v.json = "{\"id\":\"" + id + "\",\"v\":" + std::to_string(version) + "}";
-    v.refs = gates;
-    v.gate_refs = gates;
-    v.releasability = std::move(rel);
-    return store_->Write([&](WriteTxn& t) -> Status {
-      auto r = t.PutVersion(v);
-      if (!r.ok()) return r.status();
-      if (out) *out = *r;
-      return Status::Ok();
-    });
+    return PutDoc(*store_, coll, id, version, std::move(rel),
+                  "{\"id\":\"" + id + "\",\"v\":" + std::to_string(version) + "}", std::move(gates),
+                  out);
   }
   std::vector<std::string> Ids(const Reader& r, VersionFilter f = {}, std::string coll = "c1") {
     auto page = store_->ListVersions(r, coll, f, std::nullopt, 1000);
@@ -350,20 +358,6 @@ TEST_P(StoreConformance, ConcurrentWritersAndReaders) {
   });
   for (auto& t : threads) t.join();
   EXPECT_EQ(*store_->CountVersions(), 200);
-}
-
-Status PutDoc(Store& store, const std::string& coll, const std::string& id, Micros version,
-              Releasability rel, const std::string& json) {
-  NewVersion v;
-  v.collection_id = coll;
-  v.id = id;
-  v.type = id.substr(0, id.find("--"));
-  v.spec_version = "2.1";
-  v.version = version;
-  v.version_text = std::to_string(version);
-  v.json = json;
-  v.releasability = std::move(rel);
-  return store.Write([&](WriteTxn& t) { return t.PutVersion(v).status(); });
 }
 
 std::vector<std::string> HitIds(const SearchResult& r) {
