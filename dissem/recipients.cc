@@ -1,0 +1,139 @@
+// Recipient resolution and the release check (all-or-nothing).
+#include "dissem/recipients.h"
+
+#include <algorithm>
+#include <unordered_set>
+#include <utility>
+
+#include "stix/markings.h"
+
+namespace tansiq::dissem {
+namespace {
+
+std::string Join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) {
+    if (!out.empty()) out += ", ";
+    out += n;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<Member>> ResolveRecipients(const RecipientSpec& spec,
+                                              std::span<const Member> users,
+                                              const PartyResolver& party_of) {
+  std::vector<Member> out;
+  std::unordered_set<std::int64_t> seen;
+  auto add = [&](const Member& m) {
+    if (!m.disabled && seen.insert(m.user_id).second) out.push_back(m);
+  };
+
+  std::vector<std::string> unknown_users;
+  for (const std::string& name : spec.users) {
+    auto it =
+        std::find_if(users.begin(), users.end(), [&](const Member& m) { return m.name == name; });
+    if (it == users.end()) {
+      unknown_users.push_back(name);
+    } else {
+      add(*it);
+    }
+  }
+  if (!unknown_users.empty()) {
+    return Unprocessable("recipients.users: unknown user(s): " + Join(unknown_users));
+  }
+
+  policy::PartyMask parties = 0;
+  for (const std::string& p : spec.parties) {
+    std::optional<policy::PartyIndex> index = party_of ? party_of(p) : std::nullopt;
+    if (!index || *index < 0 || *index >= policy::kMaxParties) {
+      return Unprocessable("recipients.parties: unknown party '" + p + "'");
+    }
+    parties |= policy::Bit(*index);
+  }
+  for (const Member& m : users) {
+    if (m.party < 0 || m.party >= policy::kMaxParties) continue;
+    if ((parties & policy::Bit(m.party)) == 0) continue;
+    if (spec.roles != 0 && (m.roles & spec.roles) == 0) continue;
+    add(m);
+  }
+  if (out.empty()) {
+    return Unprocessable("recipients: nobody to send to (no enabled user matches)");
+  }
+  return out;
+}
+
+bool EffectiveReleasability::Allows(const policy::Reader& reader) const {
+  if (all.empty()) return false;
+  return std::all_of(all.begin(), all.end(),
+                     [&](const policy::Releasability& r) { return policy::CanRead(reader, r); });
+}
+
+Result<policy::Releasability> MessageReleasability(const Message& message,
+                                                   policy::PartyMask all_parties,
+                                                   const policy::PartyOfIdentity& party_of) {
+  std::optional<stix::Releasability> marking;
+  if (!message.releasable_to.empty() || message.tlp == stix::Tlp::kRed) {
+    marking.emplace();
+    marking->releasable_to_refs = message.releasable_to;
+    if (message.tlp == stix::Tlp::kRed) marking->recipients = message.recipients.users;
+  }
+  Result<policy::Releasability> rel = policy::ComputeReleasability(
+      message.sender_party, message.tlp, marking, all_parties, party_of);
+  if (!rel.ok()) {
+    return Status(rel.status().code(), "releasable_to: " + rel.status().message());
+  }
+  return rel;
+}
+
+Result<EffectiveReleasability> EffectiveFor(const policy::Releasability& message_releasability,
+                                            std::span<const std::string> object_refs,
+                                            const SenderCanSee& sender_can_see,
+                                            const ReleasabilityOf& releasability_of) {
+  EffectiveReleasability effective;
+  effective.all.push_back(message_releasability);
+  for (const std::string& id : object_refs) {
+    // Visibility first: the lookup is not even asked about an object the sender may not see.
+    std::optional<policy::Releasability> rel;
+    if (sender_can_see && sender_can_see(id) && releasability_of) rel = releasability_of(id);
+    if (!rel) return Unprocessable("object_refs: unknown object '" + id + "'");
+    effective.all.push_back(std::move(*rel));
+  }
+  return effective;
+}
+
+std::vector<std::string> OutsideReleasability(std::span<const Member> recipients,
+                                              const EffectiveReleasability& effective) {
+  std::vector<std::string> outside;
+  for (const Member& m : recipients) {
+    if (!effective.Allows(m.AsReader())) outside.push_back(m.name);
+  }
+  return outside;
+}
+
+Result<std::vector<Member>> CheckRelease(std::vector<Member> recipients,
+                                         const EffectiveReleasability& effective) {
+  std::vector<std::string> outside = OutsideReleasability(recipients, effective);
+  if (!outside.empty()) {
+    return Unprocessable("recipients outside the message's releasability: " + Join(outside));
+  }
+  return recipients;
+}
+
+Result<SendPlan> PlanSend(const Message& message, const SendLookups& lookups) {
+  Result<policy::Releasability> own =
+      MessageReleasability(message, lookups.all_parties, lookups.party_of_identity);
+  if (!own.ok()) return own.status();
+  Result<EffectiveReleasability> effective =
+      EffectiveFor(*own, message.object_refs, lookups.sender_can_see, lookups.releasability_of);
+  if (!effective.ok()) return effective.status();
+  Result<std::vector<Member>> resolved =
+      ResolveRecipients(message.recipients, lookups.users, lookups.party_of);
+  if (!resolved.ok()) return resolved.status();
+  Result<std::vector<Member>> released = CheckRelease(std::move(*resolved), *effective);
+  if (!released.ok()) return released.status();
+  return SendPlan{std::move(*released), std::move(*own), std::move(*effective)};
+}
+
+}  // namespace tansiq::dissem

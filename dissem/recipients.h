@@ -1,0 +1,107 @@
+// Who receives a message: resolution of the recipient spec to users, and the release check
+// that keeps a message within the releasability of every object it references. Pure.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "dissem/message.h"
+#include "policy/policy.h"
+
+namespace tansiq::dissem {
+
+// A user as dissemination sees them: the parts of store::User that decide who receives
+// (the caller maps store users to these; alternates are looked up separately). Value type.
+struct Member {
+  std::int64_t user_id = 0;
+  std::string name;
+  policy::PartyIndex party = 0;
+  std::uint32_t roles = 0;
+  bool disabled = false;
+  bool operator==(const Member&) const = default;
+
+  policy::Reader AsReader() const { return {user_id, name, party, roles}; }
+};
+
+// Resolves a recipients.parties entry (a party identity id or a party code) to its party;
+// nullopt when the hub has no such party. Typically backed by hub::Directory.
+using PartyResolver = std::function<std::optional<policy::PartyIndex>(std::string_view)>;
+
+// The users a spec names: every named user, then every user of the listed parties holding
+// one of the listed roles (every user of those parties when no role is listed), in the order
+// of `users`, de-duplicated by user id; disabled users are skipped. Errors (Unprocessable,
+// 422): a named user or a party the hub does not know; nobody left to receive.
+Result<std::vector<Member>> ResolveRecipients(const RecipientSpec& spec,
+                                              std::span<const Member> users,
+                                              const PartyResolver& party_of);
+
+// The releasability a message is sent under: its own (from tlp + releasable_to, the sender's
+// party as originator) intersected with that of every object it references. Held as the list
+// of releasabilities a reader must pass, because each object exempts its own originator and
+// a single policy::Releasability cannot express that intersection. Value type.
+struct EffectiveReleasability {
+  std::vector<policy::Releasability> all;  // the message's first, then each reference's
+  // True when `reader` passes policy::CanRead for every entry (false when `all` is empty).
+  bool Allows(const policy::Reader& reader) const;
+};
+
+// The message's own releasability: policy::ComputeReleasability with the sender's party as
+// originator, the tlp, and a Tansiq releasability marking made of `releasable_to` (and, for
+// TLP:RED, the named recipient users as the marking's recipients). Errors: a releasable_to
+// id that is no party of the hub (InvalidArgument).
+Result<policy::Releasability> MessageReleasability(const Message& message,
+                                                   policy::PartyMask all_parties,
+                                                   const policy::PartyOfIdentity& party_of);
+
+// Whether the sender may see a referenced object (policy::IsVisible for the sender).
+using SenderCanSee = std::function<bool(std::string_view object_id)>;
+// The governing releasability of a referenced object; nullopt when the hub does not hold it.
+using ReleasabilityOf = std::function<std::optional<policy::Releasability>(std::string_view)>;
+
+// Builds the effective releasability of `message`: every reference must be visible to the
+// sender, else Unprocessable "object_refs: unknown object '<id>'" — the same text whether the
+// object is absent or invisible, so nothing about invisible objects leaks.
+Result<EffectiveReleasability> EffectiveFor(const policy::Releasability& message_releasability,
+                                            std::span<const std::string> object_refs,
+                                            const SenderCanSee& sender_can_see,
+                                            const ReleasabilityOf& releasability_of);
+
+// Names of the recipients outside `effective` (in recipient order); empty when all may read.
+std::vector<std::string> OutsideReleasability(std::span<const Member> recipients,
+                                              const EffectiveReleasability& effective);
+
+// All-or-nothing: `recipients` unchanged when every one may read under `effective`; else
+// Unprocessable (422) "recipients outside the message's releasability: a, b" listing every
+// one (use OutsideReleasability for the names as data).
+Result<std::vector<Member>> CheckRelease(std::vector<Member> recipients,
+                                         const EffectiveReleasability& effective);
+
+// What the send path needs from the hub, as lookups. Not owned; must outlive the call.
+struct SendLookups {
+  std::span<const Member> users;  // every user of the hub
+  PartyResolver party_of;         // recipients.parties entries
+  policy::PartyOfIdentity party_of_identity;
+  policy::PartyMask all_parties = 0;
+  SenderCanSee sender_can_see;
+  ReleasabilityOf releasability_of;
+};
+
+// The outcome of planning a send: the recipients and the releasability they were checked
+// against (kept by the delivery tracker to check alternates on escalation). Value type.
+struct SendPlan {
+  std::vector<Member> recipients;
+  policy::Releasability message_releasability;
+  EffectiveReleasability effective;
+};
+
+// MessageReleasability → EffectiveFor → ResolveRecipients → CheckRelease, stopping at the
+// first error. The sender fields of `message` must be filled.
+Result<SendPlan> PlanSend(const Message& message, const SendLookups& lookups);
+
+}  // namespace tansiq::dissem
