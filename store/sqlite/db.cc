@@ -83,6 +83,10 @@ void Connection::ResetAll() {
   }
 }
 
+void Connection::TrimCache(std::size_t max) {
+  if (cache_.size() > max) cache_.clear();
+}
+
 Status Connection::Error(std::string_view what) const {
   return FromSqlite(sqlite3_errcode(db_), what, db_);
 }

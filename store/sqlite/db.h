@@ -70,6 +70,10 @@ class Connection {
   // Resets every statement still mid-result, ending the read transaction it holds open (a
   // pooled connection must not keep an old snapshot between calls).
   void ResetAll();
+  // Drops every cached statement when more than `max` are cached (dynamic SQL, such as
+  // filter lists, would otherwise grow the cache forever). Only call between operations:
+  // Statement pointers handed out before become invalid.
+  void TrimCache(std::size_t max);
   // A cached statement, reset and with cleared bindings. Valid until the connection closes.
   Result<Statement*> Prepare(const std::string& sql);
   sqlite3* raw() { return db_; }

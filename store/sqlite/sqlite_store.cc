@@ -79,6 +79,9 @@ auto QueryOne(Connection& db, const std::string& sql, Row row, const Args&... ar
   return out;
 }
 
+// Statements kept prepared per connection before the cache is dropped and rebuilt.
+constexpr std::size_t kMaxCachedStatements = 256;
+
 constexpr const char* kHeadColumns = "originator, parties, red, recipients, federable, gates";
 
 Result<std::optional<ObjectHead>> ReadHead(Connection& db, std::string_view id) {
@@ -362,6 +365,7 @@ void SqliteStore::WriterLoop() {
         }
       }
     }
+    writer_->TrimCache(kMaxCachedStatements);
     {
       std::lock_guard lock(mu_);
       ++commits_;
@@ -389,6 +393,7 @@ Result<SqliteStore::Lease> SqliteStore::Acquire() {
 
 void SqliteStore::Release(std::unique_ptr<Connection> c) {
   c->ResetAll();
+  c->TrimCache(kMaxCachedStatements);
   std::lock_guard lock(pool_mu_);
   pool_.push_back(std::move(c));
 }
@@ -1146,22 +1151,28 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
     return v;
   };
   result.facets = {{"type", facet(by_type)}, {"party", facet(by_party)}, {"lang", facet(by_lang)}};
-  // Pass 2: snippets for the page only (highlighting is the costly part).
+  // Pass 2: snippets for the page only, in one statement (the score came from pass 1; asking
+  // for bm25() again would rescore every match per hit).
+  if (page_rowids.empty()) return result;
+  std::string in;
+  for (std::int64_t r : page_rowids) in += (in.empty() ? "" : ",") + std::to_string(r);
   auto snip = (*db)->Prepare(
-      "SELECT snippet(search, -1, char(2), char(3), '…', 24), -bm25(search, 4.0, 1.0) "
-      "FROM search WHERE search MATCH ?1 AND rowid = ?2");
+      "SELECT rowid, snippet(search, -1, char(2), char(3), '…', 24) FROM search "
+      "WHERE search MATCH ?1 AND rowid IN (" +
+      in + ")");
   if (!snip.ok()) return snip.status();
+  Statement& sn = **snip;
+  sn.Bind(1, match);
+  std::map<std::int64_t, std::string> snippets;
+  while (sn.Step(&status)) {
+    std::string text = sn.Text(1);
+    std::erase(text, sqlite::kNameMarker);
+    snippets[sn.Int(0)] = std::move(text);
+  }
+  sn.Reset();
+  TANSIQ_RETURN_IF_ERROR(status);
   for (std::size_t k = 0; k < page_rowids.size(); ++k) {
-    Statement& sn = **snip;
-    sn.Reset();
-    sn.Bind(1, match).Bind(2, page_rowids[k]);
-    if (sn.Step(&status)) {
-      std::string text = sn.Text(0);
-      std::erase(text, sqlite::kNameMarker);
-      result.hits[k].snippet = std::move(text);
-      result.hits[k].score = sn.Double(1);
-    }
-    TANSIQ_RETURN_IF_ERROR(status);
+    result.hits[k].snippet = std::move(snippets[page_rowids[k]]);
   }
   return result;
 }
