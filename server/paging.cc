@@ -33,7 +33,8 @@ bool Unb64(std::string_view s, std::string* out) {
 std::string Payload(std::int64_t user_id, std::string_view scope, std::string_view filters,
                     const store::Cursor& c) {
   std::string p = "1";
-  for (std::string_view part : {std::string_view(std::to_string(user_id)), scope, filters}) {
+  const std::string user = std::to_string(user_id);  // outlives the loop (was a dangling view)
+  for (std::string_view part : {std::string_view(user), scope, filters}) {
     p += kSep;
     p += part;
   }
