@@ -317,7 +317,7 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
     acceptor.close(ignored);
     std::lock_guard lock(s.mu);
     for (auto& [ex, control] : s.sessions) {
-      asio::post(ex, [control] {
+      asio::post(ex, [control = control] {
         if (control->cancel) control->cancel();
       });
     }

@@ -90,11 +90,24 @@ bool WouldEmpty(const json::object& o, std::string_view key, const Visible& visi
   return true;
 }
 
-void StripValue(json::value& v, const Visible& visible);
+// What stripping changed, by property path ("object_refs", "extensions.x.y_refs"), so that
+// granular-marking selectors can follow: removed list indexes (original numbering) and
+// properties removed whole.
+struct Edits {
+  std::vector<std::string> dropped;
+  std::vector<std::pair<std::string, std::vector<std::size_t>>> removed;
+  bool empty() const { return dropped.empty() && removed.empty(); }
+};
+
+std::string Child(const std::string& path, std::string_view key) {
+  return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
+void StripValue(json::value& v, const Visible& visible, const std::string& path, Edits& edits);
 
 // Strips one object in place; keys that must go entirely are removed by rebuilding the object
 // (boost::json::object::erase does not keep key order), and only when there are any.
-void StripObject(json::object& o, const Visible& visible) {
+void StripObject(json::object& o, const Visible& visible, const std::string& path, Edits& edits) {
   std::vector<std::string_view> drop;
   for (auto& [key, value] : o) {
     const std::string_view k = key;
@@ -105,26 +118,44 @@ void StripObject(json::object& o, const Visible& visible) {
     json::array* a = value.if_array();
     if (a != nullptr && (IsRefsKey(k) || k == "granular_markings")) {
       const bool markings = k == "granular_markings";
-      const size_t before = a->size();
-      for (auto it = a->begin(); it != a->end();) {
+      std::vector<std::size_t> removed;
+      for (std::size_t i = 0; i < a->size(); ++i) {
+        const json::value& e = (*a)[i];
         bool invisible = false;
         if (markings) {
-          const json::object* gm = it->if_object();
+          const json::object* gm = e.if_object();
           const json::value* ref = gm != nullptr ? gm->if_contains("marking_ref") : nullptr;
           invisible = ref != nullptr && IsInvisibleRef(*ref, visible);
         } else {
-          invisible = IsInvisibleRef(*it, visible);
+          invisible = IsInvisibleRef(e, visible);
         }
-        it = invisible ? a->erase(it) : it + 1;
+        if (invisible) removed.push_back(i);
       }
-      if (a->empty() && before != 0) {
-        drop.push_back(k);
-        continue;
+      json::array kept_elements(a->storage());
+      if (!removed.empty()) {
+        std::size_t next = 0;
+        for (std::size_t i = 0; i < a->size(); ++i) {
+          if (next < removed.size() && removed[next] == i) {
+            ++next;
+          } else {
+            kept_elements.push_back(std::move((*a)[i]));
+          }
+        }
+      }
+      if (!removed.empty()) {
+        const bool now_empty = kept_elements.empty();
+        *a = std::move(kept_elements);
+        if (!markings) edits.removed.emplace_back(Child(path, k), removed);
+        if (now_empty) {
+          drop.push_back(k);
+          continue;
+        }
       }
     }
-    if (value.is_structured()) StripValue(value, visible);
+    if (value.is_structured()) StripValue(value, visible, Child(path, k), edits);
   }
   if (drop.empty()) return;
+  for (std::string_view d : drop) edits.dropped.push_back(Child(path, d));
   json::object kept(o.storage());
   kept.reserve(o.size() - drop.size());
   for (auto& [key, value] : o) {
@@ -135,14 +166,88 @@ void StripObject(json::object& o, const Visible& visible) {
   o = std::move(kept);
 }
 
-void StripValue(json::value& v, const Visible& visible) {
+void StripValue(json::value& v, const Visible& visible, const std::string& path, Edits& edits) {
   if (json::object* o = v.if_object()) {
-    StripObject(*o, visible);
+    StripObject(*o, visible, path, edits);
   } else if (json::array* a = v.if_array()) {
-    for (json::value& e : *a) {
-      if (e.is_structured()) StripValue(e, visible);
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      json::value& e = (*a)[i];
+      if (e.is_structured()) StripValue(e, visible, path + ".[" + std::to_string(i) + "]", edits);
     }
   }
+}
+
+// A granular-marking selector after stripping: list indexes renumbered past removed
+// elements; nullopt when it selected something that was removed.
+std::optional<std::string> RemapSelector(std::string_view selector, const Edits& edits) {
+  std::string out, path;
+  while (!selector.empty()) {
+    auto dot = selector.find('.');
+    std::string_view seg = selector.substr(0, dot);
+    std::string new_seg(seg);
+    if (seg.size() > 2 && seg.front() == '[' && seg.back() == ']') {
+      std::size_t index = 0;
+      bool numeric = true;
+      for (char c : seg.substr(1, seg.size() - 2)) {
+        numeric = numeric && c >= '0' && c <= '9';
+        index = index * 10 + static_cast<std::size_t>(c - '0');
+      }
+      if (numeric) {
+        for (const auto& [list, removed] : edits.removed) {
+          if (list != path) continue;
+          std::size_t before = 0;
+          for (std::size_t r : removed) {
+            if (r == index) return std::nullopt;
+            before += r < index;
+          }
+          new_seg = "[" + std::to_string(index - before) + "]";
+        }
+      }
+    }
+    path = Child(path, seg);
+    for (const auto& d : edits.dropped) {
+      if (d == path) return std::nullopt;
+    }
+    out = Child(out, new_seg);
+    if (dot == std::string_view::npos) break;
+    selector.remove_prefix(dot + 1);
+  }
+  return out;
+}
+
+// Makes the object's granular markings follow what stripping removed or renumbered.
+void RemapGranularMarkings(json::object& object, const Edits& edits) {
+  json::value* gms = object.if_contains("granular_markings");
+  json::array* list = gms != nullptr ? gms->if_array() : nullptr;
+  if (list == nullptr) return;
+  json::array kept(list->storage());
+  for (json::value& gm : *list) {
+    json::object* m = gm.if_object();
+    json::value* sel = m != nullptr ? m->if_contains("selectors") : nullptr;
+    json::array* selectors = sel != nullptr ? sel->if_array() : nullptr;
+    if (selectors == nullptr) {
+      kept.push_back(std::move(gm));
+      continue;
+    }
+    json::array remapped(selectors->storage());
+    for (const json::value& s : *selectors) {
+      const json::string* text = s.if_string();
+      if (text == nullptr) continue;
+      if (auto r = RemapSelector(*text, edits)) remapped.emplace_back(*r);
+    }
+    if (remapped.empty()) continue;  // it only marked what is gone
+    *selectors = std::move(remapped);
+    kept.push_back(std::move(gm));
+  }
+  if (!kept.empty()) {
+    *list = std::move(kept);
+    return;
+  }
+  json::object rebuilt(object.storage());
+  for (auto& [key, value] : object) {
+    if (std::string_view(key) != "granular_markings") rebuilt.emplace(key, std::move(value));
+  }
+  object = std::move(rebuilt);
 }
 
 }  // namespace
@@ -209,7 +314,9 @@ bool StripRefs(json::object& object, const std::function<bool(std::string_view)>
                                     type == "opinion" ||
                                     (type == "observed-data" && !object.contains("objects"));
   if (required_object_refs && WouldEmpty(object, "object_refs", visible)) return false;
-  StripObject(object, visible);
+  Edits edits;
+  StripObject(object, visible, "", edits);
+  if (!edits.empty()) RemapGranularMarkings(object, edits);
   return true;
 }
 

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "stix/timestamp.h"
+#include "stix/validate.h"
 
 namespace tansiq::stix {
 namespace {
@@ -239,6 +240,39 @@ TEST(Object, StripRefsGateRefs) {
   EXPECT_FALSE(s2.contains("where_sighted_refs"));
   EXPECT_FALSE(
       StripRefs(sighting, [](std::string_view id) { return !id.starts_with("indicator"); }));
+}
+
+}  // namespace
+}  // namespace tansiq::stix
+
+namespace tansiq::stix {
+namespace {
+
+// Stripping a list element renumbers the granular-marking selectors that follow it and drops
+// the markings that only marked what was stripped; the result stays valid STIX.
+TEST(Object, StripRefsKeepsGranularMarkingsOnTheirElements) {
+  auto parsed = boost::json::parse(R"({
+    "type": "report", "spec_version": "2.1",
+    "id": "report--84e4d88f-44ea-4bcd-bbf3-b2c1c320bcb3",
+    "created": "2016-01-01T00:00:00.000Z", "modified": "2016-01-01T00:00:00.000Z",
+    "name": "r", "published": "2016-01-01T00:00:00.000Z",
+    "object_refs": ["indicator--26ffb872-1dd9-446e-b6f5-d58527e5b5d2",
+                    "campaign--83422c77-904c-4dc1-aff5-5c38f3a2c55c",
+                    "malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b"],
+    "granular_markings": [
+      {"marking_ref": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+       "selectors": ["object_refs.[1]"]},
+      {"marking_ref": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+       "selectors": ["object_refs.[2]", "name"]}]})");
+  boost::json::object o = parsed.get_object();
+  ASSERT_TRUE(ValidateObject(o).ok());
+  const bool kept = StripRefs(o, [](std::string_view id) { return !id.starts_with("campaign--"); });
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(o.at("object_refs").get_array().size(), 2u);
+  const auto& gms = o.at("granular_markings").get_array();
+  ASSERT_EQ(gms.size(), 1u);  // the marking on the stripped campaign is gone
+  EXPECT_EQ(boost::json::serialize(gms[0].at("selectors")), R"(["object_refs.[1]","name"])");
+  EXPECT_TRUE(ValidateObject(o).ok()) << ValidateObject(o).message();
 }
 
 }  // namespace
