@@ -109,9 +109,8 @@ Status AddPartyIn(store::WriteTxn& txn, const PartySpec& spec, const std::string
     return Unprocessable("a hub holds at most " + std::to_string(kMaxMemberParties) + " parties");
   }
   *index_out = *index;
-  TANSIQ_RETURN_IF_ERROR(
-      txn.AddCollection({Hub::NewId("x").substr(3), "party-" + spec.code, spec.name,
-                         "Private collection of party " + spec.code, *index}));
+  TANSIQ_RETURN_IF_ERROR(txn.AddCollection({Hub::NewUuid(), "party-" + spec.code, spec.name,
+                                            "Private collection of party " + spec.code, *index}));
   return Publish(txn, coalition_id,
                  IdentityObject(spec.identity, spec.name, "organization", created), *index,
                  all_after | policy::Bit(*index), {});
@@ -196,7 +195,7 @@ Status InitHub(const std::string& db_path, const HubSpec& spec_in, const Clock& 
   audit::Auditor auditor(*key, clock);
   const std::string created = stix::FormatMicros(clock.NowMicros() / 1000 * 1000);
   const std::string hub_identity = Hub::NewId("identity");
-  const std::string coalition_id = Hub::NewId("x").substr(3);
+  const std::string coalition_id = Hub::NewUuid();
 
   // Parties first (users refer to them); then users, hashed outside the transaction.
   Directory dir;

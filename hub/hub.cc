@@ -61,6 +61,11 @@ std::string Hub::NewId(std::string_view type) {
   return stix::MakeIdentifier(type, random);
 }
 
+std::string Hub::NewUuid() {
+  std::string id = NewId("x");
+  return id.substr(id.find("--") + 2);
+}
+
 Result<std::unique_ptr<Hub>> Hub::Open(const Options& options) {
   if (sodium_init() < 0) return Internal("libsodium failed to initialise");
   if (!std::filesystem::exists(options.db_path)) {

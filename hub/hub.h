@@ -78,6 +78,8 @@ class Hub {
 
   // A fresh random STIX identifier of `type`.
   static std::string NewId(std::string_view type);
+  // A fresh random (version 4) UUID, e.g. for collection and status ids.
+  static std::string NewUuid();
 
  private:
   Hub() = default;

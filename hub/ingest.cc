@@ -200,7 +200,7 @@ void Ingest(Hub& hub, const policy::Reader& writer, const store::Collection& col
   }
 
   auto report = std::make_shared<IngestReport>();
-  report->status_id = Hub::NewId("status").substr(std::string_view("status--").size());
+  report->status_id = Hub::NewUuid();
   auto job = [&hub, writer, collection, dir, prepared, user_parties, report,
               requested](store::WriteTxn& txn) -> Status {
     report->items.clear();
