@@ -74,23 +74,7 @@ struct Version {
 enum class MarkingCase { kAbsent, kNamesB, kNamesBC, kNamesNobody };
 enum class History { kLatestOnly, kEarlierWider, kEarlierNarrower };
 
-std::string_view Name(Tlp t) {
-  switch (t) {
-    case Tlp::kNone:
-      return "none";
-    case Tlp::kClear:
-      return "clear";
-    case Tlp::kGreen:
-      return "green";
-    case Tlp::kAmber:
-      return "amber";
-    case Tlp::kAmberStrict:
-      return "amber+strict";
-    case Tlp::kRed:
-      return "red";
-  }
-  return "?";
-}
+std::string_view Name(Tlp t) { return t == Tlp::kNone ? "none" : stix::TlpName(t); }
 
 std::string_view Name(MarkingCase m) {
   switch (m) {
