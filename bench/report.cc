@@ -150,4 +150,17 @@ std::string WithThousands(double value) {
   return negative ? "-" + out : out;
 }
 
+boost::json::array GoalsJson(const std::vector<Goal>& goals) {
+  boost::json::array out;
+  for (const Goal& g : goals) {
+    out.push_back(boost::json::object{{"name", g.name},
+                                      {"target", g.target},
+                                      {"measured", g.measured},
+                                      {"unit", g.unit},
+                                      {"pass", g.pass},
+                                      {"note", g.note}});
+  }
+  return out;
+}
+
 }  // namespace tansiq::bench

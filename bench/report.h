@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 namespace tansiq::bench {
@@ -47,6 +48,9 @@ struct Goal {
   bool pass = false;
   std::string note;
 };
+
+// The goals as JSON (for the results file).
+boost::json::array GoalsJson(const std::vector<Goal>& goals);
 
 // Pretty table: rows of cells, first row is the header.
 void PrintTable(const std::string& title, const std::vector<std::vector<std::string>>& rows);

@@ -896,17 +896,11 @@ int Run(const Options& opt) {
        "reports/s", tansiq_rate >= opt.goal_index_rate,
        "measured at " + WithThousands(n) + " reports"}};
   std::vector<std::vector<std::string>> grows = {{"goal", "target", "measured", "", "note"}};
-  json::array goals_json;
   for (const auto& g : goals) {
     grows.push_back(
         {g.name, g.target, Fixed(g.measured, 2) + " " + g.unit, g.pass ? "PASS" : "MISS", g.note});
-    goals_json.push_back(json::object{{"name", g.name},
-                                      {"target", g.target},
-                                      {"measured", g.measured},
-                                      {"unit", g.unit},
-                                      {"pass", g.pass},
-                                      {"note", g.note}});
   }
+  const json::array goals_json = GoalsJson(goals);
   PrintTable("Goals (issue 3; informative)", grows);
 
   if (!opt.json_path.empty()) {

@@ -284,16 +284,7 @@ int Run(const Options& opt) {
                  " stored; the goal is at " +
                  WithThousands(static_cast<double>(opt.goal_get_stored)) + " (--get-objects)"
            : ""});
-  json::array goals_json;
-  for (const Goal& g : goals) {
-    goals_json.push_back(json::object{{"name", g.name},
-                                      {"target", g.target},
-                                      {"measured", g.measured},
-                                      {"unit", g.unit},
-                                      {"pass", g.pass},
-                                      {"note", g.note}});
-  }
-  out["goals"] = goals_json;
+  out["goals"] = GoalsJson(goals);
   out["errored"] = errored;
 
   // Human output.
