@@ -13,6 +13,7 @@
 #include "stix/object.h"
 #include "stix/search_text.h"
 #include "stix/timestamp.h"
+#include "text/analyzer.h"
 
 namespace tansiq::hub {
 namespace json = boost::json;
@@ -68,6 +69,10 @@ Prepared Prepare(const json::value& value, const policy::Reader& writer, const D
   }
   p.json = json::serialize(value);
   p.search = stix::ExtractSearchText(*o);
+  if (p.search.lang.empty()) {  // no STIX lang: the script decides, here rather than at write
+    p.search.lang =
+        std::string(text::LangCode(text::DetectLang(p.search.names + "\n" + p.search.body)));
+  }
   p.prepared_search = store.PrepareSearch(p.search);
   return p;
 }
@@ -80,7 +85,7 @@ class ReleasabilityResolver {
       : txn_(txn), writer_(writer), dir_(dir), user_parties_(user_parties) {}
 
   // Remembers a releasability marking stored earlier in this envelope.
-  void Defined(const std::string& id, const stix::Releasability& r) { envelope_[id] = r; }
+  void Defined(const std::string& id, const stix::Releasability& r) { known_[id] = r; }
 
   Result<policy::Releasability> For(const Prepared& p) {
     auto party_of = [&](std::string_view identity) { return dir_.PartyOfIdentity(identity); };
@@ -118,8 +123,14 @@ class ReleasabilityResolver {
  private:
   // The releasability carried by marking-definition `id`, if it is one of this party's.
   Result<std::optional<stix::Releasability>> Lookup(const std::string& id) {
-    auto it = envelope_.find(id);
-    if (it != envelope_.end()) return std::optional<stix::Releasability>(it->second);
+    auto it = known_.find(id);
+    if (it != known_.end()) return it->second;
+    auto found = Resolve(id);
+    if (found.ok()) known_.emplace(id, *found);  // an envelope usually reuses one marking
+    return found;
+  }
+
+  Result<std::optional<stix::Releasability>> Resolve(const std::string& id) {
     auto head = txn_.GetHead(id);
     if (!head.ok()) return head.status();
     if (!head->has_value()) return std::optional<stix::Releasability>();
@@ -143,7 +154,8 @@ class ReleasabilityResolver {
   const policy::Reader& writer_;
   const Directory& dir_;
   const std::unordered_map<std::string, std::string>& user_parties_;
-  std::unordered_map<std::string, stix::Releasability> envelope_;
+  // Markings resolved so far in this job, stored earlier or defined in the envelope.
+  std::unordered_map<std::string, std::optional<stix::Releasability>> known_;
 };
 
 json::object StatusResource(const std::string& id, Micros requested,
