@@ -94,17 +94,6 @@ void Authenticator::Fail(const std::string& key, Micros now) {
   if (failures_.size() > 100'000) failures_.clear();  // bound memory under a spray attack
 }
 
-int Authenticator::RetryAfterSeconds(std::string_view user, std::string_view client) {
-  std::lock_guard lock(mu_);
-  Micros now = clock_.NowMicros();
-  Micros until = 0;
-  for (const std::string& k : {"u:" + std::string(user), "c:" + std::string(client)}) {
-    auto it = failures_.find(k);
-    if (it != failures_.end()) until = std::max(until, it->second.blocked_until);
-  }
-  return static_cast<int>(std::max<Micros>(1, (until - now + 999'999) / 1'000'000));
-}
-
 Result<policy::Reader> Authenticator::Password(std::string_view user, std::string_view password,
                                                std::string_view client) {
   const Micros now = clock_.NowMicros();

@@ -36,9 +36,6 @@ class Authenticator {
                                   std::string_view client);
   Result<policy::Reader> Bearer(std::string_view token, std::string_view client);
 
-  // Seconds a throttled client should wait (for Retry-After).
-  int RetryAfterSeconds(std::string_view user, std::string_view client);
-
  private:
   struct Failures {
     int count = 0;
