@@ -111,58 +111,54 @@ void DeliveryTracker::MarkDelivered(const Tracked& t, RecipientDelivery& r, Micr
   Sample(t.delivery.precedence, LatencySample::Kind::kDelivered, now - t.delivery.sent_at);
 }
 
-Status DeliveryTracker::Delivered(std::string_view message_id, std::int64_t user_id,
-                                  std::string_view session) {
+template <typename Fn>
+Status DeliveryTracker::Update(std::string_view message_id, std::int64_t user_id, Fn fn) {
   const Micros now = clock_.NowMicros();
   std::lock_guard lock(mu_);
   Tracked* t = nullptr;
   Result<RecipientDelivery*> r = Lookup(message_id, user_id, &t);
   if (!r.ok()) return r.status();
-  MarkDelivered(*t, **r, now);
-  if (!session.empty() && !Contains((*r)->sessions, session)) {
-    (*r)->sessions.emplace_back(session);
-  }
+  fn(*t, **r, now);
   return Status::Ok();
+}
+
+Status DeliveryTracker::Delivered(std::string_view message_id, std::int64_t user_id,
+                                  std::string_view session) {
+  return Update(message_id, user_id, [&](Tracked& t, RecipientDelivery& r, Micros now) {
+    MarkDelivered(t, r, now);
+    if (!session.empty() && !Contains(r.sessions, session)) r.sessions.emplace_back(session);
+  });
 }
 
 Status DeliveryTracker::Read(std::string_view message_id, std::int64_t user_id) {
-  const Micros now = clock_.NowMicros();
-  std::lock_guard lock(mu_);
-  Tracked* t = nullptr;
-  Result<RecipientDelivery*> r = Lookup(message_id, user_id, &t);
-  if (!r.ok()) return r.status();
-  MarkDelivered(*t, **r, now);
-  if ((*r)->read_at == 0) {
-    (*r)->read_at = now;
-    if ((*r)->state == DeliveryState::kDelivered) (*r)->state = DeliveryState::kRead;
-  }
-  return Status::Ok();
+  return Update(message_id, user_id, [&](Tracked& t, RecipientDelivery& r, Micros now) {
+    MarkDelivered(t, r, now);
+    if (r.read_at == 0) {
+      r.read_at = now;
+      if (r.state == DeliveryState::kDelivered) r.state = DeliveryState::kRead;
+    }
+  });
 }
 
 Status DeliveryTracker::Acknowledge(std::string_view message_id, std::int64_t user_id) {
-  const Micros now = clock_.NowMicros();
-  std::lock_guard lock(mu_);
-  Tracked* t = nullptr;
-  Result<RecipientDelivery*> found = Lookup(message_id, user_id, &t);
-  if (!found.ok()) return found.status();
-  RecipientDelivery& r = **found;
-  if (r.acknowledged_at != 0) return Status::Ok();
-  MarkDelivered(*t, r, now);
-  if (r.read_at == 0) r.read_at = now;
-  r.acknowledged_at = now;
-  r.state = DeliveryState::kAcknowledged;
-  Sample(t->delivery.precedence, LatencySample::Kind::kAcknowledged, now - t->delivery.sent_at);
-  SetDeadline(t->delivery.message_id, r, 0);
-  if (!r.alternate_for.empty()) {
-    for (RecipientDelivery& principal : t->delivery.recipients) {
-      if (principal.recipient.name != r.alternate_for) continue;
-      if (principal.acknowledged_at == 0 && principal.covered_by.empty()) {
-        principal.covered_by = r.recipient.name;
-        SetDeadline(t->delivery.message_id, principal, 0);
+  return Update(message_id, user_id, [&](Tracked& t, RecipientDelivery& r, Micros now) {
+    if (r.acknowledged_at != 0) return;
+    MarkDelivered(t, r, now);
+    if (r.read_at == 0) r.read_at = now;
+    r.acknowledged_at = now;
+    r.state = DeliveryState::kAcknowledged;
+    Sample(t.delivery.precedence, LatencySample::Kind::kAcknowledged, now - t.delivery.sent_at);
+    SetDeadline(t.delivery.message_id, r, 0);
+    if (!r.alternate_for.empty()) {
+      for (RecipientDelivery& principal : t.delivery.recipients) {
+        if (principal.recipient.name != r.alternate_for) continue;
+        if (principal.acknowledged_at == 0 && principal.covered_by.empty()) {
+          principal.covered_by = r.recipient.name;
+          SetDeadline(t.delivery.message_id, principal, 0);
+        }
       }
     }
-  }
-  return Status::Ok();
+  });
 }
 
 void DeliveryTracker::HandleMissed(Tracked& t, RecipientDelivery& r, Micros deadline, Micros now,

@@ -162,6 +162,9 @@ class DeliveryTracker {
   RecipientDelivery* FindRecipient(Tracked& t, std::int64_t user_id);
   Result<RecipientDelivery*> Lookup(std::string_view message_id, std::int64_t user_id,
                                     Tracked** tracked);
+  // Locks, finds `user_id`'s delivery of `message_id` and applies fn(tracked, delivery, now).
+  template <typename Fn>
+  Status Update(std::string_view message_id, std::int64_t user_id, Fn fn);
   void MarkDelivered(const Tracked& t, RecipientDelivery& r, Micros now);
   void SetDeadline(const std::string& message_id, RecipientDelivery& r, Micros deadline);
   void Sample(Precedence p, LatencySample::Kind kind, Micros latency);
