@@ -81,7 +81,7 @@ Result<std::unique_ptr<Hub>> Hub::Open(const Options& options) {
   hub->store_ = std::move(*store);
   hub->auditor_ = std::make_unique<audit::Auditor>(hub->key_, *hub->clock_);
   TANSIQ_RETURN_IF_ERROR(hub->Reload());
-  hub->LoadReferenceData(options.data_dir);
+  hub->data_dir_ = options.data_dir;
   return hub;
 }
 
@@ -95,8 +95,12 @@ std::optional<std::string> ReadFile(const std::filesystem::path& p) {
 }
 }  // namespace
 
-void Hub::LoadReferenceData(const std::string& data_dir) {
-  std::filesystem::path dir = data_dir;
+void Hub::LoadReferenceData() const {
+  std::call_once(reference_once_, [this] { LoadReferenceDataNow(); });
+}
+
+void Hub::LoadReferenceDataNow() const {
+  std::filesystem::path dir = data_dir_;
   if (dir.empty()) {
     const char* env = std::getenv("TANSIQ_DATA");
     dir = env && *env ? env : TANSIQ_DEFAULT_DATA_DIR;

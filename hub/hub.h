@@ -65,16 +65,24 @@ class Hub {
   const audit::HubKey& key() const { return key_; }
   audit::Auditor& auditor() { return *auditor_; }
   const Clock& clock() const { return *clock_; }
-  // Reference data; nullptr when not loaded. Immutable, shared by all threads.
-  const text::AliasRegistry* aliases() const { return aliases_ ? &*aliases_ : nullptr; }
-  const text::Gazetteer* gazetteer() const { return gazetteer_ ? &*gazetteer_ : nullptr; }
+  // Reference data, loaded on first use (most CLI commands never need it); nullptr when
+  // missing. Immutable once loaded, shared by all threads.
+  const text::AliasRegistry* aliases() const {
+    LoadReferenceData();
+    return aliases_ ? &*aliases_ : nullptr;
+  }
+  const text::Gazetteer* gazetteer() const {
+    LoadReferenceData();
+    return gazetteer_ ? &*gazetteer_ : nullptr;
+  }
 
   std::shared_ptr<const Directory> directory() const;
   // Re-reads parties and collections (after an administrative change).
   Status Reload();
 
-  // Loads the alias registry and gazetteer from `data_dir` (see Options).
-  void LoadReferenceData(const std::string& data_dir);
+  // Loads the alias registry and gazetteer from data_dir_ (see Options), once.
+  void LoadReferenceData() const;
+  void LoadReferenceDataNow() const;
 
   // A fresh random STIX identifier of `type`.
   static std::string NewId(std::string_view type);
@@ -87,8 +95,10 @@ class Hub {
   audit::HubKey key_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<audit::Auditor> auditor_;
-  std::optional<text::AliasRegistry> aliases_;
-  std::optional<text::Gazetteer> gazetteer_;
+  std::string data_dir_;
+  mutable std::once_flag reference_once_;
+  mutable std::optional<text::AliasRegistry> aliases_;  // set once, under reference_once_
+  mutable std::optional<text::Gazetteer> gazetteer_;    // set once, under reference_once_
   mutable std::mutex mu_;
   std::shared_ptr<const Directory> directory_;  // guarded by mu_
 };

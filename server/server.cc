@@ -287,6 +287,7 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
     s.tls->use_private_key_file(options.tls_key, ssl::context::pem, ec);
     if (ec) return InvalidArgument("--tls-key " + options.tls_key + ": " + ec.message());
   }
+  (void)hub.aliases();  // load reference data now, not in the first search request
   RegisterTaxii(s.router, hub, options, s.tokens);
   RegisterRest(s.router, hub);
 
