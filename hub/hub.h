@@ -13,6 +13,7 @@
 #include "audit/audit.h"
 #include "base/clock.h"
 #include "base/status.h"
+#include "hub/events.h"
 #include "policy/policy.h"
 #include "store/store.h"
 #include "text/alias_registry.h"
@@ -65,6 +66,8 @@ class Hub {
   const audit::HubKey& key() const { return key_; }
   audit::Auditor& auditor() { return *auditor_; }
   const Clock& clock() const { return *clock_; }
+  // After-commit events of every write (correlation and watch rules subscribe).
+  CommitFeed& commits() { return *commits_; }
   // Reference data, loaded on first use (most CLI commands never need it); nullptr when
   // missing. Immutable once loaded, shared by all threads.
   const text::AliasRegistry* aliases() const {
@@ -101,6 +104,8 @@ class Hub {
   mutable std::optional<text::Gazetteer> gazetteer_;    // set once, under reference_once_
   mutable std::mutex mu_;
   std::shared_ptr<const Directory> directory_;  // guarded by mu_
+  // Last: destroyed first, so its thread has stopped before anything a listener uses goes.
+  std::unique_ptr<CommitFeed> commits_ = std::make_unique<CommitFeed>();
 };
 
 // Path of the key file of the hub at `db_path`.

@@ -213,8 +213,12 @@ void Ingest(Hub& hub, const policy::Reader& writer, const store::Collection& col
 
   auto report = std::make_shared<IngestReport>();
   report->status_id = Hub::NewUuid();
-  auto job = [&hub, writer, collection, dir, prepared, user_parties, report,
+  // What listeners see after commit; built only when someone listens.
+  auto event = hub.commits().active() ? std::make_shared<CommitEvent>() : nullptr;
+  if (event) event->writer = writer;
+  auto job = [&hub, writer, collection, dir, prepared, user_parties, report, event,
               requested](store::WriteTxn& txn) -> Status {
+    if (event) event->objects.clear();  // a job may run again after a failed group
     report->items.clear();
     report->succeeded = report->failed = 0;
     ReleasabilityResolver resolver(txn, writer, *dir, *user_parties);
@@ -258,6 +262,11 @@ void Ingest(Hub& hub, const policy::Reader& writer, const store::Collection& col
         auto put = txn.PutVersion(v);
         if (!put.ok()) return put.status();
         if (p.defines) resolver.Defined(p.id, *p.defines);
+        if (event && !put->duplicate) {
+          event->objects.push_back({p.id, p.facts.type, collection.id, put->version,
+                                    put->date_added, p.json, p.search, v.releasability,
+                                    p.facts.all_refs});
+        }
         if (!p.facts.version) item.version = stix::FormatMicros(put->version);
         item.ok = true;
       }
@@ -272,8 +281,9 @@ void Ingest(Hub& hub, const policy::Reader& writer, const store::Collection& col
         txn.PutStatus({report->status_id, writer.user_id, requested, report->status_json}));
     return hub.auditor().Append(txn, audit);
   };
-  hub.store().Submit(std::move(job), [report, done = std::move(done)](Status s) {
+  hub.store().Submit(std::move(job), [&hub, report, event, done = std::move(done)](Status s) {
     if (!s.ok()) return done(s);
+    if (event && !event->objects.empty()) hub.commits().Publish(std::move(*event));
     done(std::move(*report));
   });
 }

@@ -1,0 +1,79 @@
+#include "hub/events.h"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
+namespace tansiq::hub {
+
+CommitFeed::CommitFeed(std::size_t max_queued)
+    : max_queued_(max_queued), thread_([this] { Run(); }) {}
+
+CommitFeed::~CommitFeed() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void CommitFeed::Subscribe(CommitListener listener) {
+  std::lock_guard lock(mu_);
+  listeners_.push_back(std::make_shared<const CommitListener>(std::move(listener)));
+}
+
+void CommitFeed::Publish(CommitEvent event) {
+  {
+    std::lock_guard lock(mu_);
+    if (listeners_.empty()) return;
+    ++published_;
+    if (queue_.size() >= max_queued_) {
+      queue_.pop_front();
+      ++dropped_;
+      ++handled_;
+    }
+    queue_.push_back(std::make_shared<const CommitEvent>(std::move(event)));
+  }
+  wake_.notify_one();
+}
+
+void CommitFeed::Drain() {
+  std::unique_lock lock(mu_);
+  const std::size_t target = published_;
+  idle_.wait(lock, [&] { return handled_ >= target; });
+}
+
+bool CommitFeed::active() const {
+  std::lock_guard lock(mu_);
+  return !listeners_.empty();
+}
+
+std::size_t CommitFeed::dropped() const {
+  std::lock_guard lock(mu_);
+  return dropped_;
+}
+
+void CommitFeed::Run() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, and everything handled
+    auto event = std::move(queue_.front());
+    queue_.pop_front();
+    auto listeners = listeners_;
+    lock.unlock();
+    for (const auto& listener : listeners) {
+      try {
+        (*listener)(*event);
+      } catch (const std::exception& e) {
+        spdlog::error("commit listener: {}", e.what());
+      }
+    }
+    lock.lock();
+    ++handled_;
+    idle_.notify_all();
+  }
+}
+
+}  // namespace tansiq::hub

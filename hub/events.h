@@ -1,0 +1,79 @@
+// After-commit events: what ingest stored, handed to listeners (correlation, watch rules)
+// off the write path. DESIGN.md's data flow: "after commit: correlation → watch-rule match
+// → push". Listeners run on the feed's own thread, one event at a time, in commit order.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/clock.h"
+#include "policy/policy.h"
+#include "stix/search_text.h"
+
+namespace tansiq::hub {
+
+// One object version that a committed write job stored. Value type.
+struct StoredObject {
+  std::string id;
+  std::string type;
+  std::string collection_id;
+  Micros version = 0;     // the version stored (modified, or the hub's time for SCOs)
+  Micros date_added = 0;  // when the hub stored it
+  std::string json;       // the object as stored
+  stix::SearchText search;
+  policy::Releasability releasability;  // its own markings' releasability
+  std::vector<std::string> refs;        // every *_ref / *_refs value
+};
+
+// Everything one committed write job stored, and who wrote it.
+struct CommitEvent {
+  policy::Reader writer;
+  std::vector<StoredObject> objects;
+};
+
+using CommitListener = std::function<void(const CommitEvent&)>;
+
+// A queue of commit events drained by one thread that calls every listener in order.
+// Publish never blocks the writer: events queue up to `max_queued`, after which the oldest
+// are dropped and counted (listeners must tolerate a gap; none of them holds primary data).
+// Thread-safe. Owned by the Hub; the thread stops in the destructor after draining.
+class CommitFeed {
+ public:
+  explicit CommitFeed(std::size_t max_queued = 100'000);
+  ~CommitFeed();
+  CommitFeed(const CommitFeed&) = delete;
+  CommitFeed& operator=(const CommitFeed&) = delete;
+
+  // Adds a listener for every later event. Listeners must not call Publish or Drain.
+  void Subscribe(CommitListener listener);
+  void Publish(CommitEvent event);
+  // Whether anyone listens (a writer can skip building events nobody reads).
+  bool active() const;
+  // Waits until every event published before the call has been handled by every listener.
+  void Drain();
+  std::size_t dropped() const;
+
+ private:
+  void Run();
+
+  const std::size_t max_queued_;
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::condition_variable idle_;
+  std::deque<std::shared_ptr<const CommitEvent>> queue_;          // guarded by mu_
+  std::vector<std::shared_ptr<const CommitListener>> listeners_;  // guarded by mu_
+  std::size_t published_ = 0;                                     // guarded by mu_
+  std::size_t handled_ = 0;  // guarded by mu_ (dropped events count as handled)
+  std::size_t dropped_ = 0;  // guarded by mu_
+  bool stopping_ = false;    // guarded by mu_
+  std::thread thread_;       // last: starts after the members it uses
+};
+
+}  // namespace tansiq::hub
