@@ -1,0 +1,232 @@
+// Object: its fields (all as text), markings (TLP, releasability), versions (TAXII versions
+// endpoint), related objects (/related) and a graph of links (/graph). The analysis endpoints
+// may be missing on this server: those parts then say so, and the graph falls back to the
+// object's own references.
+import type { JSX } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, get, qs } from "../api";
+import { fmtDate, fmtNumber, t, tOpt } from "../i18n";
+import { href } from "../router";
+import { RELEASABILITY_EXT, TLP_IDS, objectTitle, typeOf, type StixObject } from "../stix";
+import { LinkGraph, type GraphEdge, type GraphNode } from "../graph";
+import { ErrorBox, Loading, Section, TlpBadge, Unavailable } from "../ui";
+import { typeLabel } from "./search";
+
+const ID_RE = /^[a-z0-9-]+--[0-9a-fA-F-]{36}$/;
+const HIDDEN = new Set(["type", "id", "spec_version", "object_marking_refs"]);
+
+interface Related {
+  related: { id: string; score?: number; reasons?: string[]; name?: string; type?: string }[];
+}
+interface Graph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+type Load<T> = { state: "loading" } | { state: "ok"; value: T } | { state: "unavailable" } | { state: "error"; error: unknown };
+
+function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): Load<T> {
+  const [s, setS] = useState<Load<T>>({ state: "loading" });
+  useEffect(() => {
+    let live = true;
+    setS({ state: "loading" });
+    fn()
+      .then((value) => live && setS({ state: "ok", value }))
+      .catch((error) => live && setS(error instanceof ApiError && error.unavailable ? { state: "unavailable" } : { state: "error", error }));
+    return () => {
+      live = false;
+    };
+  }, deps);
+  return s;
+}
+
+/** The versions of an object through TAXII (the coalition collection), newest first. */
+async function loadVersions(id: string): Promise<string[]> {
+  const cols = await get<{ collections?: { id: string; alias?: string }[] }>("/taxii2/hub/collections/");
+  const coalition = cols.collections?.find((c) => c.alias === "coalition") ?? cols.collections?.[0];
+  if (!coalition) return [];
+  const v = await get<{ versions?: string[] }>(`/taxii2/hub/collections/${encodeURIComponent(coalition.id)}/objects/${encodeURIComponent(id)}/versions/`);
+  return [...(v.versions ?? [])].reverse();
+}
+
+export function ObjectPage({ id }: { id: string }): JSX.Element {
+  const obj = useLoad(() => get<StixObject>(`/api/v1/objects/${encodeURIComponent(id)}`), [id]);
+  const versions = useLoad(() => loadVersions(id), [id]);
+  const related = useLoad(() => get<Related>(`/api/v1/objects/${encodeURIComponent(id)}/related`), [id]);
+  const graph = useLoad(() => get<Graph>(`/api/v1/graph${qs({ id, depth: 2 })}`), [id]);
+
+  if (obj.state === "loading") return <Loading />;
+  if (obj.state === "unavailable") return <div class="alert alert-error" role="alert" id="object-missing">{t("object.notFound")}</div>;
+  if (obj.state === "error") return <ErrorBox error={obj.error} />;
+  const o = obj.value;
+
+  return (
+    <div class="object-page">
+      <h1 dir="auto" id="object-title">
+        {objectTitle(o)}
+      </h1>
+      <p class="muted small">
+        <span class="badge">{typeLabel(o.type)}</span> <code class="id">{o.id}</code>
+      </p>
+      <Section title={t("object.markings")} id="object-markings">
+        <Markings o={o} />
+      </Section>
+      <Section title={t("object.fields")} id="object-fields">
+        <Fields o={o} />
+      </Section>
+      <Section title={t("object.versions")} id="object-versions">
+        {versions.state === "loading" && <Loading />}
+        {versions.state === "unavailable" && <Unavailable what={t("object.versions")} />}
+        {versions.state === "error" && <ErrorBox error={versions.error} />}
+        {versions.state === "ok" && (
+          <ol class="versions">
+            {versions.value.map((v, i) => (
+              <li key={v}>
+                <time dateTime={v}>{fmtDate(v)}</time> {i === 0 && <span class="badge">{t("object.latest")}</span>}
+              </li>
+            ))}
+          </ol>
+        )}
+      </Section>
+      <Section title={t("object.related")} id="object-related">
+        {related.state === "loading" && <Loading />}
+        {related.state === "unavailable" && <Unavailable what={t("object.related")} />}
+        {related.state === "error" && <ErrorBox error={related.error} />}
+        {related.state === "ok" &&
+          (related.value.related.length === 0 ? (
+            <p class="empty">{t("object.noRelated")}</p>
+          ) : (
+            <ul class="related">
+              {related.value.related.map((r) => (
+                <li key={r.id}>
+                  <a href={href("object", r.id)} dir="auto">
+                    {r.name || r.id}
+                  </a>{" "}
+                  <span class="badge">{typeLabel(r.type ?? typeOf(r.id))}</span>
+                  {r.score !== undefined && <span class="muted small"> {t("object.score", { score: fmtNumber(Math.round(r.score * 100) / 100) })}</span>}
+                  {r.reasons && r.reasons.length > 0 && <span class="muted small"> — {r.reasons.join(", ")}</span>}
+                </li>
+              ))}
+            </ul>
+          ))}
+      </Section>
+      <Section title={t("object.graph")} id="object-graph">
+        {graph.state === "loading" && <Loading />}
+        {graph.state === "ok" && <LinkGraph focus={o.id} nodes={graph.value.nodes} edges={graph.value.edges} />}
+        {(graph.state === "unavailable" || graph.state === "error") && (
+          <>
+            {graph.state === "unavailable" ? <Unavailable what={t("object.graph")} /> : <ErrorBox error={graph.error} />}
+            <RefGraph o={o} />
+          </>
+        )}
+      </Section>
+    </div>
+  );
+}
+
+/** Fallback graph: the object and the objects it references (already visibility-stripped). */
+function RefGraph({ o }: { o: StixObject }): JSX.Element | null {
+  const refs = refsOf(o);
+  if (refs.length === 0) return null;
+  const nodes: GraphNode[] = [{ id: o.id, type: o.type, name: objectTitle(o) }, ...refs.map((r) => ({ id: r, type: typeOf(r), name: typeLabel(typeOf(r)) }))];
+  const edges: GraphEdge[] = refs.map((r) => ({ source: o.id, target: r }));
+  return (
+    <>
+      <p class="muted small">{t("object.refGraph")}</p>
+      <LinkGraph focus={o.id} nodes={nodes} edges={edges} />
+    </>
+  );
+}
+
+function refsOf(o: StixObject): string[] {
+  const out = new Set<string>();
+  for (const [k, v] of Object.entries(o)) {
+    if (k === "created_by_ref" || k === "object_marking_refs") continue;
+    if (k.endsWith("_ref") && typeof v === "string") out.add(v);
+    if (k.endsWith("_refs") && Array.isArray(v)) v.forEach((x) => typeof x === "string" && out.add(x));
+  }
+  return [...out];
+}
+
+function Markings({ o }: { o: StixObject }): JSX.Element {
+  const refs = Array.isArray(o.object_marking_refs) ? (o.object_marking_refs as string[]) : [];
+  const tlps = refs.map((r) => TLP_IDS[r]).filter(Boolean);
+  const others = refs.filter((r) => !TLP_IDS[r]);
+  const ext = (o.extensions as Record<string, { releasable_to_refs?: string[]; recipients?: string[] }> | undefined)?.[RELEASABILITY_EXT];
+  return (
+    <div class="markings">
+      {tlps.length === 0 && others.length === 0 && <p class="muted">{t("object.unmarked")}</p>}
+      {tlps.map((tlp) => (
+        <TlpBadge key={tlp} tlp={tlp} />
+      ))}
+      {others.length > 0 && (
+        <p>
+          {t("object.releasability")}:{" "}
+          {others.map((r) => (
+            <a key={r} href={href("object", r)} class="ref">
+              {r}
+            </a>
+          ))}
+        </p>
+      )}
+      {ext?.releasable_to_refs && (
+        <p>
+          {t("object.releasableTo")}: {ext.releasable_to_refs.join(", ")}
+        </p>
+      )}
+      {ext?.recipients && (
+        <p>
+          {t("object.recipients")}: {ext.recipients.join(", ")}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function Value({ v, k }: { v: unknown; k: string }): JSX.Element {
+  if (typeof v === "string") {
+    if (ID_RE.test(v)) {
+      return (
+        <a href={href("object", v)} class="ref">
+          {v}
+        </a>
+      );
+    }
+    if (/^(created|modified|published|valid_from|valid_until|first_seen|last_seen)$/.test(k)) return <time dateTime={v}>{fmtDate(v)}</time>;
+    return (
+      <span class="text" dir="auto">
+        {v}
+      </span>
+    );
+  }
+  if (typeof v === "number") return <span>{fmtNumber(v)}</span>;
+  if (typeof v === "boolean") return <span>{v ? t("common.yes") : t("common.no")}</span>;
+  if (Array.isArray(v) && v.every((x) => typeof x === "string")) {
+    return (
+      <ul class="values">
+        {(v as string[]).map((x, i) => (
+          <li key={i}>
+            <Value v={x} k={k} />
+          </li>
+        ))}
+      </ul>
+    );
+  }
+  return <pre class="json">{JSON.stringify(v, null, 2)}</pre>;
+}
+
+function Fields({ o }: { o: StixObject }): JSX.Element {
+  const keys = Object.keys(o).filter((k) => !HIDDEN.has(k));
+  return (
+    <dl class="fields">
+      {keys.map((k) => (
+        <div key={k} class="field" data-field={k}>
+          <dt>{tOpt(`field.${k}`) ?? k}</dt>
+          <dd>
+            <Value v={o[k]} k={k} />
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
