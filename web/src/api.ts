@@ -36,8 +36,10 @@ export function setCsrf(token: string): void {
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
+export const TAXII = "application/taxii+json;version=2.1";
+
+export async function api<T>(method: string, path: string, body?: unknown, accept = "application/json"): Promise<T> {
+  const headers: Record<string, string> = { Accept: accept };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (STATE_CHANGING.has(method) && csrf) headers["X-CSRF-Token"] = csrf;
   let res: Response;
@@ -71,6 +73,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 }
 
 export const get = <T>(path: string) => api<T>("GET", path);
+/** A TAXII 2.1 read (the session cookie authenticates TAXII too). */
+export const taxii = <T>(path: string) => api<T>("GET", path, undefined, TAXII);
 export const post = <T>(path: string, body?: unknown) => api<T>("POST", path, body ?? {});
 export const put = <T>(path: string, body: unknown) => api<T>("PUT", path, body);
 export const del = <T>(path: string) => api<T>("DELETE", path);

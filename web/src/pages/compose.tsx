@@ -35,6 +35,7 @@ export function Compose({ session }: { session: Session }): JSX.Element {
   const [precedence, setPrecedence] = useState<(typeof PRECEDENCES)[number]>("routine");
   const [toParties, setToParties] = useState<Set<string>>(new Set());
   const [toUsers, setToUsers] = useState("");
+  const [redUsers, setRedUsers] = useState("");
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
 
@@ -53,25 +54,24 @@ export function Compose({ session }: { session: Session }): JSX.Element {
     e.preventDefault();
     setBusy(true);
     setOutcome(null);
-    const releasable_to = [...releasable];
+    // Nothing ticked: released as the TLP allows. TLP:RED goes to named users only.
+    const release: { releasable_to?: string[]; recipients?: string[] } = {};
+    if (tlp === "red") release.recipients = names(redUsers);
+    else if (releasable.size > 0) release.releasable_to = [...releasable];
     let report: string | undefined;
     try {
-      const r = await post<{ id: string }>("/api/v1/reports", { title, text, lang: textLang, tlp, releasable_to });
+      const r = await post<{ id: string }>("/api/v1/reports", { title, text, lang: textLang, tlp, ...release });
       report = r.id;
       if (send) {
-        const users = toUsers
-          .split(/[,،\s]+/)
-          .map((s) => s.trim())
-          .filter(Boolean);
         const m = await post<{ id: string }>("/api/v1/messages", {
           precedence,
           subject: title,
           body: text,
           lang: textLang,
           object_refs: [report],
-          recipients: { parties: [...toParties], roles: ["recipient"].filter(() => toParties.size > 0), users },
+          recipients: { parties: [...toParties], roles: [], users: names(toUsers) },
           tlp,
-          releasable_to,
+          ...(release.releasable_to ? { releasable_to: release.releasable_to } : {}),
         });
         setOutcome({ report, message: m.id });
       } else {
@@ -122,16 +122,23 @@ export function Compose({ session }: { session: Session }): JSX.Element {
             </label>
             <TlpBadge tlp={tlp} />
           </div>
-          <fieldset id="compose-releasable">
-            <legend>{t("compose.releasableTo")}</legend>
-            <p class="muted small">{t("compose.releasableHelp")}</p>
-            {others.map((p) => (
-              <label key={p.id} class="check">
-                <input type="checkbox" value={p.id} checked={releasable.has(p.id)} onChange={() => toggle(releasable, p.id, setReleasable)} />
-                <span dir="auto">{p.name}</span> <span class="muted">({p.id})</span>
-              </label>
-            ))}
-          </fieldset>
+          {tlp === "red" ? (
+            <label>
+              {t("compose.redRecipients")}
+              <input id="compose-red-recipients" required dir="ltr" value={redUsers} onInput={(e) => setRedUsers(e.currentTarget.value)} />
+            </label>
+          ) : (
+            <fieldset id="compose-releasable">
+              <legend>{t("compose.releasableTo")}</legend>
+              <p class="muted small">{t("compose.releasableHelp")}</p>
+              {others.map((p) => (
+                <label key={p.id} class="check">
+                  <input type="checkbox" value={p.id} checked={releasable.has(p.id)} onChange={() => toggle(releasable, p.id, setReleasable)} />
+                  <span dir="auto">{p.name}</span> <span class="muted">({p.id})</span>
+                </label>
+              ))}
+            </fieldset>
+          )}
         </Section>
         <Section title={t("compose.dissemination")}>
           <label class="check">
@@ -173,6 +180,14 @@ export function Compose({ session }: { session: Session }): JSX.Element {
       {outcome && <OutcomeBox o={outcome} />}
     </div>
   );
+}
+
+/** User names from a comma- (or Arabic comma-) or space-separated list. */
+function names(s: string): string[] {
+  return s
+    .split(/[,،\s]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 function OutcomeBox({ o }: { o: Outcome }): JSX.Element {

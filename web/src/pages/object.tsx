@@ -4,7 +4,7 @@
 // object's own references.
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, get, qs } from "../api";
+import { ApiError, get, qs, taxii } from "../api";
 import { fmtDate, fmtNumber, t, tOpt } from "../i18n";
 import { href } from "../router";
 import { RELEASABILITY_EXT, TLP_IDS, objectTitle, typeOf, type StixObject } from "../stix";
@@ -40,17 +40,40 @@ function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): Load<T> {
   return s;
 }
 
+let coalitionPath: Promise<string> | null = null;
+
+/** The TAXII path of the shared collection (alias "coalition"). */
+function coalition(): Promise<string> {
+  coalitionPath ??= taxii<{ collections?: { id: string; alias?: string }[] }>("/taxii2/hub/collections/").then((cols) => {
+    const c = cols.collections?.find((x) => x.alias === "coalition") ?? cols.collections?.[0];
+    if (!c) throw new ApiError(404, "no collection", null);
+    return `/taxii2/hub/collections/${encodeURIComponent(c.id)}/`;
+  });
+  coalitionPath.catch(() => (coalitionPath = null));
+  return coalitionPath;
+}
+
+/** The latest visible version: the REST endpoint, or TAXII where that is not built yet. */
+async function loadObject(id: string): Promise<StixObject> {
+  try {
+    return await get<StixObject>(`/api/v1/objects/${encodeURIComponent(id)}`);
+  } catch (e) {
+    if (!(e instanceof ApiError && (e.status === 404 || e.status === 405))) throw e;
+    const env = await taxii<{ objects?: StixObject[] }>(`${await coalition()}objects/${encodeURIComponent(id)}/`);
+    const o = env.objects?.[env.objects.length - 1];
+    if (!o) throw new ApiError(404, "not found", null);
+    return o;
+  }
+}
+
 /** The versions of an object through TAXII (the coalition collection), newest first. */
 async function loadVersions(id: string): Promise<string[]> {
-  const cols = await get<{ collections?: { id: string; alias?: string }[] }>("/taxii2/hub/collections/");
-  const coalition = cols.collections?.find((c) => c.alias === "coalition") ?? cols.collections?.[0];
-  if (!coalition) return [];
-  const v = await get<{ versions?: string[] }>(`/taxii2/hub/collections/${encodeURIComponent(coalition.id)}/objects/${encodeURIComponent(id)}/versions/`);
+  const v = await taxii<{ versions?: string[] }>(`${await coalition()}objects/${encodeURIComponent(id)}/versions/`);
   return [...(v.versions ?? [])].reverse();
 }
 
 export function ObjectPage({ id }: { id: string }): JSX.Element {
-  const obj = useLoad(() => get<StixObject>(`/api/v1/objects/${encodeURIComponent(id)}`), [id]);
+  const obj = useLoad(() => loadObject(id), [id]);
   const versions = useLoad(() => loadVersions(id), [id]);
   const related = useLoad(() => get<Related>(`/api/v1/objects/${encodeURIComponent(id)}/related`), [id]);
   const graph = useLoad(() => get<Graph>(`/api/v1/graph${qs({ id, depth: 2 })}`), [id]);
