@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   init->add_option("--config", config, "bootstrap TOML ([hub], [[party]], [[user]])")->required();
 
   server::ServerOptions serve_options;
+  serve_options.web_root = TANSIQ_DEFAULT_WEB_ROOT;
   std::string listen = "127.0.0.1:8080";
   auto add_serve = [&](CLI::App* c) {
     c->add_option("--listen", listen, "address:port to listen on (port 0: any)")
@@ -30,6 +31,8 @@ int main(int argc, char** argv) {
     c->add_option("--threads", serve_options.threads, "worker threads (0: one per core)");
     c->add_option("--max-content-length", serve_options.max_content_length,
                   "largest accepted request body in bytes")
+        ->capture_default_str();
+    c->add_option("--web-root", serve_options.web_root, "folder of the built web UI served at /")
         ->capture_default_str();
   };
   auto* serve = app.add_subcommand("serve", "serve TAXII 2.1 and the REST API");

@@ -22,6 +22,8 @@ struct ServerOptions {
   int threads = 0;        // 0: one per core (at least 2)
   std::size_t max_content_length = 32 * 1024 * 1024;
   std::chrono::seconds read_timeout{30};
+  // The built web UI (web/dist) served at /; when absent, / says how to build it.
+  std::string web_root;
 };
 
 Status Serve(hub::Hub& hub, const ServerOptions& options);
