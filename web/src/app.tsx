@@ -47,13 +47,19 @@ export function App(): JSX.Element {
     setSession(s);
     if (chosen) changeLang(chosen, true); // chosen on the login page: remember it for the user
     else if (isLang(s.lang)) changeLang(s.lang, false);
+    else put("/api/v1/me/prefs", { lang: lang() }).catch(() => undefined); // first login: keep this one
   };
 
   useEffect(() => {
     const onHash = () => setRoute(parseRoute());
     window.addEventListener("hashchange", onHash);
+    // A session that survived a reload: the user's language from their prefs (the session
+    // keeps the one it was opened with).
     get<Session>("/api/v1/session")
-      .then((s) => signedIn(s, null))
+      .then(async (s) => {
+        const prefs = await get<{ lang?: string | null }>("/api/v1/me/prefs").catch(() => null);
+        signedIn({ ...s, lang: prefs?.lang ?? s.lang }, null);
+      })
       .catch(() => setSession(null));
     document.addEventListener("pointerdown", unlockAudio, { once: true });
     document.addEventListener("keydown", unlockAudio, { once: true });

@@ -61,7 +61,7 @@ export function LinkGraph({ focus, nodes, edges }: { focus: string; nodes: Graph
   const pos = layout(focus, nodes, edges);
   const short = (s: string) => (s.length > 28 ? `${s.slice(0, 27)}…` : s);
   return (
-    <svg class="graph" viewBox={`0 0 ${W} ${H}`} role="img" id="link-graph">
+    <svg class="graph" viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" id="link-graph">
       <g class="edges">
         {edges.map((e, i) => {
           const a = pos.get(e.source);

@@ -10,14 +10,16 @@ interface User {
   name: string;
   party: string;
   roles: string[];
+  enabled?: boolean;
   disabled?: boolean;
-  lang?: string;
+  lang?: string | null;
 }
 interface Audit {
   records: number;
   verified: boolean;
+  seals?: number;
+  problem?: string | null;
   last_seal?: string | { at?: string; seq?: number } | null;
-  error?: string;
 }
 
 type Load<T> = { state: "loading" } | { state: "ok"; value: T } | { state: "unavailable" } | { state: "error"; error: unknown };
@@ -68,7 +70,7 @@ function UserTable({ users }: { users: User[] }): JSX.Element {
             <td dir="auto">{u.name}</td>
             <td>{u.party}</td>
             <td>{u.roles.map((r) => tOpt(`role.${r}`) ?? r).join(t("common.listSep"))}</td>
-            <td>{u.disabled ? t("admin.disabled") : t("admin.active")}</td>
+            <td>{u.disabled || u.enabled === false ? t("admin.disabled") : t("admin.active")}</td>
           </tr>
         ))}
       </tbody>
@@ -134,8 +136,19 @@ function AuditStatus(): JSX.Element {
               <span class={audit.value.verified ? "state state-acknowledged" : "state state-escalated"} id="audit-verified">
                 {audit.value.verified ? t("admin.verified") : t("admin.broken")}
               </span>
+              {audit.value.problem && (
+                <p class="alert alert-error" dir="auto">
+                  {audit.value.problem}
+                </p>
+              )}
             </dd>
           </div>
+          {audit.value.seals !== undefined && (
+            <div class="field">
+              <dt>{t("admin.seals")}</dt>
+              <dd>{fmtNumber(audit.value.seals)}</dd>
+            </div>
+          )}
           <div class="field">
             <dt>{t("admin.lastSeal")}</dt>
             <dd>{sealText(audit.value.last_seal)}</dd>

@@ -77,6 +77,14 @@ export function Compose({ session }: { session: Session }): JSX.Element {
       } else {
         setOutcome({ report });
       }
+      // A fresh form for the next report: never carry a releasability over by accident.
+      setTitle("");
+      setText("");
+      setReleasable(new Set());
+      setRedUsers("");
+      setSend(false);
+      setToParties(new Set());
+      setToUsers("");
     } catch (err) {
       setOutcome({ report, error: err, outside: err instanceof ApiError ? err.outside : [] });
     } finally {

@@ -171,38 +171,81 @@ function refsOf(o: StixObject): string[] {
   return [...out];
 }
 
+type Releasability = { releasable_to_refs?: string[]; recipients?: string[] };
+
+function releasabilityOf(o: StixObject): Releasability | undefined {
+  return (o.extensions as Record<string, Releasability> | undefined)?.[RELEASABILITY_EXT];
+}
+
+/** TLP badges, and each Tansiq releasability marking resolved to party names and recipients. */
 function Markings({ o }: { o: StixObject }): JSX.Element {
   const refs = Array.isArray(o.object_marking_refs) ? (o.object_marking_refs as string[]) : [];
   const tlps = refs.map((r) => TLP_IDS[r]).filter(Boolean);
   const others = refs.filter((r) => !TLP_IDS[r]);
-  const ext = (o.extensions as Record<string, { releasable_to_refs?: string[]; recipients?: string[] }> | undefined)?.[RELEASABILITY_EXT];
+  const [markings, setMarkings] = useState<Record<string, StixObject | null>>({});
+  const [parties, setParties] = useState<Record<string, string>>({});
+  useEffect(() => {
+    if (others.length === 0) return;
+    get<{ id: string; name: string; identity?: string }[]>("/api/v1/parties")
+      .then((ps) => setParties(Object.fromEntries(ps.filter((p) => p.identity).map((p) => [p.identity!, p.name]))))
+      .catch(() => undefined);
+    for (const r of others) {
+      loadObject(r).then(
+        (m) => setMarkings((cur) => ({ ...cur, [r]: m })),
+        () => setMarkings((cur) => ({ ...cur, [r]: null })),
+      );
+    }
+  }, [o.id]);
+  const own = releasabilityOf(o);
   return (
     <div class="markings">
-      {tlps.length === 0 && others.length === 0 && <p class="muted">{t("object.unmarked")}</p>}
+      {tlps.length === 0 && others.length === 0 && !own && <p class="muted">{t("object.unmarked")}</p>}
       {tlps.map((tlp) => (
         <TlpBadge key={tlp} tlp={tlp} />
       ))}
-      {others.length > 0 && (
-        <p>
-          {t("object.releasability")}:{" "}
-          {others.map((r) => (
-            <a key={r} href={href("object", r)} class="ref">
-              {r}
-            </a>
+      {others.map((r) => {
+        const rel = markings[r] ? releasabilityOf(markings[r]!) : undefined;
+        return (
+          <div key={r} class="marking" data-marking={r}>
+            <p>
+              {t("object.releasability")}:{" "}
+              <a href={href("object", r)} class="ref">
+                {r}
+              </a>
+            </p>
+            {rel && <ReleasabilityText rel={rel} parties={parties} />}
+          </div>
+        );
+      })}
+      {own && <ReleasabilityText rel={own} parties={parties} />}
+    </div>
+  );
+}
+
+function ReleasabilityText({ rel, parties }: { rel: Releasability; parties: Record<string, string> }): JSX.Element {
+  return (
+    <>
+      {rel.releasable_to_refs && rel.releasable_to_refs.length > 0 && (
+        <p class="releasable-to">
+          {t("object.releasableTo")}:{" "}
+          {rel.releasable_to_refs.map((id) => (
+            <span key={id} class="badge" dir="auto">
+              {parties[id] ?? id}
+            </span>
           ))}
         </p>
       )}
-      {ext?.releasable_to_refs && (
-        <p>
-          {t("object.releasableTo")}: {ext.releasable_to_refs.join(", ")}
+      {rel.recipients && rel.recipients.length > 0 && (
+        <p class="recipients">
+          {t("object.recipients")}:{" "}
+          {rel.recipients.map((u) => (
+            <span key={u} class="badge" dir="auto">
+              {u}
+            </span>
+          ))}
         </p>
       )}
-      {ext?.recipients && (
-        <p>
-          {t("object.recipients")}: {ext.recipients.join(", ")}
-        </p>
-      )}
-    </div>
+    </>
   );
 }
 

@@ -35,7 +35,7 @@ export function Search({ route }: { route: Route }): JSX.Element {
   const [text, setText] = useState(q);
   const [since, setSince] = useState(p.get("since") ?? "");
   const [until, setUntil] = useState(p.get("until") ?? "");
-  const [result, setResult] = useState<Result | null>(null);
+  const [result, setResult] = useState<(Result & { key: string }) | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const key = p.toString();
@@ -55,7 +55,7 @@ export function Search({ route }: { route: Route }): JSX.Element {
       if (v) params[f] = f === "since" || f === "until" ? new Date(v).toISOString() : v;
     }
     get<Result>(`/api/v1/search${qs(params)}`)
-      .then((r) => live && setResult(r))
+      .then((r) => live && setResult({ ...r, key }))
       .catch((e) => live && (setError(e), setResult(null)))
       .finally(() => live && setBusy(false));
     return () => {
@@ -103,7 +103,7 @@ export function Search({ route }: { route: Route }): JSX.Element {
             ))}
           </aside>
           <div class="results">
-            <p class="total" id="search-total">
+            <p class="total" id="search-total" data-query={result.key}>
               {t("search.total", { n: result.total })}
             </p>
             {result.hits.length === 0 && <p class="empty">{t("search.none")}</p>}

@@ -178,8 +178,8 @@ function RegionMap({ world, places }: { world: Feature<Geometry, { name: string 
     const focus: FeatureCollection = { type: "FeatureCollection", features: world.filter((f) => FOCUS.has(String(f.id))) };
     const projection = geoMercator().fitExtent(
       [
-        [40, 40],
-        [W - 40, H - 40],
+        [110, 90],
+        [W - 110, H - 90],
       ],
       focus,
     );
@@ -188,7 +188,7 @@ function RegionMap({ world, places }: { world: Feature<Geometry, { name: string 
   const names = useMemo(() => new Intl.DisplayNames([lang()], { type: "region" }), [lang()]);
   const max = Math.max(1, ...places.map((p) => p.count));
   return (
-    <svg class="map" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t("situation.map")} id="situation-map">
+    <svg class="map" viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={t("situation.map")} id="situation-map">
       <rect class="sea" x={0} y={0} width={W} height={H} />
       {world.map((f) => (
         <path key={String(f.id)} d={path(f) ?? ""} class={`country${FOCUS.has(String(f.id)) ? " focus" : ""}`} />
@@ -232,7 +232,7 @@ function TrendChart({ days, start, marker }: { days: number[]; start: Date; mark
   const max = Math.max(1, ...days);
   const bw = w / days.length;
   return (
-    <svg class="trend" viewBox={`0 0 ${w} ${h + 20}`} role="img" aria-label={t("situation.trend")} id="situation-chart">
+    <svg class="trend" viewBox={`0 0 ${w} ${h + 20}`} width={w} height={h + 20} role="img" aria-label={t("situation.trend")} id="situation-chart">
       {days.map((n, i) => (
         <rect key={i} class={`bar${i <= marker ? " in" : ""}`} x={i * bw + 1} y={h - (h * n) / max} width={Math.max(1, bw - 2)} height={(h * n) / max}>
           <title>{`${fmtDay(new Date(start.getTime() + i * DAY_MS).toISOString())}: ${fmtNumber(n)}`}</title>
