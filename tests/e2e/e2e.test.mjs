@@ -199,6 +199,7 @@ test("Arabic report releasable to Russia: found there by a variant spelling; one
   // ru: the variant spelling الارهاب (no hamza) finds the report written with الإرهاب.
   assert.equal(await search(b, `الارهاب ${n1}`), 1);
   assert.ok((await b.locator(".hit mark").count()) >= 1, "snippet highlights the match");
+  assert.equal(await b.locator(".hit mark *").count(), 0, "marks hold text only");
   const marked = (await b.locator(".hit mark").allTextContents()).join(" ");
   assert.match(marked, /الإرهاب|الارهاب|إرهاب/);
   await shot(b, "search-results-ru");
@@ -280,8 +281,25 @@ test("FLASH reaches the other party's inbox live, is acknowledged, and the sende
   await b.goto(`${hub.base}/#/inbox`);
   await b.waitForSelector("#stream-state.stream-live");
   const n = nonce();
-  await compose(a, { title: `عاجل جدًا ${n} ${XSS.img}`, text: `تحرك مجموعة مسلحة قرب القائم ${XSS.script}`, lang: "ar", releasableTo: ["ru"], flashTo: "ru-officer" });
+  // A recipient outside the releasability (sy) is refused: nothing sent, the refusal names them.
+  await a.goto(`${hub.base}/#/compose`);
+  await a.waitForSelector("#compose-releasable input");
+  await a.fill("#compose-title", `عاجل جدًا ${n} ${XSS.img}`);
+  await a.fill("#compose-text", `تحرك مجموعة مسلحة قرب القائم ${XSS.script}`);
+  await a.selectOption("#compose-lang", "ar");
+  await a.check('#compose-releasable input[value="ru"]');
+  await a.check("#compose-send");
+  await a.selectOption("#compose-precedence", "flash");
+  await a.fill("#compose-to-users", "sy-officer");
+  await a.click("#compose-submit");
+  await a.waitForSelector("#compose-refused");
+  assert.match(await a.locator("#compose-refused").textContent(), /sy-officer/);
+  await shot(a, "compose-refused-ar");
+  // To ru-officer it goes (the stored report is reused, not written twice).
+  await a.fill("#compose-to-users", "ru-officer");
+  await a.click("#compose-submit");
   await a.waitForSelector("#compose-sent");
+  assert.equal(await search(a, n), 1, "one report, not two");
   // Live on the other side: banner (colour, sound) and the top of the inbox.
   const banner = b.locator(".flash-banner", { hasText: n });
   await banner.waitFor();

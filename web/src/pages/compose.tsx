@@ -38,6 +38,9 @@ export function Compose({ session }: { session: Session }): JSX.Element {
   const [redUsers, setRedUsers] = useState("");
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  // A report stored whose message was refused: sending again reuses it (no duplicate report)
+  // as long as the report's fields are unchanged.
+  const [stored, setStored] = useState<{ id: string; sig: string } | null>(null);
 
   useEffect(() => {
     get<Party[]>("/api/v1/parties").then(setParties, setPartyError);
@@ -58,10 +61,12 @@ export function Compose({ session }: { session: Session }): JSX.Element {
     const release: { releasable_to?: string[]; recipients?: string[] } = {};
     if (tlp === "red") release.recipients = names(redUsers);
     else if (releasable.size > 0) release.releasable_to = [...releasable];
-    let report: string | undefined;
+    const draft = { title, text, lang: textLang, tlp, ...release };
+    const sig = JSON.stringify(draft);
+    let report: string | undefined = stored?.sig === sig ? stored.id : undefined;
     try {
-      const r = await post<{ id: string }>("/api/v1/reports", { title, text, lang: textLang, tlp, ...release });
-      report = r.id;
+      report ??= (await post<{ id: string }>("/api/v1/reports", draft)).id;
+      setStored({ id: report, sig });
       if (send) {
         const m = await post<{ id: string }>("/api/v1/messages", {
           precedence,
@@ -78,6 +83,7 @@ export function Compose({ session }: { session: Session }): JSX.Element {
         setOutcome({ report });
       }
       // A fresh form for the next report: never carry a releasability over by accident.
+      setStored(null);
       setTitle("");
       setText("");
       setReleasable(new Set());
