@@ -339,7 +339,15 @@ test("every page renders (screenshots) in Arabic and English, with no CSP violat
       await page.goto(`${hub.base}/#/${p}`);
       await page.waitForSelector(`.${p}-page`);
       if (p === "situation") await page.waitForSelector("#situation-map path.country");
-      if (p === "admin") await page.waitForSelector("#admin-users table, #admin-users .unavailable");
+      if (p === "admin") {
+        await page.waitForSelector('#admin-users tr[data-user="ru-officer"]');
+        await page.waitForSelector("#audit-verified");
+        // A token for the caller (POST with the CSRF header), shown once.
+        await page.fill("#token-name", `e2e ${lang}`);
+        await page.click("#token-create");
+        await page.waitForSelector("#token-value");
+        assert.ok(((await page.locator("#token-value").textContent()) ?? "").length >= 20);
+      }
       if (p === "inbox") await page.waitForSelector("#messages, .unavailable");
       await shot(page, `${p}-${lang}`);
       if (lang === "ar") {
