@@ -3,6 +3,7 @@ cookie flags, logout), CSRF and Origin checks (refused requests change nothing),
 preference, compose (a report releasable to one party: searchable by it, not by another),
 tokens, administration scoping and the audit status, and the static single-page app (content
 types, caching, CSP and friends, SPA routes, directory traversal attempts, UI not built)."""
+import http.client
 import json
 import os
 import re
@@ -614,6 +615,66 @@ class NotBuilt(unittest.TestCase):
             self.assertEqual(other.get("/taxii2/", user="solo").status, 200)
             self.assertTrue(other.alive())
         finally:
+            other.cleanup()
+
+
+class Tls(unittest.TestCase):
+    def test_cookie_is_secure_under_tls(self):
+        import signal
+        import ssl
+        import time
+        other = H.Hub(users={"solo": ("a", ["officer"])})
+        proc = None
+        try:
+            cert, key = (os.path.join(other.dir, n) for n in ("cert.pem", "key.pem"))
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days",
+                            "2", "-subj", "/CN=localhost", "-addext",
+                            "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+                           check=True, capture_output=True)
+            port_file = os.path.join(other.dir, "tls.port")
+            proc = subprocess.Popen([other.bin, "serve", "--db", other.db, "--listen",
+                                     "127.0.0.1:0", "--port-file", port_file, "--tls-cert", cert,
+                                     "--tls-key", key], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+            deadline = time.monotonic() + 30
+            while not os.path.exists(port_file) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            with open(port_file) as f:
+                port = int(f.read())
+            ctx = ssl.create_default_context(cafile=cert)
+
+            def req(method, path, body=None, headers=None):
+                conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=30)
+                try:
+                    conn.request(method, path, body=body, headers=headers or {})
+                    r = conn.getresponse()
+                    return r, r.read()
+                finally:
+                    conn.close()
+
+            origin = f"https://127.0.0.1:{port}"
+            r, body = req("POST", "/api/v1/session",
+                          json.dumps({"user": "solo", "password": H.password("solo")}),
+                          {"Content-Type": JSON, "Origin": origin})
+            self.assertEqual(r.status, 200, body)
+            parts = [p.strip() for p in r.getheader("Set-Cookie").split(";")]
+            self.assertIn("Secure", parts)
+            self.assertIn("HttpOnly", parts)
+            self.assertIn("SameSite=Strict", parts)
+            csrf = json.loads(body)["csrf"]
+            cookie = parts[0]
+            r, body = req("PUT", "/api/v1/me/prefs", json.dumps({"lang": "fa"}),
+                          {"Content-Type": JSON, "Origin": origin, "Cookie": cookie,
+                           "X-CSRF-Token": csrf})
+            self.assertEqual(r.status, 200, body)
+            # The plain-HTTP origin of the same host is another origin.
+            r, body = req("GET", "/api/v1/whoami",
+                          headers={"Origin": f"http://127.0.0.1:{port}", "Cookie": cookie})
+            self.assertEqual(r.status, 403, body)
+        finally:
+            if proc is not None:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(20)
             other.cleanup()
 
 
