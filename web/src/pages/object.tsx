@@ -149,9 +149,18 @@ export function ObjectPage({ id }: { id: string }): JSX.Element {
 
 /** Fallback graph: the object and the objects it references (already visibility-stripped). */
 function RefGraph({ o }: { o: StixObject }): JSX.Element | null {
-  const refs = refsOf(o);
+  const refs = refsOf(o).slice(0, 40);
+  const [names, setNames] = useState<Record<string, string>>({});
+  useEffect(() => {
+    for (const r of refs) {
+      loadObject(r).then(
+        (x) => setNames((cur) => ({ ...cur, [r]: objectTitle(x) })),
+        () => undefined,
+      );
+    }
+  }, [o.id]);
   if (refs.length === 0) return null;
-  const nodes: GraphNode[] = [{ id: o.id, type: o.type, name: objectTitle(o) }, ...refs.map((r) => ({ id: r, type: typeOf(r), name: typeLabel(typeOf(r)) }))];
+  const nodes: GraphNode[] = [{ id: o.id, type: o.type, name: objectTitle(o) }, ...refs.map((r) => ({ id: r, type: typeOf(r), name: names[r] ?? typeLabel(typeOf(r)) }))];
   const edges: GraphEdge[] = refs.map((r) => ({ source: o.id, target: r }));
   return (
     <>
