@@ -74,7 +74,7 @@ export function Compose({ session }: { session: Session }): JSX.Element {
           body: text,
           lang: textLang,
           object_refs: [report],
-          recipients: { parties: [...toParties], roles: [], users: names(toUsers) },
+          recipients: nonEmpty({ parties: [...toParties], users: names(toUsers) }),
           tlp,
           ...(release.releasable_to ? { releasable_to: release.releasable_to } : {}),
         });
@@ -194,6 +194,11 @@ export function Compose({ session }: { session: Session }): JSX.Element {
       {outcome && <OutcomeBox o={outcome} />}
     </div>
   );
+}
+
+/** The entries of `o` whose lists are not empty. */
+function nonEmpty(o: Record<string, string[]>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v.length > 0));
 }
 
 /** User names from a comma- (or Arabic comma-) or space-separated list. */
