@@ -125,6 +125,11 @@ def prefs_lang(user):
     return r.json()["lang"]
 
 
+def audited_changes():
+    """Audit records of everything but reads (searches are audited too, asynchronously)."""
+    return [row for row in hub.audit_rows() if row[4] not in ("object.search", "object.read")]
+
+
 def search_ids(user, q):
     r = hub.get("/api/v1/search", user=user, params={"q": q, "limit": 50}, accept=JSON)
     assert r.status == 200, r
@@ -258,7 +263,7 @@ class Session(unittest.TestCase):
 class Csrf(unittest.TestCase):
     def test_missing_or_wrong_token_is_403_and_changes_nothing(self):
         b = Browser("ana")
-        before = len(hub.audit_rows())
+        before = len(audited_changes())
         lang = prefs_lang("ana")
         word = "csrfprobe" + os.urandom(4).hex()
         report = {"title": word, "text": word, "lang": "en", "tlp": "green"}
@@ -272,7 +277,7 @@ class Csrf(unittest.TestCase):
                           403, "CSRF")
         self.assertEqual(prefs_lang("ana"), lang)
         self.assertEqual(search_ids("ana", word), set())
-        self.assertEqual(len(hub.audit_rows()), before)
+        self.assertEqual(len(audited_changes()), before)
         # With the right token it works.
         r = b.request("PUT", "/api/v1/me/prefs", {"lang": "ru"})
         self.assertEqual(r.status, 200, r)
@@ -419,7 +424,7 @@ class Reports(unittest.TestCase):
             (dict(ok, object_refs=[hidden["id"]]), "object_refs[0]"),
             (dict(ok, surprise=1), "surprise"),
         ]
-        before = len(hub.audit_rows())
+        before = len(audited_changes())
         messages = {}
         for body, field in cases:
             with self.subTest(body=body, field=field):
@@ -432,7 +437,7 @@ class Reports(unittest.TestCase):
         self.assertNotIn(hidden["id"], invisible)
         api_error(self, self.post(b, b"{", content_type=JSON), 400)
         api_error(self, self.post(b, json.dumps(ok).encode(), content_type="text/plain"), 415)
-        self.assertEqual(len(hub.audit_rows()), before)
+        self.assertEqual(len(audited_changes()), before)
 
     def test_red_to_named_recipients(self):
         b = Browser("alice")
