@@ -200,6 +200,7 @@ int Demo(const std::string& dir, const std::string& report_path, server::ServerO
   std::cout << "Try: curl -u iq-officer:demo-iq-officer -H 'Accept: application/taxii+json;"
                "version=2.1' http://"
             << options.host << ":" << options.port << "/taxii2/\n"
+            << "Web UI: http://" << options.host << ":" << options.port << "/\n"
             << std::flush;
   Status s = server::Serve(**hub, options);
   if (!s.ok()) {

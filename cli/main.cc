@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   init->add_option("--config", config, "bootstrap TOML ([hub], [[party]], [[user]])")->required();
 
   server::ServerOptions serve_options;
+  serve_options.web_root = TANSIQ_DEFAULT_WEB_ROOT;
   std::string listen = "127.0.0.1:8080";
   auto add_serve = [&](CLI::App* c) {
     c->add_option("--listen", listen, "address:port to listen on (port 0: any)")
@@ -40,6 +41,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     // Test seam: shifts the server's clock by the seconds written in this file.
     c->add_option("--clock-file", serve_options.clock_file)->group("");
+    c->add_option("--web-root", serve_options.web_root, "folder of the built web UI served at /")
+        ->capture_default_str();
   };
   auto* serve = app.add_subcommand("serve", "serve TAXII 2.1 and the REST API");
   add_db(serve);

@@ -1,9 +1,10 @@
 // libFuzzer target for the HTTP request path: any bytes → Boost.Beast request parser with the
 // server's limits (header 16 KiB; body 1 MiB here) → the target's origin-form → the real
-// router with the TAXII and REST handlers registered on a small temporary hub, each handler
-// coroutine run to completion without sockets. This mirrors server.cc's Handle() except for
-// authentication (argon2id per input would stall the fuzzer): every request runs as an
-// officer of party "iq". A handler must never throw nor answer 500 on any input.
+// router with the TAXII, REST and web UI handlers (static files included) on a small
+// temporary hub, each handler coroutine run to completion without sockets. This mirrors
+// server.cc's Handle() except for authentication (argon2id per input would stall the
+// fuzzer): every request runs as an officer of party "iq". A handler must never throw nor
+// answer 500 on any input.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -18,13 +19,19 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/url/parse.hpp>
 
+#include <filesystem>
+#include <fstream>
+
 #include "fuzz/fuzz_hub.h"
+#include "hub/auth.h"
+#include "hub/web_session.h"
 #include "server/call.h"
 #include "server/errors.h"
 #include "server/paging.h"
 #include "server/router.h"
 #include "server/server.h"
 #include "server/taxii.h"
+#include "server/web.h"
 
 namespace {
 
@@ -39,16 +46,27 @@ constexpr std::size_t kBodyLimit = 1024 * 1024;
 struct Routes {
   server::ServerOptions options;
   server::PageTokens tokens;
+  hub::Authenticator auth;
+  hub::WebSessions sessions;
   server::Router router;
-  explicit Routes(hub::Hub& hub) : tokens(hub.key().DeriveKey("taxii-next")) {
+  Routes(hub::Hub& hub, const std::string& dir)
+      : tokens(hub.key().DeriveKey("taxii-next")),
+        auth(hub.store(), hub.clock()),
+        sessions(hub.store(), hub.clock()) {
     options.max_content_length = kBodyLimit;
+    // A small built web UI, so static paths answer 200/304/400/404 (absent, / would be 503).
+    options.web_root = dir + "/web";
+    std::filesystem::create_directories(options.web_root + "/assets");
+    std::ofstream(options.web_root + "/index.html") << "<!doctype html><title>t</title>";
+    std::ofstream(options.web_root + "/assets/app-0a1b2c.js") << "export{};";
     server::RegisterTaxii(router, hub, options, tokens);
     server::RegisterRest(router, hub);
+    server::RegisterWeb(router, hub, options, auth, sessions);
   }
 };
 
 Routes& SharedRoutes() {
-  static Routes routes(*fuzz::SharedHub().hub);
+  static Routes routes(*fuzz::SharedHub().hub, fuzz::SharedHub().dir);
   return routes;
 }
 

@@ -40,12 +40,28 @@ std::string_view Title(http::status s) {
   }
 }
 
-std::string Body(http::status s, const Status& status) {
+// The TAXII error resource; under /api/ it also carries docs/api.md's
+// {"error": {"code", "message"}}.
+std::string Body(http::status s, const Status& status, bool api = false) {
   boost::json::object o;
+  if (api) {
+    o["error"] =
+        boost::json::object{{"code", static_cast<unsigned>(s)}, {"message", status.message()}};
+  }
   o["title"] = Title(s);
   o["description"] = status.message();
   o["http_status"] = std::to_string(static_cast<unsigned>(s));
   return boost::json::serialize(o);
+}
+
+bool IsApi(const Call& call) { return call.path == "/api" || call.path.starts_with("/api/"); }
+
+// A browser's own request (fetch from the web UI): a Basic challenge would pop up the
+// browser's login dialog over the UI, so such 401s name only Bearer.
+bool FromBrowserScript(const Request& req) {
+  auto mode = req.find("Sec-Fetch-Mode");
+  if (mode != req.end() && mode->value() != "navigate") return true;
+  return req.find(http::field::cookie) != req.end() || req.find("X-CSRF-Token") != req.end();
 }
 
 void Decorate(Response& r, http::status s, const Status& status) {
@@ -99,8 +115,14 @@ Response ErrorResponse(const Call& call, const Status& status) {
   http::status s = HttpStatus(status.code());
   // An internal error's text may carry storage details: log it, send a generic text.
   Status shown = status.code() == ErrorCode::kInternal ? Internal("internal error") : status;
-  Response r = MakeResponse(call, s, Body(s, shown));
+  const bool api = IsApi(call);
+  Response r = MakeResponse(call, s, Body(s, shown, api),
+                            api ? "application/json; charset=utf-8" : kTaxiiMediaType);
   Decorate(r, s, status);
+  if (s == http::status::unauthorized && FromBrowserScript(call.request)) {
+    r.erase(http::field::www_authenticate);
+    r.set(http::field::www_authenticate, "Bearer realm=\"tansiq\"");
+  }
   return r;
 }
 

@@ -52,6 +52,10 @@ Router::Match Router::Find(http::verb method, std::string_view path,
       *captures = std::move(caught);
     }
   }
+  if (!m.path_known && fallback_ && (method == http::verb::get || method == http::verb::head)) {
+    m.handler = &fallback_;
+    m.access = Access::kPublic;
+  }
   return m;
 }
 

@@ -31,6 +31,10 @@ class Router {
   };
   Match Find(http::verb method, std::string_view path, std::vector<std::string>* captures) const;
 
+  // The public handler for a GET or HEAD whose path no route knows (the web UI's static
+  // files); without one such requests are 404.
+  void SetFallback(Handler handler) { fallback_ = std::move(handler); }
+
  private:
   struct Route {
     http::verb method;
@@ -39,6 +43,7 @@ class Router {
     Access access;
   };
   std::vector<Route> routes_;
+  Handler fallback_;
 };
 
 }  // namespace tansiq::server

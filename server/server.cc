@@ -33,6 +33,7 @@
 #include "server/paging.h"
 #include "server/router.h"
 #include "server/taxii.h"
+#include "server/web.h"
 
 namespace tansiq::server {
 namespace {
@@ -54,11 +55,16 @@ struct SessionControl {
 // State every session shares. Owned by Serve(); outlives the io_context's work.
 struct Shared {
   Shared(hub::Hub& h, const ServerOptions& o)
-      : hub(h), options(o), auth(h.store(), h.clock()), tokens(h.key().DeriveKey("taxii-next")) {}
+      : hub(h),
+        options(o),
+        auth(h.store(), h.clock()),
+        web_sessions(h.store(), h.clock()),
+        tokens(h.key().DeriveKey("taxii-next")) {}
   hub::Hub& hub;
   const ServerOptions& options;
   Router router;
   hub::Authenticator auth;
+  hub::WebSessions web_sessions;  // the web UI's cookie sessions
   PageTokens tokens;
   std::optional<ssl::context> tls;
   std::unique_ptr<Messaging> messaging;
@@ -78,9 +84,13 @@ bool ValidHost(std::string_view h) {
   return true;
 }
 
-Result<policy::Reader> Authenticate(Shared& s, const Request& req, const std::string& client) {
+// Authorization (Basic or Bearer) when present, else the web UI's session cookie (which
+// brings the CSRF and Origin checks).
+Result<policy::Reader> Authenticate(Shared& s, const Call& call) {
+  const Request& req = call.request;
+  const std::string& client = call.client;
   auto it = req.find(http::field::authorization);
-  if (it == req.end()) return Status(ErrorCode::kUnauthenticated, "authentication required");
+  if (it == req.end()) return AuthenticateCookie(s.web_sessions, call);
   std::string_view v = it->value();
   auto space = v.find(' ');
   std::string_view scheme = v.substr(0, space);
@@ -125,7 +135,8 @@ std::optional<Result<policy::Reader>> StreamCaller(Shared& s, const Request& req
     }
     return Result<policy::Reader>(*reader);
   }
-  return Authenticate(s, req, client);
+  Call call{req, {}, {}, {}, client, {}, std::nullopt};
+  return Authenticate(s, call);
 }
 
 awaitable<Response> Handle(Shared& s, const Request& req, const std::string& client) {
@@ -154,7 +165,7 @@ awaitable<Response> Handle(Shared& s, const Request& req, const std::string& cli
     co_return r;
   }
   if (m.access == Router::Access::kAuthenticated) {
-    auto reader = Authenticate(s, req, client);
+    auto reader = Authenticate(s, call);
     if (!reader.ok()) co_return ErrorResponse(call, reader.status());
     call.reader = *reader;
   }
@@ -337,6 +348,7 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
   s.messaging = std::make_unique<Messaging>(hub, messaging);
   TANSIQ_RETURN_IF_ERROR(s.messaging->messenger.Start());
   RegisterMessaging(s.router, *s.messaging);
+  RegisterWeb(s.router, hub, options, s.auth, s.web_sessions);
 
   int n = options.threads > 0 ? options.threads
                               : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));

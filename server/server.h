@@ -28,6 +28,8 @@ struct ServerOptions {
   std::chrono::milliseconds deadline_check{1000};
   // Test seam (hidden flag): the clock is the real one shifted by the seconds in this file.
   std::string clock_file;
+  // The built web UI (web/dist) served at /; when absent, / says how to build it.
+  std::string web_root;
 };
 
 Status Serve(hub::Hub& hub, const ServerOptions& options);

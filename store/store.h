@@ -273,6 +273,9 @@ class WriteTxn {
   virtual Result<policy::PartyIndex> AddParty(const Party& p) = 0;  // assigns the index
   virtual Result<std::int64_t> AddUser(const User& u) = 0;          // assigns the id
   virtual Status UpdateUser(const User& u) = 0;                     // by id
+  // Only the preferred UI language, so it never overwrites a concurrent change of roles,
+  // password or state. NotFound when the user does not exist.
+  virtual Status SetUserLang(std::int64_t user_id, std::string_view lang) = 0;
   virtual Status AddToken(const Token& t) = 0;
   virtual Status AddCollection(const Collection& c) = 0;
   virtual Status PutMeta(std::string_view key, std::string_view value) = 0;

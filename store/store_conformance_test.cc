@@ -316,6 +316,15 @@ TEST_P(StoreConformance, PartiesUsersTokensCollectionsMeta) {
   Status dup = store_->Write([&](WriteTxn& t) { return t.AddUser(u).status(); });
   EXPECT_EQ(dup.code(), ErrorCode::kConflict);
   EXPECT_EQ(store_->Users()->size(), 1u);
+  // SetUserLang changes only the language; an unknown user is NotFound.
+  ASSERT_TRUE(store_->Write([&](WriteTxn& t) { return t.SetUserLang(*id, "fa"); }).ok());
+  auto after = store_->UserById(*id);
+  ASSERT_TRUE(after.ok() && after->has_value());
+  EXPECT_EQ((*after)->lang, "fa");
+  EXPECT_EQ((*after)->password_hash, "hash");
+  EXPECT_EQ((*after)->roles, policy::kOfficer);
+  EXPECT_EQ(store_->Write([&](WriteTxn& t) { return t.SetUserLang(*id + 100, "ru"); }).code(),
+            ErrorCode::kNotFound);
 }
 
 TEST_P(StoreConformance, StatusAndAuditRoundTrip) {

@@ -150,6 +150,7 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<policy::PartyIndex> AddParty(const Party& p) override;
   Result<std::int64_t> AddUser(const User& u) override;
   Status UpdateUser(const User& u) override;
+  Status SetUserLang(std::int64_t user_id, std::string_view lang) override;
   Status AddToken(const Token& t) override;
   Status AddCollection(const Collection& c) override;
   Status PutMeta(std::string_view key, std::string_view value) override;
@@ -825,6 +826,15 @@ Status SqliteWriteTxn::UpdateUser(const User& u) {
   s.Bind(1, u.id).Bind(2, u.party).Bind(3, u.roles).Bind(4, u.disabled ? 1 : 0);
   s.Bind(5, u.password_hash).Bind(6, Join(u.alternates)).Bind(7, u.lang);
   TANSIQ_RETURN_IF_ERROR(s.Run());
+  if (sqlite3_changes(db_.raw()) != 1) return NotFound("no such user");
+  return Status::Ok();
+}
+
+Status SqliteWriteTxn::SetUserLang(std::int64_t user_id, std::string_view lang) {
+  auto st = db_.Prepare("UPDATE users SET lang = ?2 WHERE id = ?1");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, user_id).Bind(2, lang);
+  TANSIQ_RETURN_IF_ERROR((*st)->Run());
   if (sqlite3_changes(db_.raw()) != 1) return NotFound("no such user");
   return Status::Ok();
 }

@@ -203,6 +203,7 @@ class Hub:
         self.proc = None
         self.port = None
         self.tokens: dict[str, str] = {}
+        self.serve_args: list[str] = []       # extra `tansiq serve` options (e.g. --web-root)
         self._log = None
         lines = ["[hub]", f"name = {json.dumps(name, ensure_ascii=False)}", ""]
         for p in self.parties:
@@ -244,7 +245,8 @@ class Hub:
         port_file = os.path.join(self.dir, f"port-{uuid.uuid4().hex[:6]}")
         self._log = open(os.path.join(self.dir, "server.log"), "ab")
         self.proc = subprocess.Popen([self.bin, "serve", "--db", self.db, "--listen", "127.0.0.1:0",
-                                      "--port-file", port_file, *extra_args],
+                                      "--port-file", port_file, *self.serve_args,
+                                      *extra_args],
                                      stdout=self._log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout

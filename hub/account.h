@@ -1,0 +1,53 @@
+// The web UI's account and administration use cases: a user's own preferences and API
+// tokens, the user list an administrator may see, and the audit chain's status. Writes go
+// through Store::Submit (the caller waits for `done`, which runs on the writer thread).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hub/hub.h"
+
+namespace tansiq::hub {
+
+// The UI languages a user may choose.
+bool IsUiLang(std::string_view lang);  // "ar", "en", "ru", "fa"
+
+// Remembers `lang` (IsUiLang) as `user`'s preferred language; audited as "user.prefs".
+void SetUserLang(Hub& hub, const policy::Reader& user, std::string lang,
+                 std::function<void(Status)> done);
+
+// A new API token for `user` labelled `label` (1-64 printable characters); `done` gets the
+// secret, shown once (only its hash is stored). Audited as "token.create".
+void CreateOwnToken(Hub& hub, const policy::Reader& user, std::string label,
+                    std::function<void(Result<std::string>)> done);
+
+struct UserSummary {
+  std::string name;
+  std::string party;  // code
+  std::vector<std::string> roles;
+  bool enabled = true;
+  std::string lang;
+};
+
+// The users `admin` administers: all for a hub-admin, their own party's for a party admin;
+// PermissionDenied for anyone else. Sorted by party, then name.
+Result<std::vector<UserSummary>> ListUsers(Hub& hub, const policy::Reader& admin);
+
+struct AuditStatus {
+  bool verified = false;
+  std::int64_t records = 0;
+  std::int64_t seals = 0;
+  std::string problem;        // the first inconsistency, when !verified
+  bool has_seal = false;      // the fields below are set when there is a seal
+  std::int64_t seal_seq = 0;  // the record the last seal covers
+  Micros seal_at = 0;
+};
+
+// Verifies the whole audit chain and its seals (audit::Verify). Hub-admins only
+// (PermissionDenied otherwise).
+Result<AuditStatus> CheckAudit(Hub& hub, const policy::Reader& admin);
+
+}  // namespace tansiq::hub

@@ -1,0 +1,90 @@
+// The one way the UI talks to `tansiq serve` (docs/api.md): same-origin fetch with the session
+// cookie, X-CSRF-Token on every state-changing request, JSON in and out, errors as ApiError.
+
+export interface Session {
+  user: string;
+  party: string;
+  roles: string[];
+  lang?: string;
+  csrf: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body: unknown,
+  ) {
+    super(message);
+  }
+  /** The endpoint is not there (yet): another branch builds it, or the server is older. */
+  get unavailable(): boolean {
+    return this.status === 404 || this.status === 405 || this.status === 501;
+  }
+  /** The `outside` list of a 422 refusal (recipients outside the releasability). */
+  get outside(): string[] {
+    const err = (this.body as { error?: { outside?: unknown } } | null)?.error;
+    return Array.isArray(err?.outside) ? err.outside.map(String) : [];
+  }
+}
+
+let csrf = "";
+
+export function setCsrf(token: string): void {
+  csrf = token;
+}
+
+const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export const TAXII = "application/taxii+json;version=2.1";
+
+export async function api<T>(method: string, path: string, body?: unknown, accept = "application/json"): Promise<T> {
+  const headers: Record<string, string> = { Accept: accept };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (STATE_CHANGING.has(method) && csrf) headers["X-CSRF-Token"] = csrf;
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+  } catch (e) {
+    throw new ApiError(0, String(e), null);
+  }
+  const text = await res.text();
+  let data: unknown = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = text;
+    }
+  }
+  if (!res.ok) {
+    const msg =
+      (data as { error?: { message?: string } } | null)?.error?.message ??
+      (typeof data === "string" ? data : res.statusText);
+    throw new ApiError(res.status, msg || String(res.status), data);
+  }
+  return data as T;
+}
+
+export const get = <T>(path: string) => api<T>("GET", path);
+/** A TAXII 2.1 read (the session cookie authenticates TAXII too). */
+export const taxii = <T>(path: string) => api<T>("GET", path, undefined, TAXII);
+export const post = <T>(path: string, body?: unknown) => api<T>("POST", path, body ?? {});
+export const put = <T>(path: string, body: unknown) => api<T>("PUT", path, body);
+export const del = <T>(path: string) => api<T>("DELETE", path);
+
+/** Query string from the non-empty entries of `params`. */
+export function qs(params: Record<string, string | number | undefined | null>): string {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== "") u.set(k, String(v));
+  }
+  const s = u.toString();
+  return s ? `?${s}` : "";
+}

@@ -1,0 +1,232 @@
+// Inbox: messages for me (live over the stream, ordered by precedence then newest), one-click
+// acknowledge; Sent: my messages with each recipient's delivery state, updated live.
+import type { JSX } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, get, post, qs, type Session } from "../api";
+import { fmtDate, t, tOpt } from "../i18n";
+import { href, type Route } from "../router";
+import type { Frame, Stream, StreamState } from "../stream";
+import { ErrorBox, Loading, Unavailable } from "../ui";
+import { PRECEDENCES } from "./compose";
+
+export interface MessageSummary {
+  id: string;
+  precedence: string;
+  subject: string;
+  sent_at?: string;
+  from?: { party?: string; user?: string };
+  state?: string;
+}
+interface Recipient {
+  user: string;
+  party?: string;
+  state: string;
+  queued_at?: string;
+  delivered_at?: string;
+  read_at?: string;
+  acknowledged_at?: string;
+  escalated_at?: string;
+  alternate_for?: string | null;
+}
+interface MessageDetail extends MessageSummary {
+  body?: string;
+  lang?: string;
+  object_refs?: string[];
+  tlp?: string;
+  releasable_to?: string[];
+  recipients?: Recipient[];
+}
+
+export function precedenceRank(p: string): number {
+  const i = (PRECEDENCES as readonly string[]).indexOf(p);
+  return i < 0 ? PRECEDENCES.length : i;
+}
+
+export function sortMessages<T extends MessageSummary>(ms: T[]): T[] {
+  return [...ms].sort((a, b) => precedenceRank(a.precedence) - precedenceRank(b.precedence) || (b.sent_at ?? "").localeCompare(a.sent_at ?? ""));
+}
+
+export function needsAck(m: MessageSummary): boolean {
+  return (m.precedence === "flash" || m.precedence === "immediate") && m.state !== "acknowledged";
+}
+
+export async function acknowledge(id: string): Promise<void> {
+  await post(`/api/v1/messages/${encodeURIComponent(id)}/ack`);
+  window.dispatchEvent(new CustomEvent("tansiq:ack", { detail: id }));
+}
+
+export function Inbox({ session, route, stream, streamState }: { session: Session; route: Route; stream: Stream | null; streamState: StreamState }): JSX.Element {
+  const box = route.params.get("box") === "sent" ? "sent" : "inbox";
+  const [messages, setMessages] = useState<MessageSummary[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [unavailable, setUnavailable] = useState(false);
+  const selected = route.arg;
+
+  const load = () => {
+    get<{ messages: MessageSummary[] }>(`/api/v1/messages${qs({ box, limit: 100 })}`)
+      .then((r) => {
+        setMessages(sortMessages(r.messages ?? []));
+        setError(null);
+      })
+      .catch((e) => {
+        if (e instanceof ApiError && e.unavailable) setUnavailable(true);
+        else setError(e);
+      });
+  };
+
+  useEffect(() => {
+    setMessages(null);
+    load();
+  }, [box]);
+
+  useEffect(() => {
+    if (!stream) return;
+    return stream.onFrame((f: Frame) => {
+      if (f.kind === "message" && box === "inbox") {
+        setMessages((ms) => {
+          const list = ms ?? [];
+          if (list.some((m) => m.id === f.id)) return list;
+          return sortMessages([{ id: f.id, precedence: f.precedence, subject: f.subject, sent_at: f.sent_at, from: f.from, state: "delivered" }, ...list]);
+        });
+      }
+      if (f.kind === "delivery" && box === "sent") load();
+    });
+  }, [stream, box]);
+
+  const ack = async (id: string) => {
+    try {
+      await acknowledge(id);
+      setMessages((ms) => (ms ?? []).map((m) => (m.id === id ? { ...m, state: "acknowledged" } : m)));
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  return (
+    <div class="inbox-page">
+      <div class="inbox-head">
+        <h1>{box === "sent" ? t("inbox.sent") : t("inbox.title")}</h1>
+        <span class={`stream stream-${streamState}`} id="stream-state">
+          {t(`stream.${streamState}`)}
+        </span>
+      </div>
+      <div class="tabs" role="tablist">
+        <a role="tab" href={href("inbox")} class={box === "inbox" ? "active" : ""} id="tab-inbox">
+          {t("inbox.title")}
+        </a>
+        <a role="tab" href={href("inbox", undefined, { box: "sent" })} class={box === "sent" ? "active" : ""} id="tab-sent">
+          {t("inbox.sent")}
+        </a>
+      </div>
+      {unavailable ? (
+        <Unavailable what={t("inbox.title")} />
+      ) : (
+        <div class="inbox-layout">
+          <div class="message-list">
+            <ErrorBox error={error} />
+            {messages === null && !error && <Loading />}
+            {messages && messages.length === 0 && <p class="empty">{t("inbox.empty")}</p>}
+            <ul class="messages" id="messages">
+              {(messages ?? []).map((m) => (
+                <li key={m.id} class={`message prec-${m.precedence}${m.id === selected ? " selected" : ""}${needsAck(m) ? " unacked" : ""}`} data-id={m.id} data-precedence={m.precedence} data-state={m.state ?? ""}>
+                  <span class={`prec prec-${m.precedence}`}>{tOpt(`precedence.${m.precedence}`) ?? m.precedence}</span>
+                  <a href={href("inbox", m.id, box === "sent" ? { box } : undefined)} class="subject" dir="auto">
+                    {m.subject}
+                  </a>
+                  <span class="muted small">
+                    {box === "inbox" && m.from?.user && <span dir="auto">{m.from.user} · </span>}
+                    {m.sent_at && <time dateTime={m.sent_at}>{fmtDate(m.sent_at)}</time>}
+                  </span>
+                  {m.state && <span class={`state state-${m.state}`}>{tOpt(`state.${m.state}`) ?? m.state}</span>}
+                  {box === "inbox" && needsAck(m) && (
+                    <button type="button" class="ack primary" onClick={() => ack(m.id)}>
+                      {t("inbox.ack")}
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </div>
+          {selected && <MessageView id={selected} key={selected} session={session} stream={stream} onAck={ack} />}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function MessageView({ id, session, stream, onAck }: { id: string; session: Session; stream: Stream | null; onAck: (id: string) => Promise<void> }): JSX.Element {
+  const [m, setM] = useState<MessageDetail | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const load = () =>
+    get<MessageDetail>(`/api/v1/messages/${encodeURIComponent(id)}`).then(setM, setError);
+
+  useEffect(() => {
+    load().then(() => post(`/api/v1/messages/${encodeURIComponent(id)}/read`).catch(() => undefined));
+  }, [id]);
+
+  useEffect(() => {
+    if (!stream) return;
+    return stream.onFrame((f) => {
+      if (f.kind === "delivery" && f.message_id === id) {
+        setM((cur) => cur && { ...cur, recipients: (cur.recipients ?? []).map((r) => (r.user === f.recipient ? { ...r, state: f.state } : r)) });
+      }
+    });
+  }, [stream, id]);
+
+  if (error) return <ErrorBox error={error} />;
+  if (!m) return <Loading />;
+  const mine = m.from?.user === session.user;
+  const myLine = m.recipients?.find((r) => r.user === session.user);
+  return (
+    <article class={`message-view prec-${m.precedence}`} id="message-view" data-id={m.id}>
+      <h2 dir="auto">{m.subject}</h2>
+      <p class="muted small">
+        <span class={`prec prec-${m.precedence}`}>{tOpt(`precedence.${m.precedence}`) ?? m.precedence}</span> {m.from?.user && <span dir="auto">{t("inbox.from", { user: m.from.user, party: m.from.party ?? "" })}</span>} {m.sent_at && <time dateTime={m.sent_at}>{fmtDate(m.sent_at)}</time>}
+      </p>
+      <p class="body" dir="auto" lang={m.lang}>
+        {m.body}
+      </p>
+      {m.object_refs && m.object_refs.length > 0 && (
+        <ul class="refs">
+          {m.object_refs.map((r) => (
+            <li key={r}>
+              <a href={href("object", r)}>{r}</a>
+            </li>
+          ))}
+        </ul>
+      )}
+      {!mine && myLine && (m.precedence === "flash" || m.precedence === "immediate") && myLine.state !== "acknowledged" && (
+        <button type="button" class="primary ack" onClick={() => onAck(m.id).then(load)}>
+          {t("inbox.ack")}
+        </button>
+      )}
+      {mine && m.recipients && (
+        <table class="recipients" id="recipients">
+          <caption>{t("inbox.deliveryState")}</caption>
+          <thead>
+            <tr>
+              <th>{t("inbox.recipient")}</th>
+              <th>{t("inbox.state")}</th>
+              <th>{t("inbox.when")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {m.recipients.map((r) => (
+              <tr key={r.user} data-user={r.user} data-state={r.state}>
+                <td dir="auto">
+                  {r.user} <span class="muted">({r.party})</span>
+                  {r.alternate_for && <span class="muted small"> {t("inbox.alternateFor", { user: r.alternate_for })}</span>}
+                </td>
+                <td>
+                  <span class={`state state-${r.state}`}>{tOpt(`state.${r.state}`) ?? r.state}</span>
+                </td>
+                <td>{fmtDate(r.acknowledged_at ?? r.escalated_at ?? r.read_at ?? r.delivered_at ?? r.queued_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,168 @@
+// Search: GET /api/v1/search with filters (type, party, lang, since, until) and paging; hits
+// with highlighted snippets (only <mark> is markup), facets that narrow the query.
+import type { JSX } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { get, qs } from "../api";
+import { fmtDate, fmtNumber, t, tOpt } from "../i18n";
+import { go, href, type Route } from "../router";
+import { ErrorBox, Loading } from "../ui";
+import { Snippet } from "../text";
+
+interface Hit {
+  id: string;
+  type: string;
+  name?: string;
+  score?: number;
+  snippet?: string;
+  created_by_ref?: string;
+  modified?: string;
+  lang?: string;
+  party?: string;
+}
+interface Result {
+  total: number;
+  hits: Hit[];
+  facets?: Record<string, Record<string, number>>;
+}
+
+const FILTERS = ["type", "party", "lang"] as const;
+const PAGE = 20;
+
+export function Search({ route }: { route: Route }): JSX.Element {
+  const p = route.params;
+  const q = p.get("q") ?? "";
+  const offset = Number(p.get("offset") ?? "0") || 0;
+  const [text, setText] = useState(q);
+  const [since, setSince] = useState(p.get("since") ?? "");
+  const [until, setUntil] = useState(p.get("until") ?? "");
+  const [result, setResult] = useState<(Result & { key: string }) | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const key = p.toString();
+
+  useEffect(() => {
+    setText(q);
+    if (!q) {
+      setResult(null);
+      return;
+    }
+    let live = true;
+    setBusy(true);
+    setError(null);
+    const params: Record<string, string | number> = { q, limit: PAGE, offset };
+    for (const f of [...FILTERS, "since", "until"]) {
+      const v = p.get(f);
+      if (v) params[f] = f === "since" || f === "until" ? new Date(v).toISOString() : v;
+    }
+    get<Result>(`/api/v1/search${qs(params)}`)
+      .then((r) => live && setResult({ ...r, key }))
+      .catch((e) => live && (setError(e), setResult(null)))
+      .finally(() => live && setBusy(false));
+    return () => {
+      live = false;
+    };
+  }, [key]);
+
+  const current = (): Record<string, string> => {
+    const o: Record<string, string> = {};
+    p.forEach((v, k) => (o[k] = v));
+    delete o.offset;
+    return o;
+  };
+  const submit = (e: Event) => {
+    e.preventDefault();
+    go("search", undefined, { ...current(), q: text, since, until });
+  };
+  const setFilter = (f: string, v: string) => go("search", undefined, { ...current(), [f]: v });
+
+  return (
+    <div class="search-page">
+      <h1>{t("search.title")}</h1>
+      <form class="search-form" onSubmit={submit} role="search">
+        <input id="search-q" type="search" dir="auto" value={text} placeholder={t("search.placeholder")} aria-label={t("search.placeholder")} onInput={(e) => setText(e.currentTarget.value)} />
+        <label class="inline">
+          {t("search.since")}
+          <input type="date" value={since} onInput={(e) => setSince(e.currentTarget.value)} />
+        </label>
+        <label class="inline">
+          {t("search.until")}
+          <input type="date" value={until} onInput={(e) => setUntil(e.currentTarget.value)} />
+        </label>
+        <button type="submit" class="primary" id="search-submit">
+          {t("search.submit")}
+        </button>
+      </form>
+      <p class="muted small">{t("search.syntax")}</p>
+      <ErrorBox error={error} />
+      {busy && <Loading />}
+      {result && (
+        <div class="search-layout">
+          <aside class="facets" aria-label={t("search.facets")}>
+            {FILTERS.map((f) => (
+              <Facet key={f} name={f} counts={result.facets?.[f] ?? {}} active={p.get(f) ?? ""} onPick={(v) => setFilter(f, v)} />
+            ))}
+          </aside>
+          <div class="results">
+            <p class="total" id="search-total" data-query={result.key}>
+              {t("search.total", { n: result.total })}
+            </p>
+            {result.hits.length === 0 && <p class="empty">{t("search.none")}</p>}
+            <ol class="hits">
+              {result.hits.map((h) => (
+                <li key={h.id} class="hit" data-id={h.id}>
+                  <a class="hit-name" href={href("object", h.id)} dir="auto">
+                    {h.name || h.id}
+                  </a>
+                  <div class="hit-meta small muted">
+                    <span class="badge">{typeLabel(h.type)}</span> {h.party && <span class="badge">{h.party}</span>} {h.lang && <span class="badge">{h.lang}</span>} {h.modified && <time dateTime={h.modified}>{fmtDate(h.modified)}</time>}
+                  </div>
+                  {h.snippet && (
+                    <p class="hit-snippet">
+                      <Snippet html={h.snippet} />
+                    </p>
+                  )}
+                </li>
+              ))}
+            </ol>
+            <div class="pager">
+              {offset > 0 && (
+                <a href={href("search", undefined, { ...current(), offset: String(Math.max(0, offset - PAGE)) })}>{t("common.previous")}</a>
+              )}
+              {offset + PAGE < result.total && <a href={href("search", undefined, { ...current(), offset: String(offset + PAGE) })}>{t("common.next")}</a>}
+            </div>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function typeLabel(type: string): string {
+  return tOpt(`type.${type}`) ?? type;
+}
+
+function Facet({ name, counts, active, onPick }: { name: string; counts: Record<string, number>; active: string; onPick: (v: string) => void }): JSX.Element | null {
+  const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+  if (entries.length === 0 && !active) return null;
+  return (
+    <div class="facet" data-facet={name}>
+      <h3>{tOpt(`search.facet.${name}`) ?? name}</h3>
+      <ul>
+        {active && (
+          <li>
+            <button type="button" class="link" onClick={() => onPick("")}>
+              {t("search.clearFilter")}
+            </button>
+          </li>
+        )}
+        {entries.map(([v, n]) => (
+          <li key={v}>
+            <button type="button" class={`link${v === active ? " active" : ""}`} onClick={() => onPick(v)}>
+              {name === "type" ? typeLabel(v) : v} <span class="count">{fmtNumber(n)}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
