@@ -56,8 +56,10 @@ def advance(seconds: float):
 
 
 def connect(user, auth="basic", path="/api/v1/stream") -> WebSocket:
-    return WebSocket("127.0.0.1", HUB.port, path,
-                     headers={"Authorization": HUB.auth_header(user, auth)})
+    ws = WebSocket("127.0.0.1", HUB.port, path,
+                   headers={"Authorization": HUB.auth_header(user, auth)})
+    ws.user = user
+    return ws
 
 
 def send(user="alice", expect=201, **fields):
@@ -94,12 +96,34 @@ def wait_for(ws, pred, timeout=8.0):
     raise AssertionError(f"no matching frame within {timeout}s; saw {seen}")
 
 
+def wait_state(user, mid, state, who=None, timeout=8.0):
+    """The delivery line of `who` (default: `user`) once it reaches `state` (frames are
+    applied asynchronously: a confirmation is durable shortly after it is sent)."""
+    who = who or user
+    line, deadline = None, time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        view = HUB.get(f"/api/v1/messages/{mid}", user=user, accept=JSON).json()
+        line = [d for d in view["deliveries"] if d["user"] == who][0]
+        if line["state"] == state:
+            return line
+        time.sleep(0.05)
+    raise AssertionError(f"{who}'s delivery of {mid} stayed {line and line['state']}")
+
+
 def drain(ws, confirm=True):
     """Reads the durable queue replayed on connect; confirms each message as received."""
     frames = ws.recv_all(quiet=0.7)
     if confirm:
         for f in messages_of(frames):
             ws.send_json({"kind": "received", "id": f["id"]})
+        for mid in {f["id"] for f in messages_of(frames)}:  # durable before going on
+            deadline = time.monotonic() + 8
+            while time.monotonic() < deadline:
+                view = HUB.get(f"/api/v1/messages/{mid}", user=ws.user, accept=JSON).json()
+                if all(d["state"] != "queued" for d in view["deliveries"]
+                       if d["user"] == ws.user):
+                    break
+                time.sleep(0.05)
     return frames
 
 
@@ -122,6 +146,7 @@ class StreamAuth(unittest.TestCase):
         ticket = r.json()["ticket"]
         self.assertGreater(r.json()["expires_in"], 0)
         ws = WebSocket("127.0.0.1", HUB.port, "/api/v1/stream?ticket=" + ticket)
+        ws.user = "b4"
         mid = to_b(recipients={"users": ["b4"]})
         f, _ = wait_for(ws, lambda f: f.get("id") == mid)
         self.assertEqual(f["from"], {"party": "a", "user": "alice"})
@@ -156,8 +181,8 @@ class Delivery(unittest.TestCase):
             ws.close()
         view = HUB.get(f"/api/v1/messages/{mid}", user="alice", accept=JSON).json()
         self.assertEqual([d["user"] for d in view["deliveries"]], ["b2"])
-        self.assertEqual(view["deliveries"][0]["state"], "delivered")
-        self.assertIsNotNone(view["deliveries"][0]["delivered_at"])
+        line = wait_state("alice", mid, "delivered", who="b2")
+        self.assertIsNotNone(line["delivered_at"])
 
     def test_role_and_party_recipients(self):
         mid = to_b(recipients={"parties": ["b"], "roles": ["recipient"]})
@@ -177,7 +202,8 @@ class Delivery(unittest.TestCase):
         # Second: delivered again (at-least-once); now confirmed.
         ws = connect("b3")
         second = messages_of(drain(ws, confirm=True))
-        time.sleep(0.3)
+        for mid in sent:
+            wait_state("b3", mid, "delivered")
         ws.close()
         self.assertEqual(sorted(f["id"] for f in second), sorted(sent))
         seen = {f["id"] for f in first + second}
@@ -366,8 +392,7 @@ class AckAndEscalation(unittest.TestCase):
         b4.send_text("not json")
         wait_for(b4, lambda f: f.get("kind") == "error")
         b4.close()
-        view = HUB.get(f"/api/v1/messages/{mid}", user="b4", accept=JSON).json()
-        self.assertEqual(view["deliveries"][0]["state"], "acknowledged")
+        wait_state("b4", mid, "acknowledged")
 
 
 class Inbox(unittest.TestCase):
