@@ -34,11 +34,10 @@ int main(int argc, char** argv) {
                   "largest accepted request body in bytes")
         ->capture_default_str();
     c->add_option("--flash-ack", serve_options.flash_ack,
-                  "seconds a FLASH recipient has to acknowledge (0: none)")
-        ->capture_default_str();
+                  "seconds a FLASH recipient has to acknowledge (0: none; default: the hub's)");
     c->add_option("--immediate-ack", serve_options.immediate_ack,
-                  "seconds an IMMEDIATE recipient has to acknowledge (0: none)")
-        ->capture_default_str();
+                  "seconds an IMMEDIATE recipient has to acknowledge (0: none; default: the "
+                  "hub's)");
     // Test seam: shifts the server's clock by the seconds written in this file.
     c->add_option("--clock-file", serve_options.clock_file)->group("");
     c->add_option("--web-root", serve_options.web_root, "folder of the built web UI served at /")

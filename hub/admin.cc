@@ -151,6 +151,17 @@ Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name
   }
   HubSpec spec;
   spec.name = t["hub"]["name"].value_or(spec.name);
+  for (auto [key, field] : {std::pair{"flash_ack_minutes", &spec.flash_ack_minutes},
+                            std::pair{"immediate_ack_minutes", &spec.immediate_ack_minutes}}) {
+    auto node = t["dissemination"][key];
+    if (!node) continue;
+    auto minutes = node.value<std::int64_t>();
+    if (!minutes || *minutes < 0 || *minutes > 7 * 24 * 60) {
+      return InvalidArgument(std::string(source_name) + ": [dissemination] " + key +
+                             " must be a whole number of minutes from 0 to 10080");
+    }
+    *field = static_cast<int>(*minutes);
+  }
   if (auto* parties = t["party"].as_array()) {
     for (auto& node : *parties) {
       auto* p = node.as_table();
@@ -203,6 +214,9 @@ Status InitHub(const std::string& db_path, const HubSpec& spec_in, const Clock& 
     TANSIQ_RETURN_IF_ERROR(txn.PutMeta("hub.name", spec.name));
     TANSIQ_RETURN_IF_ERROR(txn.PutMeta("hub.identity", hub_identity));
     TANSIQ_RETURN_IF_ERROR(txn.PutMeta("audit.public_key", key->PublicKeyHex()));
+    TANSIQ_RETURN_IF_ERROR(txn.PutMeta(kFlashAckMeta, std::to_string(spec.flash_ack_minutes * 60)));
+    TANSIQ_RETURN_IF_ERROR(
+        txn.PutMeta(kImmediateAckMeta, std::to_string(spec.immediate_ack_minutes * 60)));
     TANSIQ_RETURN_IF_ERROR(txn.AddCollection(
         {coalition_id, std::string(kCoalitionAlias), "Coalition",
          "Shared by every party; what each party reads is decided by releasability",

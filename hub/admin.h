@@ -28,9 +28,17 @@ struct UserSpec {
 
 struct HubSpec {
   std::string name = "Tansiq hub";
+  // [dissemination]: acknowledgement deadlines in minutes (0: none); `tansiq serve` flags
+  // override them.
+  int flash_ack_minutes = 10;
+  int immediate_ack_minutes = 30;
   std::vector<PartySpec> parties;
   std::vector<UserSpec> users;
 };
+
+// Meta keys holding the hub's acknowledgement deadlines, in seconds.
+inline constexpr std::string_view kFlashAckMeta = "dissemination.flash_ack_seconds";
+inline constexpr std::string_view kImmediateAckMeta = "dissemination.immediate_ack_seconds";
 
 // Parses the bootstrap TOML ([hub], [[party]], [[user]]). Errors name the entry and key.
 Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name);

@@ -27,6 +27,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/url/parse.hpp>
 
+#include "hub/admin.h"
 #include "hub/auth.h"
 #include "server/errors.h"
 #include "server/messaging.h"
@@ -340,10 +341,24 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
   RegisterTaxii(s.router, hub, options, s.tokens);
   RegisterRest(s.router, hub);
   hub::MessagingOptions messaging;
-  messaging.policy.ack_deadline[dissem::Index(dissem::Precedence::kFlash)] =
-      std::chrono::duration_cast<std::chrono::microseconds>(options.flash_ack).count();
-  messaging.policy.ack_deadline[dissem::Index(dissem::Precedence::kImmediate)] =
-      std::chrono::duration_cast<std::chrono::microseconds>(options.immediate_ack).count();
+  auto deadline = [&hub](const std::optional<std::chrono::seconds>& flag, std::string_view meta,
+                         Micros fallback) -> Micros {
+    if (flag) return std::chrono::duration_cast<std::chrono::microseconds>(*flag).count();
+    auto stored = hub.store().Meta(meta);
+    if (stored.ok() && stored->has_value()) {
+      try {
+        return std::stoll(**stored) * 1'000'000;
+      } catch (const std::exception&) {
+      }
+    }
+    return fallback;
+  };
+  auto& ack = messaging.policy.ack_deadline;
+  ack[dissem::Index(dissem::Precedence::kFlash)] = deadline(
+      options.flash_ack, hub::kFlashAckMeta, ack[dissem::Index(dissem::Precedence::kFlash)]);
+  ack[dissem::Index(dissem::Precedence::kImmediate)] =
+      deadline(options.immediate_ack, hub::kImmediateAckMeta,
+               ack[dissem::Index(dissem::Precedence::kImmediate)]);
   messaging.tick_interval = options.deadline_check;
   s.messaging = std::make_unique<Messaging>(hub, messaging);
   TANSIQ_RETURN_IF_ERROR(s.messaging->messenger.Start());

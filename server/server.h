@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
@@ -22,9 +23,10 @@ struct ServerOptions {
   int threads = 0;        // 0: one per core (at least 2)
   std::size_t max_content_length = 32 * 1024 * 1024;
   std::chrono::seconds read_timeout{30};
-  // Dissemination: acknowledgement deadlines (0: none) and how often they are checked.
-  std::chrono::seconds flash_ack{600};
-  std::chrono::seconds immediate_ack{1800};
+  // Dissemination: acknowledgement deadlines (0: none; unset: the hub's, from its TOML at
+  // init, else 10 and 30 minutes) and how often they are checked.
+  std::optional<std::chrono::seconds> flash_ack;
+  std::optional<std::chrono::seconds> immediate_ack;
   std::chrono::milliseconds deadline_check{1000};
   // Test seam (hidden flag): the clock is the real one shifted by the seconds in this file.
   std::string clock_file;

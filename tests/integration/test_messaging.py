@@ -395,6 +395,38 @@ class AckAndEscalation(unittest.TestCase):
         wait_state("b4", mid, "acknowledged")
 
 
+class HubDeadlines(unittest.TestCase):
+    def test_deadlines_come_from_the_hub_toml_without_flags(self):
+        hub = harness.Hub(users={"alice": ("a", ["officer"]), "a2": ("a", ["recipient"])},
+                          extra_toml="\n[dissemination]\nflash_ack_minutes = 2\n"
+                                     "immediate_ack_minutes = 0\n")
+        clock = os.path.join(hub.dir, "clock-offset")
+        with open(clock, "w") as f:
+            f.write("0")
+        try:
+            hub.start(extra_args=["--clock-file", clock])
+            ws = WebSocket("127.0.0.1", hub.port, "/api/v1/stream",
+                           headers={"Authorization": harness.basic("a2")})
+            r = hub.request("POST", "/api/v1/messages", user="alice", accept=JSON,
+                            content_type=JSON, body={"precedence": "flash", "subject": "x",
+                                                     "recipients": {"users": ["a2"]}})
+            mid = r.json()["id"]
+            wait_for(ws, lambda f: f.get("id") == mid and f.get("realert") == 0)
+            with open(clock, "w") as f:
+                f.write("121")  # past the hub's 2 minutes, far before the default 10
+            f, _ = wait_for(ws, lambda f: f.get("id") == mid and f.get("realert") == 1)
+            self.assertEqual(f["precedence"], "flash")
+            ws.close()
+        finally:
+            hub.cleanup()
+
+    def test_bad_dissemination_toml_is_refused_at_init(self):
+        with self.assertRaises(AssertionError) as e:
+            harness.Hub(users={"alice": ("a", ["officer"])},
+                        extra_toml="\n[dissemination]\nflash_ack_minutes = -1\n")
+        self.assertIn("flash_ack_minutes", str(e.exception))
+
+
 class Inbox(unittest.TestCase):
     def test_inbox_is_ordered_by_precedence_then_newest(self):
         HUB_USER = "a2"
