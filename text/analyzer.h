@@ -40,6 +40,16 @@ struct Token {
   std::uint32_t span = 1;  // positions covered: >1 only for the joined form of a ZWNJ word
 };
 
+// One word for the search index: both fields' terms from one analysis pass.
+struct IndexWord {
+  std::string exact;  // as Field::kExact gives it
+  std::string stem;   // as Field::kText gives it; empty for a stop word
+  std::uint32_t position;
+  std::uint32_t start;
+  std::uint32_t end;
+  std::uint32_t span = 1;
+};
+
 // The analysis pipeline (see text/README.md):
 //   invalid UTF-8 -> U+FFFD (a word separator) -> ICU word break on the original text ->
 //   per word: drop ZWJ/LRM/RLM/ALM/soft hyphen/bidi controls, strip Cyrillic stress accents,
@@ -65,6 +75,11 @@ class Analyzer {
   Analyzer() = default;
 
   std::vector<Token> Analyze(std::string_view utf8, Lang lang, Field field) const;
+
+  // What the search index stores, from one pass: for every word of Analyze(kExact) (same
+  // order, positions, offsets and spans) its exact term and the term Analyze(kText) gives
+  // the same word (empty for a stop word). `out` is cleared first and its capacity reused.
+  void AnalyzeForIndex(std::string_view utf8, Lang lang, std::vector<IndexWord>& out) const;
 
   // Normalisation only, over the whole text (no word break, stop words or stemming): what a
   // term is made of before stemming. ZWNJ is removed (the joined form). Whitespace and
