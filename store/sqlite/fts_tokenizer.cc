@@ -26,13 +26,45 @@ int Create(void*, const char**, int, Fts5Tokenizer** out) {
 
 void Delete(Fts5Tokenizer* t) { delete reinterpret_cast<Tokenizer*>(t); }
 
-// PhoneticKey is costly (transliteration) and vocabularies repeat (Zipf): memoise per thread.
+// PhoneticKey is costly (transliteration) and vocabularies repeat (Zipf): memoise per thread,
+// with the index prefix already applied ("" when the key is too short to be useful).
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 const std::string& CachedKey(std::string_view word) {
-  thread_local std::unordered_map<std::string, std::string> cache;
+  thread_local std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> cache;
+  if (auto it = cache.find(word); it != cache.end()) return it->second;
   if (cache.size() > 200'000) cache.clear();
-  auto [it, inserted] = cache.try_emplace(std::string(word));
-  if (inserted) it->second = text::PhoneticKey(word);
-  return it->second;
+  std::string key = text::PhoneticKey(word);
+  if (key.size() >= 3)
+    key.insert(key.begin(), kNameKeyPrefix);
+  else
+    key.clear();
+  return cache.emplace(std::string(word), std::move(key)).first->second;
+}
+
+// Whether a body word gets a name key (names fields: every word with letters). Keys make every
+// name findable from any script, but a third token per word costs index time, size and query
+// time, so body text keys only words that can be names: capitalised Latin or Cyrillic words
+// and Arabic-script words (which have no case to tell).
+bool NameLike(std::string_view word) {
+  if (word.empty()) return false;
+  const auto c0 = static_cast<unsigned char>(word[0]);
+  if (c0 < 0x80) return c0 >= 'A' && c0 <= 'Z';
+  if (word.size() < 2) return false;
+  const auto c1 = static_cast<unsigned char>(word[1]);
+  if (c0 == 0xD0) return c1 >= 0x80 && c1 <= 0xAF;  // Cyrillic capitals U+0400-U+042F
+  return c0 >= 0xD8 && c0 <= 0xDB;                  // Arabic block U+0600-U+06FF
+}
+
+// True if `term` was already emitted at the position of the last primary token.
+bool SameAtPosition(const std::vector<IndexToken>& out, std::string_view term) {
+  for (auto it = out.rbegin(); it != out.rend(); ++it) {
+    if (it->term == term) return true;
+    if (!it->colocated) break;
+  }
+  return false;
 }
 
 bool HasLetters(std::string_view s) {
@@ -73,7 +105,8 @@ int Tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
       return SQLITE_OK;
     }
   }
-  for (const auto& t : AnalyzeForIndex(input)) {
+  // Query words carry no name keys: hub/ adds them as separate alternatives where wanted.
+  for (const auto& t : AnalyzeForIndex(input, (flags & FTS5_TOKENIZE_QUERY) == 0)) {
     int rc = emit(ctx, t.colocated ? FTS5_TOKEN_COLOCATED : 0, t.term.data(),
                   static_cast<int>(t.term.size()), t.start, t.end);
     if (rc != SQLITE_OK) return rc;
@@ -94,7 +127,7 @@ fts5_api* Fts5Api(sqlite3* db) {
 
 }  // namespace
 
-std::vector<IndexToken> AnalyzeForIndex(std::string_view input) {
+std::vector<IndexToken> AnalyzeForIndex(std::string_view input, bool with_name_keys) {
   std::vector<IndexToken> out;
   bool name_field = false;
   int shift = 0;
@@ -103,29 +136,24 @@ std::vector<IndexToken> AnalyzeForIndex(std::string_view input) {
     input.remove_prefix(1);
     shift = 1;
   }
-  const text::Analyzer& analyzer = SharedAnalyzer();
-  const text::Lang lang = text::DetectLang(input);
-  const auto exact = analyzer.Analyze(input, lang, text::Field::kExact);
-  std::vector<text::Token> stemmed;
-  if (!name_field) stemmed = analyzer.Analyze(input, lang, text::Field::kText);
-  out.reserve(exact.size() * 2);
-  std::size_t si = 0;
-  for (const auto& tok : exact) {
-    const int start = static_cast<int>(tok.start) + shift;
-    const int end = static_cast<int>(tok.end) + shift;
-    // The primary token advances the position; alternatives are colocated.
-    out.push_back({tok.term, false, start, end});
-    while (si < stemmed.size() && stemmed[si].start < tok.start) ++si;
-    if (si < stemmed.size() && stemmed[si].start == tok.start && stemmed[si].term != tok.term &&
-        stemmed[si].position == tok.position) {
-      out.push_back({stemmed[si].term, true, start, end});
+  thread_local std::vector<text::IndexWord> words;
+  SharedAnalyzer().AnalyzeForIndex(input, text::DetectLang(input), words);
+  out.reserve(words.size() * 2);
+  for (auto& w : words) {
+    const int start = static_cast<int>(w.start) + shift;
+    const int end = static_cast<int>(w.end) + shift;
+    // The primary token advances the position; alternatives are colocated. Name fields are
+    // not stemmed.
+    out.push_back({std::move(w.exact), false, start, end});
+    const std::string& exact = out.back().term;
+    if (!name_field && !w.stem.empty() && w.stem != exact && !SameAtPosition(out, w.stem)) {
+      out.push_back({std::move(w.stem), true, start, end});
     }
-    std::string_view word = input.substr(tok.start, tok.end - tok.start);
-    if (tok.span == 1 && HasLetters(word)) {
-      const std::string& bare = CachedKey(word);
-      if (bare.size() >= 3)
-        out.push_back({std::string(1, kNameKeyPrefix) + bare, true, start, end});
-    }
+    if (!with_name_keys || w.span != 1) continue;
+    std::string_view word = input.substr(w.start, w.end - w.start);
+    if (!(name_field ? HasLetters(word) : NameLike(word))) continue;
+    const std::string& key = CachedKey(word);
+    if (key.size() >= 3) out.push_back({key, true, start, end});
   }
   return out;
 }

@@ -33,8 +33,10 @@ struct IndexToken {
   int end = 0;
 };
 
-// The tokens of one column value (with its kNameMarker, if any). Pure; any thread.
-std::vector<IndexToken> AnalyzeForIndex(std::string_view column_value);
+// The tokens of one column value (with its kNameMarker, if any), from one analysis pass: per
+// word its exact term, its stem when different (not in name fields) and, with
+// `with_name_keys`, a name key for name-like words. Pure; any thread.
+std::vector<IndexToken> AnalyzeForIndex(std::string_view column_value, bool with_name_keys = true);
 
 // Column values analysed ahead of time, off the writer thread.
 struct Pretokenized {

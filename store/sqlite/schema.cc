@@ -8,7 +8,7 @@ namespace tansiq::store::sqlite {
 namespace {
 
 // Index i migrates from user_version i to i+1. Never edit a released step: append one.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE parties(
@@ -58,6 +58,16 @@ CREATE TABLE search_docs(
   rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, title TEXT NOT NULL,
   lang TEXT NOT NULL, modified INTEGER NOT NULL, created_by_ref TEXT NOT NULL,
   in_shared INTEGER NOT NULL, private_parties INTEGER NOT NULL);
+)sql",
+    // 3: search decides visibility in SQL. search_docs carries the head's originator and
+    // party bitmask; per_row = 1 (TLP:RED or gated heads, and any row not yet written by this
+    // version) sends a row to the exact policy check instead.
+    R"sql(
+ALTER TABLE search_docs ADD COLUMN originator INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE search_docs ADD COLUMN parties INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE search_docs ADD COLUMN per_row INTEGER NOT NULL DEFAULT 1;
+UPDATE search_docs SET originator = h.originator, parties = h.parties,
+  per_row = (h.red != 0 OR h.gates != '') FROM objects h WHERE h.id = search_docs.id;
 )sql",
 };
 
