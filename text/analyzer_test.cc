@@ -3,8 +3,10 @@
 // stop words, stemming, language detection and invalid UTF-8.
 #include "text/analyzer.h"
 
+#include <algorithm>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -423,6 +425,46 @@ TEST(Analyzer, SharedAcrossThreads) {
   }
   for (auto& th : threads) th.join();
   for (int v : ok) EXPECT_EQ(v, 200);
+}
+
+// AnalyzeForIndex is one pass for both fields: its words are Analyze(kExact)'s tokens, and its
+// non-empty stems are exactly Analyze(kText)'s terms, at the same positions and offsets.
+TEST(Analyzer, AnalyzeForIndexIsExactPlusTextInOnePass) {
+  const std::string texts[] = {
+      "والكتاب الإرهاب مصطفى ﷲ ﻻ ٣٤ ۳۴ في من و",
+      "بازداشت‌شدگان می‌روم گروه‌های تکفیری در مرز "
+      "ایران",
+      "Росси́я ИГИЛа ёлка и в Сирии самолёт",
+      "NATO's liaison officers attacked the convoys; O'Brien's rifles",
+      "mixed نص و text с русским ﷺ " + std::string(80, 'x') + " end",
+      "",
+      "\xff\xfe broken \xc3",
+  };
+  for (Lang lang : {Lang::kUnknown, Lang::kAr, Lang::kFa, Lang::kRu, Lang::kEn}) {
+    for (const auto& text : texts) {
+      // Twice: the second pass is served from the per-thread word memo.
+      for (int round = 0; round < 2; ++round) {
+        std::vector<IndexWord> words;
+        kAnalyzer.AnalyzeForIndex(text, lang, words);
+        const auto exact = kAnalyzer.Analyze(text, lang, Field::kExact);
+        const auto stemmed = kAnalyzer.Analyze(text, lang, Field::kText);
+        ASSERT_EQ(words.size(), exact.size()) << text;
+        std::vector<std::tuple<std::string, std::uint32_t, std::uint32_t, std::uint32_t>> want, got;
+        for (std::size_t i = 0; i < words.size(); ++i) {
+          EXPECT_EQ(words[i].exact, exact[i].term) << text;
+          EXPECT_EQ(words[i].position, exact[i].position) << text;
+          EXPECT_EQ(words[i].start, exact[i].start) << text;
+          EXPECT_EQ(words[i].end, exact[i].end) << text;
+          EXPECT_EQ(words[i].span, exact[i].span) << text;
+          if (words[i].stem.empty()) continue;
+          auto g = std::make_tuple(words[i].stem, words[i].position, words[i].start, words[i].end);
+          if (std::find(got.begin(), got.end(), g) == got.end()) got.push_back(g);
+        }
+        for (const auto& t : stemmed) want.emplace_back(t.term, t.position, t.start, t.end);
+        EXPECT_EQ(got, want) << text;
+      }
+    }
+  }
 }
 
 }  // namespace

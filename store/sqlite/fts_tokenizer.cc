@@ -105,13 +105,31 @@ int Tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
       return SQLITE_OK;
     }
   }
-  // Query words carry no name keys: hub/ adds them as separate alternatives where wanted.
-  for (const auto& t : AnalyzeForIndex(input, (flags & FTS5_TOKENIZE_QUERY) == 0)) {
-    int rc = emit(ctx, t.colocated ? FTS5_TOKEN_COLOCATED : 0, t.term.data(),
-                  static_cast<int>(t.term.size()), t.start, t.end);
-    if (rc != SQLITE_OK) return rc;
+  auto emit_all = [&](const std::vector<IndexToken>& tokens) {
+    for (const auto& t : tokens) {
+      int rc = emit(ctx, t.colocated ? FTS5_TOKEN_COLOCATED : 0, t.term.data(),
+                    static_cast<int>(t.term.size()), t.start, t.end);
+      if (rc != SQLITE_OK) return rc;
+    }
+    return SQLITE_OK;
+  };
+  if (flags & FTS5_TOKENIZE_AUX) {
+    // snippet() tokenizes each column of a hit once per column to score windows and once
+    // more to highlight: keep the last few values' tokens.
+    struct Recent {
+      std::string value;
+      std::vector<IndexToken> tokens;
+    };
+    thread_local std::vector<Recent> recent;
+    for (const auto& r : recent) {
+      if (r.value == input) return emit_all(r.tokens);
+    }
+    if (recent.size() == 4) recent.erase(recent.begin());
+    recent.push_back({std::string(input), AnalyzeForIndex(input)});
+    return emit_all(recent.back().tokens);
   }
-  return SQLITE_OK;
+  // Query words carry no name keys: hub/ adds them as separate alternatives where wanted.
+  return emit_all(AnalyzeForIndex(input, (flags & FTS5_TOKENIZE_QUERY) == 0));
 }
 
 fts5_api* Fts5Api(sqlite3* db) {
