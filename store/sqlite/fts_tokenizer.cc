@@ -114,8 +114,9 @@ int Tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
     return SQLITE_OK;
   };
   if (flags & FTS5_TOKENIZE_AUX) {
-    // snippet() tokenizes each column of a hit once per column to score windows and once
-    // more to highlight: keep the last few values' tokens.
+    // snippet() and highlight() need only where the primary tokens are (matches come from the
+    // index), and snippet() tokenizes each column of a hit once to score windows and once more
+    // to highlight: positions only, and the last few values kept.
     struct Recent {
       std::string value;
       std::vector<IndexToken> tokens;
@@ -125,11 +126,11 @@ int Tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
       if (r.value == input) return emit_all(r.tokens);
     }
     if (recent.size() == 4) recent.erase(recent.begin());
-    recent.push_back({std::string(input), AnalyzeForIndex(input)});
+    recent.push_back({std::string(input), AnalyzeForIndex(input, TokenMode::kPositions)});
     return emit_all(recent.back().tokens);
   }
-  // Query words carry no name keys: hub/ adds them as separate alternatives where wanted.
-  return emit_all(AnalyzeForIndex(input, (flags & FTS5_TOKENIZE_QUERY) == 0));
+  return emit_all(AnalyzeForIndex(
+      input, (flags & FTS5_TOKENIZE_QUERY) ? TokenMode::kQuery : TokenMode::kIndex));
 }
 
 fts5_api* Fts5Api(sqlite3* db) {
@@ -145,7 +146,7 @@ fts5_api* Fts5Api(sqlite3* db) {
 
 }  // namespace
 
-std::vector<IndexToken> AnalyzeForIndex(std::string_view input, bool with_name_keys) {
+std::vector<IndexToken> AnalyzeForIndex(std::string_view input, TokenMode mode) {
   std::vector<IndexToken> out;
   bool name_field = false;
   int shift = 0;
@@ -164,10 +165,11 @@ std::vector<IndexToken> AnalyzeForIndex(std::string_view input, bool with_name_k
     // not stemmed.
     out.push_back({std::move(w.exact), false, start, end});
     const std::string& exact = out.back().term;
+    if (mode == TokenMode::kPositions) continue;
     if (!name_field && !w.stem.empty() && w.stem != exact && !SameAtPosition(out, w.stem)) {
       out.push_back({std::move(w.stem), true, start, end});
     }
-    if (!with_name_keys || w.span != 1) continue;
+    if (mode != TokenMode::kIndex || w.span != 1) continue;
     std::string_view word = input.substr(w.start, w.end - w.start);
     if (!(name_field ? HasLetters(word) : NameLike(word))) continue;
     const std::string& key = CachedKey(word);

@@ -6,6 +6,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -1096,8 +1097,8 @@ std::string CompileMatch(const SearchQuery& q) {
 //     reader — exactly policy::CanRead for such a head — so those rows are counted by
 //     GROUP BY inside the query. Rows with per_row = 1 come out one by one and are decided by
 //     policy::IsVisible against their live heads (the same check every other read path makes).
-//  2. The page: the best offset+limit plain rows by bm25 (rowid and score only; SQLite keeps a
-//     bounded sorter), merged with the visible per-row matches, then the page's columns.
+//  2. The page: the best offset+limit rows by bm25 (rowid and score only; SQLite keeps a
+//     bounded sorter) among plain visible rows and the visible per-row ones, then its columns.
 //  3. Snippets for the page only.
 Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const SearchQuery& q) {
   const std::string match = CompileMatch(q);
@@ -1171,35 +1172,28 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
   }
 
   // Per-row candidates: the exact rule against the live heads.
-  struct Ranked {
-    double score;
-    std::int64_t rowid;
-  };
-  std::vector<Ranked> ranked;
+  std::set<std::int64_t> visible_per_row;
   if (!candidates.empty()) {
     std::string rows;
     for (std::int64_t r : candidates) rows += (rows.empty() ? "" : ",") + std::to_string(r);
-    auto st = (*db)->Prepare(
-        std::string("SELECT d.rowid, d.id, d.type, d.originator, d.lang, "
-                    "-bm25(search, 4.0, 1.0), h.") +
-        "originator, h.parties, h.red, h.recipients, h.federable, h.gates "
-        "FROM search JOIN search_docs d ON d.rowid = search.rowid JOIN objects h ON h.id = d.id "
-        "WHERE search MATCH ?1 AND search.rowid IN (" +
-        rows + ")");
+    auto st = (*db)->Prepare(std::string("SELECT d.rowid, d.id, d.type, d.originator, d.lang, h.") +
+                             "originator, h.parties, h.red, h.recipients, h.federable, h.gates "
+                             "FROM search_docs d JOIN objects h ON h.id = d.id "
+                             "WHERE d.rowid IN (" +
+                             rows + ")");
     if (!st.ok()) return st.status();
     Statement& s = **st;
-    s.Bind(1, match);
     HeadCache cache(**db);
     auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
     while (s.Step(&status)) {
       std::string id = s.Text(1);
-      cache.Put(id, HeadColumns(s, 6));
+      cache.Put(id, HeadColumns(s, 5));
       if (!policy::IsVisible(reader, id, lookup)) continue;
       ++result.total;
       ++by_type[s.Text(2)];
       ++by_party[std::to_string(s.Int(3))];
       ++by_lang[s.Text(4)];
-      ranked.push_back({s.Double(5), s.Int(0)});
+      visible_per_row.insert(s.Int(0));
     }
     s.Reset();
     TANSIQ_RETURN_IF_ERROR(status);
@@ -1212,22 +1206,32 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
   result.facets = {{"type", facet(by_type)}, {"party", facet(by_party)}, {"lang", facet(by_lang)}};
   if (q.offset >= static_cast<std::size_t>(result.total)) return result;
 
-  // 2. The page: the best offset+limit plain rows, merged with the visible per-row ones.
+  // 2. The page: ranked over plain visible rows and per-row candidates together. Dropping the
+  // invisible candidates removes at most candidates.size() rows, so the best offset+limit
+  // visible rows are among the best offset+limit+candidates.size().
   const std::size_t want = q.offset + q.limit;
-  if (ranked.size() < static_cast<std::size_t>(result.total)) {
-    auto st = (*db)->Prepare("SELECT d.rowid, -bm25(search, 4.0, 1.0)" + where + kPlainVisible +
-                             " ORDER BY 2 DESC, 1 LIMIT " + std::to_string(want));
+  struct Ranked {
+    double score;
+    std::int64_t rowid;
+  };
+  std::vector<Ranked> ranked;
+  {
+    const char* rows = visible_per_row.empty() ? kPlainVisible
+                                               : " AND (d.per_row = 1 OR (d.per_row = 0 AND "
+                                                 "(d.originator = ?3 OR (d.parties & ?2) != 0)))";
+    const std::size_t limit = want + (visible_per_row.empty() ? 0 : candidates.size());
+    auto st = (*db)->Prepare("SELECT d.rowid, -bm25(search, 4.0, 1.0), d.per_row" + where + rows +
+                             " ORDER BY 2 DESC, 1 LIMIT " + std::to_string(limit));
     if (!st.ok()) return st.status();
     Statement& s = **st;
     bind(s);
-    while (s.Step(&status)) ranked.push_back({s.Double(1), s.Int(0)});
+    while (ranked.size() < want && s.Step(&status)) {
+      if (s.Int(2) != 0 && !visible_per_row.contains(s.Int(0))) continue;
+      ranked.push_back({s.Double(1), s.Int(0)});
+    }
     s.Reset();
     TANSIQ_RETURN_IF_ERROR(status);
   }
-  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
-    return a.score != b.score ? a.score > b.score : a.rowid < b.rowid;
-  });
-  if (ranked.size() > want) ranked.resize(want);
   if (q.offset >= ranked.size()) return result;
   std::string page;
   for (std::size_t k = q.offset; k < ranked.size(); ++k) {
