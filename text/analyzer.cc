@@ -3,6 +3,7 @@
 #include "text/analyzer.h"
 
 #include <algorithm>
+#include <deque>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -12,6 +13,7 @@
 
 #include "text/internal/normalize.h"
 #include "text/internal/stem.h"
+#include "text/name_key.h"
 
 namespace tansiq::text {
 namespace {
@@ -141,6 +143,18 @@ struct WordAnalysis {
   };
   std::vector<Piece> pieces;
   std::uint32_t positions = 0;
+  // PhoneticKey of the source word, computed on first request ("" when shorter than 3).
+  mutable bool has_name_key = false;
+  mutable std::string name_key;
+
+  std::string_view NameKey(const icu::UnicodeString& source_word) const {
+    if (!has_name_key) {
+      name_key = PhoneticKey(internal::ToUtf8(source_word));
+      if (name_key.size() < 3) name_key.clear();
+      has_name_key = true;
+    }
+    return name_key;
+  }
 
   // One word as ICU found it in the NFKC text (case preserved).
   void Word(const icu::UnicodeString& pre, Lang lang) {
@@ -199,15 +213,21 @@ class WordCache {
   static constexpr std::size_t kMaxEntries = 65536;
   static constexpr int32_t kMaxKeyUnits = 2 * Analyzer::kMaxTermChars;
 
+  // Entries stay valid (and in place) until the next BeginText on this cache.
+  void BeginText() {
+    overflow_.clear();
+    for (auto& map : maps_) {
+      if (map.size() >= kMaxEntries) map.clear();
+    }
+  }
+
   const WordAnalysis& Get(const icu::UnicodeString& text, int32_t start, int32_t end, Lang lang) {
     const std::u16string_view key(text.getBuffer() + start, static_cast<std::size_t>(end - start));
     if (key.size() > static_cast<std::size_t>(kMaxKeyUnits)) {  // blobs: not worth keeping
-      scratch_ = WordAnalysis::Of(text.tempSubStringBetween(start, end), lang);
-      return scratch_;
+      return overflow_.emplace_back(WordAnalysis::Of(text.tempSubStringBetween(start, end), lang));
     }
     auto& map = maps_[static_cast<int>(lang)];
     if (auto it = map.find(key); it != map.end()) return it->second;
-    if (map.size() >= kMaxEntries) map.clear();
     return map
         .emplace(std::u16string(key), WordAnalysis::Of(text.tempSubStringBetween(start, end), lang))
         .first->second;
@@ -221,14 +241,38 @@ class WordCache {
     }
   };
   std::unordered_map<std::u16string, WordAnalysis, Hash, std::equal_to<>> maps_[5];
-  WordAnalysis scratch_;
+  std::deque<WordAnalysis> overflow_;
 };
 
-// Word break on the original text; `sink(const WordTerms&, position, span, start, end)` gets
-// every term with the byte offsets of its source word.
+// Whether a word may be a name, from its first letter: capitalised Latin or Cyrillic, or Arabic
+// script (no case to tell).
+bool NameLike(const icu::UnicodeString& text, int32_t start) {
+  const char16_t c = text.charAt(start);
+  return (c >= 'A' && c <= 'Z') || (c >= 0x0400 && c <= 0x042F) || (c >= 0x0600 && c <= 0x06FF);
+}
+
+bool HasLetter(const icu::UnicodeString& text, int32_t start, int32_t end) {
+  for (int32_t i = start; i < end; ++i) {
+    const char16_t c = text.charAt(i);
+    if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
+  }
+  return false;
+}
+
+// The source word of a term and its memoised analysis (for the name key).
+struct SourceWord {
+  const WordAnalysis& analysis;
+  const icu::UnicodeString& text;
+  int32_t start, end;
+};
+
+// Word break on the original text; `sink(const WordTerms&, position, span, start, end, source)`
+// gets every term with the byte offsets of its source word; source() returns a SourceWord. The
+// WordTerms stay valid until the next walk on this thread.
 template <typename Sink>
 void WalkWords(std::string_view utf8, Lang lang, Sink&& sink) {
   thread_local WordCache cache;
+  cache.BeginText();
   const internal::Decoded d = internal::DecodeUtf8(utf8);
   icu::BreakIterator* bi = WordBreaker(0);
   if (bi == nullptr) return;
@@ -240,7 +284,11 @@ void WalkWords(std::string_view utf8, Lang lang, Sink&& sink) {
     const WordAnalysis& w = cache.Get(d.text, start, end, lang);
     const std::uint32_t from = d.byte_at[static_cast<std::size_t>(start)];
     const std::uint32_t to = d.byte_at[static_cast<std::size_t>(end)];
-    for (const auto& p : w.pieces) sink(p.terms, position + p.rel, p.span, from, to);
+    for (const auto& p : w.pieces) {
+      sink(p.terms, position + p.rel, p.span, from, to, [&] {
+        return SourceWord{w, d.text, start, end};
+      });
+    }
     position += w.positions;
   }
 }
@@ -307,7 +355,7 @@ std::vector<Token> Analyzer::Analyze(std::string_view utf8, Lang lang, Field fie
   const bool text = field == Field::kText;
   WalkWords(utf8, lang,
             [&](const WordTerms& t, std::uint32_t position, std::uint32_t span, std::uint32_t start,
-                std::uint32_t end) {
+                std::uint32_t end, auto&&) {
               const std::string& term = text ? t.stem : t.exact;
               if (term.empty()) return;
               for (auto it = out.rbegin(); it != out.rend() && it->position == position; ++it) {
@@ -318,17 +366,25 @@ std::vector<Token> Analyzer::Analyze(std::string_view utf8, Lang lang, Field fie
   return out;
 }
 
-void Analyzer::AnalyzeForIndex(std::string_view utf8, Lang lang,
+void Analyzer::AnalyzeForIndex(std::string_view utf8, Lang lang, NameKeys keys,
                                std::vector<IndexWord>& out) const {
   out.clear();
   WalkWords(utf8, lang,
             [&](const WordTerms& t, std::uint32_t position, std::uint32_t span, std::uint32_t start,
-                std::uint32_t end) {
+                std::uint32_t end, auto&& source) {
               if (t.exact.empty()) return;
               for (auto it = out.rbegin(); it != out.rend() && it->position == position; ++it) {
                 if (it->exact == t.exact) return;
               }
-              out.push_back(IndexWord{t.exact, t.stem, position, start, end, span});
+              std::string_view key;
+              if (keys != NameKeys::kNone && span == 1) {
+                const SourceWord w = source();
+                if (keys == NameKeys::kAll ? HasLetter(w.text, w.start, w.end)
+                                           : NameLike(w.text, w.start)) {
+                  key = w.analysis.NameKey(w.text.tempSubStringBetween(w.start, w.end));
+                }
+              }
+              out.push_back(IndexWord{t.exact, t.stem, key, position, start, end, span});
             });
 }
 

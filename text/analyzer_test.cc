@@ -444,8 +444,18 @@ TEST(Analyzer, AnalyzeForIndexIsExactPlusTextInOnePass) {
     for (const auto& text : texts) {
       // Twice: the second pass is served from the per-thread word memo.
       for (int round = 0; round < 2; ++round) {
-        std::vector<IndexWord> words;
-        kAnalyzer.AnalyzeForIndex(text, lang, words);
+        std::vector<IndexWord> views;
+        kAnalyzer.AnalyzeForIndex(text, lang, NameKeys::kNone, views);
+        struct Word {
+          std::string exact, stem;
+          std::uint32_t position, start, end, span;
+        };
+        std::vector<Word> words;  // copied: the views last until the next analysis
+        for (const auto& w : views) {
+          EXPECT_TRUE(w.name_key.empty());
+          words.push_back(
+              {std::string(w.exact), std::string(w.stem), w.position, w.start, w.end, w.span});
+        }
         const auto exact = kAnalyzer.Analyze(text, lang, Field::kExact);
         const auto stemmed = kAnalyzer.Analyze(text, lang, Field::kText);
         ASSERT_EQ(words.size(), exact.size()) << text;
@@ -465,6 +475,25 @@ TEST(Analyzer, AnalyzeForIndexIsExactPlusTextInOnePass) {
       }
     }
   }
+}
+
+TEST(Analyzer, AnalyzeForIndexNameKeys) {
+  const std::string text = "Tahsin al-Khafaji met officers of الخفاجي and Хафаджи in бою";
+  auto keyed = [&](NameKeys keys) {
+    std::vector<IndexWord> words;
+    kAnalyzer.AnalyzeForIndex(text, Lang::kUnknown, keys, words);
+    std::vector<std::string> out;
+    for (const auto& w : words) {
+      if (!w.name_key.empty()) out.push_back(std::string(w.exact) + ":" + std::string(w.name_key));
+    }
+    return out;
+  };
+  EXPECT_EQ(keyed(NameKeys::kNone), V{});
+  // Name-like: capitalised Latin/Cyrillic and Arabic-script words; keys of 3+ letters only.
+  EXPECT_EQ(keyed(NameKeys::kNameLike),
+            (V{"tahsin:thsn", "khafaji:hfj", "الخفاجي:hfj", "хафаджи:hfj"}));
+  EXPECT_EQ(keyed(NameKeys::kAll), (V{"tahsin:thsn", "khafaji:hfj", "officers:afkrs", "الخفاجي:hfj",
+                                      "and:and", "хафаджи:hfj"}));
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 #include "store/sqlite/fts_tokenizer.h"
 
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "text/analyzer.h"
@@ -26,52 +25,45 @@ int Create(void*, const char**, int, Fts5Tokenizer** out) {
 
 void Delete(Fts5Tokenizer* t) { delete reinterpret_cast<Tokenizer*>(t); }
 
-// PhoneticKey is costly (transliteration) and vocabularies repeat (Zipf): memoise per thread,
-// with the index prefix already applied ("" when the key is too short to be useful).
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-const std::string& CachedKey(std::string_view word) {
-  thread_local std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> cache;
-  if (auto it = cache.find(word); it != cache.end()) return it->second;
-  if (cache.size() > 200'000) cache.clear();
-  std::string key = text::PhoneticKey(word);
-  if (key.size() >= 3)
-    key.insert(key.begin(), kNameKeyPrefix);
-  else
-    key.clear();
-  return cache.emplace(std::string(word), std::move(key)).first->second;
-}
-
-// Whether a body word gets a name key (names fields: every word with letters). Keys make every
-// name findable from any script, but a third token per word costs index time, size and query
-// time, so body text keys only words that can be names: capitalised Latin or Cyrillic words
-// and Arabic-script words (which have no case to tell).
-bool NameLike(std::string_view word) {
-  if (word.empty()) return false;
-  const auto c0 = static_cast<unsigned char>(word[0]);
-  if (c0 < 0x80) return c0 >= 'A' && c0 <= 'Z';
-  if (word.size() < 2) return false;
-  const auto c1 = static_cast<unsigned char>(word[1]);
-  if (c0 == 0xD0) return c1 >= 0x80 && c1 <= 0xAF;  // Cyrillic capitals U+0400-U+042F
-  return c0 >= 0xD8 && c0 <= 0xDB;                  // Arabic block U+0600-U+06FF
-}
-
-// True if `term` was already emitted at the position of the last primary token.
-bool SameAtPosition(const std::vector<IndexToken>& out, std::string_view term) {
-  for (auto it = out.rbegin(); it != out.rend(); ++it) {
-    if (it->term == term) return true;
-    if (!it->colocated) break;
+// Calls emit(term, colocated, start, end) for every token of one column value, from one
+// analysis pass; stops at (and returns) the first result other than SQLITE_OK. The primary token
+// (the exact term) advances the position; the stem (not in name fields) and the name key are
+// colocated alternatives. Name keys: every word of a name field; in body text only words that
+// may be names (text::NameKeys::kNameLike) — a third token per word would cost index time, size
+// and query time for the many words that are no names.
+template <typename Emit>
+int ForEachToken(std::string_view input, TokenMode mode, Emit&& emit) {
+  bool name_field = false;
+  int shift = 0;
+  if (!input.empty() && input.front() == kNameMarker) {
+    name_field = true;
+    input.remove_prefix(1);
+    shift = 1;
   }
-  return false;
-}
-
-bool HasLetters(std::string_view s) {
-  for (unsigned char c : s) {
-    if (c >= 0x80 || std::isalpha(c)) return true;
+  const text::NameKeys keys = mode != TokenMode::kIndex ? text::NameKeys::kNone
+                              : name_field              ? text::NameKeys::kAll
+                                                        : text::NameKeys::kNameLike;
+  thread_local std::vector<text::IndexWord> words;
+  thread_local std::string key;
+  SharedAnalyzer().AnalyzeForIndex(input, text::DetectLang(input), keys, words);
+  for (const auto& w : words) {
+    const int start = static_cast<int>(w.start) + shift;
+    const int end = static_cast<int>(w.end) + shift;
+    int rc = emit(w.exact, false, start, end);
+    if (rc != SQLITE_OK) return rc;
+    if (mode == TokenMode::kPositions) continue;
+    if (!name_field && !w.stem.empty() && w.stem != w.exact) {
+      rc = emit(w.stem, true, start, end);
+      if (rc != SQLITE_OK) return rc;
+    }
+    if (!w.name_key.empty()) {
+      key.assign(1, kNameKeyPrefix);
+      key.append(w.name_key);
+      rc = emit(std::string_view(key), true, start, end);
+      if (rc != SQLITE_OK) return rc;
+    }
   }
-  return false;
+  return SQLITE_OK;
 }
 
 thread_local const std::vector<Pretokenized>* tls_pretokenized = nullptr;
@@ -129,8 +121,11 @@ int Tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
     recent.push_back({std::string(input), AnalyzeForIndex(input, TokenMode::kPositions)});
     return emit_all(recent.back().tokens);
   }
-  return emit_all(AnalyzeForIndex(
-      input, (flags & FTS5_TOKENIZE_QUERY) ? TokenMode::kQuery : TokenMode::kIndex));
+  return ForEachToken(input, (flags & FTS5_TOKENIZE_QUERY) ? TokenMode::kQuery : TokenMode::kIndex,
+                      [&](std::string_view term, bool colocated, int start, int end) {
+                        return emit(ctx, colocated ? FTS5_TOKEN_COLOCATED : 0, term.data(),
+                                    static_cast<int>(term.size()), start, end);
+                      });
 }
 
 fts5_api* Fts5Api(sqlite3* db) {
@@ -148,33 +143,10 @@ fts5_api* Fts5Api(sqlite3* db) {
 
 std::vector<IndexToken> AnalyzeForIndex(std::string_view input, TokenMode mode) {
   std::vector<IndexToken> out;
-  bool name_field = false;
-  int shift = 0;
-  if (!input.empty() && input.front() == kNameMarker) {
-    name_field = true;
-    input.remove_prefix(1);
-    shift = 1;
-  }
-  thread_local std::vector<text::IndexWord> words;
-  SharedAnalyzer().AnalyzeForIndex(input, text::DetectLang(input), words);
-  out.reserve(words.size() * 2);
-  for (auto& w : words) {
-    const int start = static_cast<int>(w.start) + shift;
-    const int end = static_cast<int>(w.end) + shift;
-    // The primary token advances the position; alternatives are colocated. Name fields are
-    // not stemmed.
-    out.push_back({std::move(w.exact), false, start, end});
-    const std::string& exact = out.back().term;
-    if (mode == TokenMode::kPositions) continue;
-    if (!name_field && !w.stem.empty() && w.stem != exact && !SameAtPosition(out, w.stem)) {
-      out.push_back({std::move(w.stem), true, start, end});
-    }
-    if (mode != TokenMode::kIndex || w.span != 1) continue;
-    std::string_view word = input.substr(w.start, w.end - w.start);
-    if (!(name_field ? HasLetters(word) : NameLike(word))) continue;
-    const std::string& key = CachedKey(word);
-    if (key.size() >= 3) out.push_back({key, true, start, end});
-  }
+  ForEachToken(input, mode, [&](std::string_view term, bool colocated, int start, int end) {
+    out.push_back({std::string(term), colocated, start, end});
+    return SQLITE_OK;
+  });
   return out;
 }
 
