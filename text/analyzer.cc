@@ -206,18 +206,24 @@ struct WordAnalysis {
 };
 
 // Per-thread memo of WordAnalysis::Of. Word frequencies follow Zipf's law, so most words of a
-// text were seen before and cost one hash lookup instead of normalisation and stemming. Bounded:
-// cleared when full. Keyed by the source word's UTF-16 units and the Lang.
+// text were seen before and cost one hash lookup instead of normalisation and stemming. Two
+// generations per language keep the frequent words when the memo fills up: lookups try the
+// current one, then the previous one (promoting a hit); a full current generation becomes the
+// previous one. At most 2 * kGeneration entries (~370 bytes each with a name key) per language
+// per thread. Keyed by the source word's UTF-16 units.
 class WordCache {
  public:
-  static constexpr std::size_t kMaxEntries = 65536;
+  static constexpr std::size_t kGeneration = 8192;
   static constexpr int32_t kMaxKeyUnits = 2 * Analyzer::kMaxTermChars;
 
   // Entries stay valid (and in place) until the next BeginText on this cache.
   void BeginText() {
     overflow_.clear();
-    for (auto& map : maps_) {
-      if (map.size() >= kMaxEntries) map.clear();
+    for (auto& g : gens_) {
+      if (g.current.size() >= kGeneration) {
+        g.previous = std::move(g.current);
+        g.current.clear();
+      }
     }
   }
 
@@ -226,9 +232,13 @@ class WordCache {
     if (key.size() > static_cast<std::size_t>(kMaxKeyUnits)) {  // blobs: not worth keeping
       return overflow_.emplace_back(WordAnalysis::Of(text.tempSubStringBetween(start, end), lang));
     }
-    auto& map = maps_[static_cast<int>(lang)];
-    if (auto it = map.find(key); it != map.end()) return it->second;
-    return map
+    Generations& g = gens_[static_cast<int>(lang)];
+    if (auto it = g.current.find(key); it != g.current.end()) return it->second;
+    if (auto it = g.previous.find(key); it != g.previous.end()) {
+      // Promote (the node moves; nothing refers to it yet during this text).
+      return g.current.insert(g.previous.extract(it)).position->second;
+    }
+    return g.current
         .emplace(std::u16string(key), WordAnalysis::Of(text.tempSubStringBetween(start, end), lang))
         .first->second;
   }
@@ -240,7 +250,11 @@ class WordCache {
       return std::hash<std::u16string_view>{}(s);
     }
   };
-  std::unordered_map<std::u16string, WordAnalysis, Hash, std::equal_to<>> maps_[5];
+  using Map = std::unordered_map<std::u16string, WordAnalysis, Hash, std::equal_to<>>;
+  struct Generations {
+    Map current, previous;
+  };
+  Generations gens_[5];
   std::deque<WordAnalysis> overflow_;
 };
 

@@ -477,6 +477,31 @@ TEST(Analyzer, AnalyzeForIndexIsExactPlusTextInOnePass) {
   }
 }
 
+// The per-thread memo rolls over to a new generation when full; results never change.
+TEST(Analyzer, WordMemoGenerationsKeepResults) {
+  const std::string text =
+      "والكتاب الإرهاب مصطفى Росси́я ИГИЛа NATO's بازداشت‌شدگان "
+      "Khafaji";
+  auto flat = [&] {
+    std::vector<IndexWord> words;
+    kAnalyzer.AnalyzeForIndex(text, Lang::kUnknown, NameKeys::kAll, words);
+    std::vector<std::string> out;
+    for (const auto& w : words) {
+      out.push_back(std::string(w.exact) + "|" + std::string(w.stem) + "|" +
+                    std::string(w.name_key) + "|" + std::to_string(w.position));
+    }
+    return out;
+  };
+  const auto first = flat();
+  for (int chunk = 0; chunk < 3; ++chunk) {  // 3 x 10,000 distinct words: two rollovers
+    std::string filler;
+    for (int i = 0; i < 10000; ++i) filler += "w" + std::to_string(chunk * 10000 + i) + "x ";
+    std::vector<IndexWord> ignored;
+    kAnalyzer.AnalyzeForIndex(filler, Lang::kUnknown, NameKeys::kNone, ignored);
+    EXPECT_EQ(flat(), first) << chunk;  // served from the previous generation, then promoted
+  }
+}
+
 TEST(Analyzer, AnalyzeForIndexNameKeys) {
   const std::string text = "Tahsin al-Khafaji met officers of الخفاجي and Хафаджи in бою";
   auto keyed = [&](NameKeys keys) {
