@@ -479,9 +479,8 @@ TEST(Analyzer, AnalyzeForIndexIsExactPlusTextInOnePass) {
 
 // The per-thread memo rolls over to a new generation when full; results never change.
 TEST(Analyzer, WordMemoGenerationsKeepResults) {
-  const std::string text =
-      "والكتاب الإرهاب مصطفى Росси́я ИГИЛа NATO's بازداشت‌شدگان "
-      "Khafaji";
+  const std::string text = std::string("والكتاب الإرهاب مصطفى ИГИЛа NATO's Khafaji ") +
+                           "Росси\u0301я بازداشت\u200cشدگان";
   auto flat = [&] {
     std::vector<IndexWord> words;
     kAnalyzer.AnalyzeForIndex(text, Lang::kUnknown, NameKeys::kAll, words);
