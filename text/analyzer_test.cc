@@ -492,7 +492,7 @@ TEST(Analyzer, WordMemoGenerationsKeepResults) {
     return out;
   };
   const auto first = flat();
-  for (int chunk = 0; chunk < 3; ++chunk) {  // 3 x 10,000 distinct words: two rollovers
+  for (int chunk = 0; chunk < 3; ++chunk) {  // 3 x 10,000 distinct words: a rollover
     std::string filler;
     for (int i = 0; i < 10000; ++i) filler += "w" + std::to_string(chunk * 10000 + i) + "x ";
     std::vector<IndexWord> ignored;
