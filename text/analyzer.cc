@@ -3,13 +3,17 @@
 #include "text/analyzer.h"
 
 #include <algorithm>
+#include <deque>
 #include <memory>
+#include <string>
+#include <unordered_map>
 
 #include <unicode/brkiter.h>
 #include <unicode/uchar.h>
 
 #include "text/internal/normalize.h"
 #include "text/internal/stem.h"
+#include "text/name_key.h"
 
 namespace tansiq::text {
 namespace {
@@ -89,52 +93,74 @@ std::string StripApostrophes(std::string term) {
   return term;
 }
 
-struct Emitter {
-  const Lang lang;
-  const Field field;
-  std::vector<Token>& out;
-  std::uint32_t start = 0, end = 0;
+// The index terms of one normalised word (no ZWNJ): `exact` as Field::kExact/kName give it,
+// `stem` as Field::kText does (empty when the word is a stop word there). Both empty: dropped.
+struct WordTerms {
+  std::string exact;
+  std::string stem;
+};
 
-  // Turns one normalised word (no ZWNJ) into its term; empty if it is dropped.
-  std::string Term(const icu::UnicodeString& norm, const icu::UnicodeString& acronym) const {
-    if (norm.isEmpty() || CodePoints(norm) > Analyzer::kMaxTermChars) return {};
-    const Script script = internal::WordScript(norm);
-    std::string term = internal::ToUtf8(norm);
-    if (script == Script::kLatin) term = StripApostrophes(std::move(term));
-    if (term.empty()) return {};
-    if (field != Field::kText) return term;
-    if (internal::IsStopWord(term, script, lang)) return {};
+WordTerms Terms(const icu::UnicodeString& norm, const icu::UnicodeString& acronym, Lang lang) {
+  WordTerms t;
+  if (norm.isEmpty() || CodePoints(norm) > Analyzer::kMaxTermChars) return t;
+  const Script script = internal::WordScript(norm);
+  std::string term = internal::ToUtf8(norm);
+  if (script == Script::kLatin) term = StripApostrophes(std::move(term));
+  if (term.empty()) return t;
+  if (!internal::IsStopWord(term, script, lang)) {
     if (!acronym.isEmpty()) {
       std::string a = internal::ToUtf8(internal::NormalizeText(acronym));
-      return script == Script::kLatin ? StripApostrophes(std::move(a)) : a;
-    }
-    switch (script) {
-      case Script::kArabic:
-        return internal::ToUtf8(lang == Lang::kFa ? internal::StemPersian(norm)
-                                                  : internal::StemArabic(norm));
-      case Script::kCyrillic:
-        return internal::StemRussian(term);
-      case Script::kLatin:
-        return internal::StemEnglish(term);
-      default:
-        return term;
+      t.stem = script == Script::kLatin ? StripApostrophes(std::move(a)) : std::move(a);
+    } else {
+      switch (script) {
+        case Script::kArabic:
+          t.stem = internal::ToUtf8(lang == Lang::kFa ? internal::StemPersian(norm)
+                                                      : internal::StemArabic(norm));
+          break;
+        case Script::kCyrillic:
+          t.stem = internal::StemRussian(term);
+          break;
+        case Script::kLatin:
+          t.stem = internal::StemEnglish(term);
+          break;
+        default:
+          t.stem = term;
+      }
     }
   }
+  t.exact = std::move(term);
+  return t;
+}
 
-  void Push(std::string term, std::uint32_t position, std::uint32_t span) {
-    if (term.empty()) return;
-    for (auto it = out.rbegin(); it != out.rend() && it->position == position; ++it) {
-      if (it->term == term) return;  // joined form and first part stem alike
+// The analysis of one word as ICU's word break finds it in the source text: the terms it
+// yields (several for a ZWNJ word or an NFKC expansion such as ﷺ), each at a position relative
+// to the word's first, and the positions it consumes. A pure function of (word, lang).
+struct WordAnalysis {
+  struct Piece {
+    WordTerms terms;  // both empty: nothing to emit, the position is still consumed
+    std::uint32_t rel;
+    std::uint32_t span;
+  };
+  std::vector<Piece> pieces;
+  std::uint32_t positions = 0;
+  // PhoneticKey of the source word, computed on first request ("" when shorter than 3).
+  mutable bool has_name_key = false;
+  mutable std::string name_key;
+
+  std::string_view NameKey(const icu::UnicodeString& source_word) const {
+    if (!has_name_key) {
+      name_key = PhoneticKey(internal::ToUtf8(source_word));
+      if (name_key.size() < 3) name_key.clear();
+      has_name_key = true;
     }
-    out.push_back(Token{std::move(term), position, start, end, span});
+    return name_key;
   }
 
-  // One word as ICU found it in the NFKC text (case preserved); consumes positions.
-  void Word(const icu::UnicodeString& pre, std::uint32_t& position) {
+  // One word as ICU found it in the NFKC text (case preserved).
+  void Word(const icu::UnicodeString& pre, Lang lang) {
     const icu::UnicodeString norm = internal::FoldAndMap(pre);
     if (norm.indexOf(static_cast<char16_t>(internal::kZwnj)) < 0) {
-      Push(Term(norm, AcronymStem(pre)), position, 1);
-      ++position;
+      pieces.push_back({Terms(norm, AcronymStem(pre), lang), positions++, 1});
       return;
     }
     // Split on ZWNJ: parts of the case-preserving and of the normalised form.
@@ -152,18 +178,135 @@ struct Emitter {
     split(pre, pre_parts);
     if (parts.empty()) return;
     if (parts.size() == 1) {
-      Push(Term(parts[0], AcronymStem(pre_parts.empty() ? pre : pre_parts[0])), position, 1);
-      ++position;
+      pieces.push_back({Terms(parts[0], AcronymStem(pre_parts.empty() ? pre : pre_parts[0]), lang),
+                        positions++, 1});
       return;
     }
     icu::UnicodeString joined;
     for (const auto& p : parts) joined.append(p);
     const auto n = static_cast<std::uint32_t>(parts.size());
-    Push(Term(joined, {}), position, n);
-    for (std::uint32_t k = 0; k < n; ++k) Push(Term(parts[k], {}), position + k, 1);
-    position += n;
+    pieces.push_back({Terms(joined, {}, lang), positions, n});
+    for (std::uint32_t k = 0; k < n; ++k)
+      pieces.push_back({Terms(parts[k], {}, lang), positions + k, 1});
+    positions += n;
+  }
+
+  static WordAnalysis Of(const icu::UnicodeString& source_word, Lang lang) {
+    WordAnalysis w;
+    const icu::UnicodeString pre = internal::PreNormalize(source_word);
+    if (IsSimpleWord(pre)) {
+      w.Word(pre, lang);
+      return w;
+    }
+    std::vector<icu::UnicodeString> words;
+    BreakWords(pre, 1, words);
+    for (const auto& x : words) w.Word(x, lang);
+    return w;
   }
 };
+
+// Per-thread memo of WordAnalysis::Of. Word frequencies follow Zipf's law, so most words of a
+// text were seen before and cost one hash lookup instead of normalisation and stemming. Two
+// generations per language keep the frequent words when the memo fills up: lookups try the
+// current one, then the previous one (promoting a hit); a full current generation becomes the
+// previous one. At most 2 * kGeneration entries (~370 bytes each with a name key, so ~12 MB)
+// per language per thread; smaller generations cost the benchmark's 30,000-word vocabularies
+// a third of the indexing rate. Keyed by the source word's UTF-16 units.
+class WordCache {
+ public:
+  static constexpr std::size_t kGeneration = 16384;
+  static constexpr int32_t kMaxKeyUnits = 2 * Analyzer::kMaxTermChars;
+
+  // Entries stay valid (and in place) until the next BeginText on this cache.
+  void BeginText() {
+    overflow_.clear();
+    for (auto& g : gens_) {
+      if (g.current.size() >= kGeneration) {
+        g.previous = std::move(g.current);
+        g.current.clear();
+      }
+    }
+  }
+
+  const WordAnalysis& Get(const icu::UnicodeString& text, int32_t start, int32_t end, Lang lang) {
+    const std::u16string_view key(text.getBuffer() + start, static_cast<std::size_t>(end - start));
+    if (key.size() > static_cast<std::size_t>(kMaxKeyUnits)) {  // blobs: not worth keeping
+      return overflow_.emplace_back(WordAnalysis::Of(text.tempSubStringBetween(start, end), lang));
+    }
+    Generations& g = gens_[static_cast<int>(lang)];
+    if (auto it = g.current.find(key); it != g.current.end()) return it->second;
+    if (auto it = g.previous.find(key); it != g.previous.end()) {
+      // Promote (the node moves; nothing refers to it yet during this text).
+      return g.current.insert(g.previous.extract(it)).position->second;
+    }
+    return g.current
+        .emplace(std::u16string(key), WordAnalysis::Of(text.tempSubStringBetween(start, end), lang))
+        .first->second;
+  }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::u16string_view s) const {
+      return std::hash<std::u16string_view>{}(s);
+    }
+  };
+  using Map = std::unordered_map<std::u16string, WordAnalysis, Hash, std::equal_to<>>;
+  struct Generations {
+    Map current, previous;
+  };
+  Generations gens_[5];
+  std::deque<WordAnalysis> overflow_;
+};
+
+// Whether a word may be a name, from its first letter: capitalised Latin or Cyrillic, or Arabic
+// script (no case to tell).
+bool NameLike(const icu::UnicodeString& text, int32_t start) {
+  const char16_t c = text.charAt(start);
+  return (c >= 'A' && c <= 'Z') || (c >= 0x0400 && c <= 0x042F) || (c >= 0x0600 && c <= 0x06FF);
+}
+
+bool HasLetter(const icu::UnicodeString& text, int32_t start, int32_t end) {
+  for (int32_t i = start; i < end; ++i) {
+    const char16_t c = text.charAt(i);
+    if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
+  }
+  return false;
+}
+
+// The source word of a term and its memoised analysis (for the name key).
+struct SourceWord {
+  const WordAnalysis& analysis;
+  const icu::UnicodeString& text;
+  int32_t start, end;
+};
+
+// Word break on the original text; `sink(const WordTerms&, position, span, start, end, source)`
+// gets every term with the byte offsets of its source word; source() returns a SourceWord. The
+// WordTerms stay valid until the next walk on this thread.
+template <typename Sink>
+void WalkWords(std::string_view utf8, Lang lang, Sink&& sink) {
+  thread_local WordCache cache;
+  cache.BeginText();
+  const internal::Decoded d = internal::DecodeUtf8(utf8);
+  icu::BreakIterator* bi = WordBreaker(0);
+  if (bi == nullptr) return;
+  bi->setText(d.text);
+  std::uint32_t position = 0;
+  int32_t start = bi->first();
+  for (int32_t end = bi->next(); end != icu::BreakIterator::DONE; start = end, end = bi->next()) {
+    if (!IsWordStatus(bi->getRuleStatus())) continue;
+    const WordAnalysis& w = cache.Get(d.text, start, end, lang);
+    const std::uint32_t from = d.byte_at[static_cast<std::size_t>(start)];
+    const std::uint32_t to = d.byte_at[static_cast<std::size_t>(end)];
+    for (const auto& p : w.pieces) {
+      sink(p.terms, position + p.rel, p.span, from, to, [&] {
+        return SourceWord{w, d.text, start, end};
+      });
+    }
+    position += w.positions;
+  }
+}
 
 }  // namespace
 
@@ -224,28 +367,40 @@ Lang DetectLang(std::string_view utf8, std::optional<std::string_view> stix_lang
 
 std::vector<Token> Analyzer::Analyze(std::string_view utf8, Lang lang, Field field) const {
   std::vector<Token> out;
-  const internal::Decoded d = internal::DecodeUtf8(utf8);
-  icu::BreakIterator* bi = WordBreaker(0);
-  if (bi == nullptr) return out;
-  bi->setText(d.text);
-  Emitter em{lang, field, out};
-  std::uint32_t position = 0;
-  std::vector<icu::UnicodeString> words;
-  int32_t start = bi->first();
-  for (int32_t end = bi->next(); end != icu::BreakIterator::DONE; start = end, end = bi->next()) {
-    if (!IsWordStatus(bi->getRuleStatus())) continue;
-    em.start = d.byte_at[static_cast<std::size_t>(start)];
-    em.end = d.byte_at[static_cast<std::size_t>(end)];
-    const icu::UnicodeString pre = internal::PreNormalize(d.text.tempSubStringBetween(start, end));
-    if (IsSimpleWord(pre)) {
-      em.Word(pre, position);
-      continue;
-    }
-    words.clear();
-    BreakWords(pre, 1, words);
-    for (const auto& w : words) em.Word(w, position);
-  }
+  const bool text = field == Field::kText;
+  WalkWords(utf8, lang,
+            [&](const WordTerms& t, std::uint32_t position, std::uint32_t span, std::uint32_t start,
+                std::uint32_t end, auto&&) {
+              const std::string& term = text ? t.stem : t.exact;
+              if (term.empty()) return;
+              for (auto it = out.rbegin(); it != out.rend() && it->position == position; ++it) {
+                if (it->term == term) return;  // joined form and first part stem alike
+              }
+              out.push_back(Token{term, position, start, end, span});
+            });
   return out;
+}
+
+void Analyzer::AnalyzeForIndex(std::string_view utf8, Lang lang, NameKeys keys,
+                               std::vector<IndexWord>& out) const {
+  out.clear();
+  WalkWords(utf8, lang,
+            [&](const WordTerms& t, std::uint32_t position, std::uint32_t span, std::uint32_t start,
+                std::uint32_t end, auto&& source) {
+              if (t.exact.empty()) return;
+              for (auto it = out.rbegin(); it != out.rend() && it->position == position; ++it) {
+                if (it->exact == t.exact) return;
+              }
+              std::string_view key;
+              if (keys != NameKeys::kNone && span == 1) {
+                const SourceWord w = source();
+                if (keys == NameKeys::kAll ? HasLetter(w.text, w.start, w.end)
+                                           : NameLike(w.text, w.start)) {
+                  key = w.analysis.NameKey(w.text.tempSubStringBetween(w.start, w.end));
+                }
+              }
+              out.push_back(IndexWord{t.exact, t.stem, key, position, start, end, span});
+            });
 }
 
 std::string Analyzer::Normalize(std::string_view utf8, Lang /*lang*/) const {

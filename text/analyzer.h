@@ -40,6 +40,26 @@ struct Token {
   std::uint32_t span = 1;  // positions covered: >1 only for the joined form of a ZWNJ word
 };
 
+// One word for the search index: both fields' terms from one analysis pass. The views point
+// into per-thread memory that stays valid until the next AnalyzeForIndex or Analyze call on the
+// same thread.
+struct IndexWord {
+  std::string_view exact;     // as Field::kExact gives it
+  std::string_view stem;      // as Field::kText gives it; empty for a stop word
+  std::string_view name_key;  // PhoneticKey of the source word when asked for (and >= 3 chars)
+  std::uint32_t position;
+  std::uint32_t start;
+  std::uint32_t end;
+  std::uint32_t span = 1;
+};
+
+// Which words of AnalyzeForIndex get a name key (ZWNJ joined forms never do).
+enum class NameKeys {
+  kNone,
+  kNameLike,  // words that may be names: capitalised Latin/Cyrillic, or Arabic script
+  kAll,       // every word with a letter (name fields)
+};
+
 // The analysis pipeline (see text/README.md):
 //   invalid UTF-8 -> U+FFFD (a word separator) -> ICU word break on the original text ->
 //   per word: drop ZWJ/LRM/RLM/ALM/soft hyphen/bidi controls, strip Cyrillic stress accents,
@@ -65,6 +85,13 @@ class Analyzer {
   Analyzer() = default;
 
   std::vector<Token> Analyze(std::string_view utf8, Lang lang, Field field) const;
+
+  // What the search index stores, from one pass: for every word of Analyze(kExact) (same
+  // order, positions, offsets and spans) its exact term, the term Analyze(kText) gives the same
+  // word (empty for a stop word) and, per `keys`, the source word's PhoneticKey. `out` is
+  // cleared first. Word analyses and name keys are memoised per thread (bounded).
+  void AnalyzeForIndex(std::string_view utf8, Lang lang, NameKeys keys,
+                       std::vector<IndexWord>& out) const;
 
   // Normalisation only, over the whole text (no word break, stop words or stemming): what a
   // term is made of before stemming. ZWNJ is removed (the joined form). Whitespace and

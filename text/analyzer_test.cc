@@ -3,8 +3,10 @@
 // stop words, stemming, language detection and invalid UTF-8.
 #include "text/analyzer.h"
 
+#include <algorithm>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -423,6 +425,99 @@ TEST(Analyzer, SharedAcrossThreads) {
   }
   for (auto& th : threads) th.join();
   for (int v : ok) EXPECT_EQ(v, 200);
+}
+
+// AnalyzeForIndex is one pass for both fields: its words are Analyze(kExact)'s tokens, and its
+// non-empty stems are exactly Analyze(kText)'s terms, at the same positions and offsets.
+TEST(Analyzer, AnalyzeForIndexIsExactPlusTextInOnePass) {
+  const std::string texts[] = {
+      "والكتاب الإرهاب مصطفى ﷲ ﻻ ٣٤ ۳۴ في من و",
+      "بازداشت‌شدگان می‌روم گروه‌های تکفیری در مرز "
+      "ایران",
+      "Росси́я ИГИЛа ёлка и в Сирии самолёт",
+      "NATO's liaison officers attacked the convoys; O'Brien's rifles",
+      "mixed نص و text с русским ﷺ " + std::string(80, 'x') + " end",
+      "",
+      "\xff\xfe broken \xc3",
+  };
+  for (Lang lang : {Lang::kUnknown, Lang::kAr, Lang::kFa, Lang::kRu, Lang::kEn}) {
+    for (const auto& text : texts) {
+      // Twice: the second pass is served from the per-thread word memo.
+      for (int round = 0; round < 2; ++round) {
+        std::vector<IndexWord> views;
+        kAnalyzer.AnalyzeForIndex(text, lang, NameKeys::kNone, views);
+        struct Word {
+          std::string exact, stem;
+          std::uint32_t position, start, end, span;
+        };
+        std::vector<Word> words;  // copied: the views last until the next analysis
+        for (const auto& w : views) {
+          EXPECT_TRUE(w.name_key.empty());
+          words.push_back(
+              {std::string(w.exact), std::string(w.stem), w.position, w.start, w.end, w.span});
+        }
+        const auto exact = kAnalyzer.Analyze(text, lang, Field::kExact);
+        const auto stemmed = kAnalyzer.Analyze(text, lang, Field::kText);
+        ASSERT_EQ(words.size(), exact.size()) << text;
+        std::vector<std::tuple<std::string, std::uint32_t, std::uint32_t, std::uint32_t>> want, got;
+        for (std::size_t i = 0; i < words.size(); ++i) {
+          EXPECT_EQ(words[i].exact, exact[i].term) << text;
+          EXPECT_EQ(words[i].position, exact[i].position) << text;
+          EXPECT_EQ(words[i].start, exact[i].start) << text;
+          EXPECT_EQ(words[i].end, exact[i].end) << text;
+          EXPECT_EQ(words[i].span, exact[i].span) << text;
+          if (words[i].stem.empty()) continue;
+          auto g = std::make_tuple(words[i].stem, words[i].position, words[i].start, words[i].end);
+          if (std::find(got.begin(), got.end(), g) == got.end()) got.push_back(g);
+        }
+        for (const auto& t : stemmed) want.emplace_back(t.term, t.position, t.start, t.end);
+        EXPECT_EQ(got, want) << text;
+      }
+    }
+  }
+}
+
+// The per-thread memo rolls over to a new generation when full; results never change.
+TEST(Analyzer, WordMemoGenerationsKeepResults) {
+  const std::string text = std::string("والكتاب الإرهاب مصطفى ИГИЛа NATO's Khafaji ") +
+                           "Росси\u0301я بازداشت\u200cشدگان";
+  auto flat = [&] {
+    std::vector<IndexWord> words;
+    kAnalyzer.AnalyzeForIndex(text, Lang::kUnknown, NameKeys::kAll, words);
+    std::vector<std::string> out;
+    for (const auto& w : words) {
+      out.push_back(std::string(w.exact) + "|" + std::string(w.stem) + "|" +
+                    std::string(w.name_key) + "|" + std::to_string(w.position));
+    }
+    return out;
+  };
+  const auto first = flat();
+  for (int chunk = 0; chunk < 3; ++chunk) {  // 3 x 10,000 distinct words: a rollover
+    std::string filler;
+    for (int i = 0; i < 10000; ++i) filler += "w" + std::to_string(chunk * 10000 + i) + "x ";
+    std::vector<IndexWord> ignored;
+    kAnalyzer.AnalyzeForIndex(filler, Lang::kUnknown, NameKeys::kNone, ignored);
+    EXPECT_EQ(flat(), first) << chunk;  // served from the previous generation, then promoted
+  }
+}
+
+TEST(Analyzer, AnalyzeForIndexNameKeys) {
+  const std::string text = "Tahsin al-Khafaji met officers of الخفاجي and Хафаджи in бою";
+  auto keyed = [&](NameKeys keys) {
+    std::vector<IndexWord> words;
+    kAnalyzer.AnalyzeForIndex(text, Lang::kUnknown, keys, words);
+    std::vector<std::string> out;
+    for (const auto& w : words) {
+      if (!w.name_key.empty()) out.push_back(std::string(w.exact) + ":" + std::string(w.name_key));
+    }
+    return out;
+  };
+  EXPECT_EQ(keyed(NameKeys::kNone), V{});
+  // Name-like: capitalised Latin/Cyrillic and Arabic-script words; keys of 3+ letters only.
+  EXPECT_EQ(keyed(NameKeys::kNameLike),
+            (V{"tahsin:thsn", "khafaji:hfj", "الخفاجي:hfj", "хафаджи:hfj"}));
+  EXPECT_EQ(keyed(NameKeys::kAll), (V{"tahsin:thsn", "khafaji:hfj", "officers:afkrs", "الخفاجي:hfj",
+                                      "and:and", "хафаджи:hfj"}));
 }
 
 }  // namespace

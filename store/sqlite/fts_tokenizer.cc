@@ -2,7 +2,6 @@
 #include "store/sqlite/fts_tokenizer.h"
 
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "text/analyzer.h"
@@ -26,20 +25,45 @@ int Create(void*, const char**, int, Fts5Tokenizer** out) {
 
 void Delete(Fts5Tokenizer* t) { delete reinterpret_cast<Tokenizer*>(t); }
 
-// PhoneticKey is costly (transliteration) and vocabularies repeat (Zipf): memoise per thread.
-const std::string& CachedKey(std::string_view word) {
-  thread_local std::unordered_map<std::string, std::string> cache;
-  if (cache.size() > 200'000) cache.clear();
-  auto [it, inserted] = cache.try_emplace(std::string(word));
-  if (inserted) it->second = text::PhoneticKey(word);
-  return it->second;
-}
-
-bool HasLetters(std::string_view s) {
-  for (unsigned char c : s) {
-    if (c >= 0x80 || std::isalpha(c)) return true;
+// Calls emit(term, colocated, start, end) for every token of one column value, from one
+// analysis pass; stops at (and returns) the first result other than SQLITE_OK. The primary token
+// (the exact term) advances the position; the stem (not in name fields) and the name key are
+// colocated alternatives. Name keys: every word of a name field; in body text only words that
+// may be names (text::NameKeys::kNameLike) — a third token per word would cost index time, size
+// and query time for the many words that are no names.
+template <typename Emit>
+int ForEachToken(std::string_view input, TokenMode mode, Emit&& emit) {
+  bool name_field = false;
+  int shift = 0;
+  if (!input.empty() && input.front() == kNameMarker) {
+    name_field = true;
+    input.remove_prefix(1);
+    shift = 1;
   }
-  return false;
+  const text::NameKeys keys = mode != TokenMode::kIndex ? text::NameKeys::kNone
+                              : name_field              ? text::NameKeys::kAll
+                                                        : text::NameKeys::kNameLike;
+  thread_local std::vector<text::IndexWord> words;
+  thread_local std::string key;
+  SharedAnalyzer().AnalyzeForIndex(input, text::DetectLang(input), keys, words);
+  for (const auto& w : words) {
+    const int start = static_cast<int>(w.start) + shift;
+    const int end = static_cast<int>(w.end) + shift;
+    int rc = emit(w.exact, false, start, end);
+    if (rc != SQLITE_OK) return rc;
+    if (mode == TokenMode::kPositions) continue;
+    if (!name_field && !w.stem.empty() && w.stem != w.exact) {
+      rc = emit(w.stem, true, start, end);
+      if (rc != SQLITE_OK) return rc;
+    }
+    if (!w.name_key.empty()) {
+      key.assign(1, kNameKeyPrefix);
+      key.append(w.name_key);
+      rc = emit(std::string_view(key), true, start, end);
+      if (rc != SQLITE_OK) return rc;
+    }
+  }
+  return SQLITE_OK;
 }
 
 thread_local const std::vector<Pretokenized>* tls_pretokenized = nullptr;
@@ -73,12 +97,35 @@ int Tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
       return SQLITE_OK;
     }
   }
-  for (const auto& t : AnalyzeForIndex(input)) {
-    int rc = emit(ctx, t.colocated ? FTS5_TOKEN_COLOCATED : 0, t.term.data(),
-                  static_cast<int>(t.term.size()), t.start, t.end);
-    if (rc != SQLITE_OK) return rc;
+  auto emit_all = [&](const std::vector<IndexToken>& tokens) {
+    for (const auto& t : tokens) {
+      int rc = emit(ctx, t.colocated ? FTS5_TOKEN_COLOCATED : 0, t.term.data(),
+                    static_cast<int>(t.term.size()), t.start, t.end);
+      if (rc != SQLITE_OK) return rc;
+    }
+    return SQLITE_OK;
+  };
+  if (flags & FTS5_TOKENIZE_AUX) {
+    // snippet() and highlight() need only where the primary tokens are (matches come from the
+    // index), and snippet() tokenizes each column of a hit once to score windows and once more
+    // to highlight: positions only, and the last few values kept.
+    struct Recent {
+      std::string value;
+      std::vector<IndexToken> tokens;
+    };
+    thread_local std::vector<Recent> recent;
+    for (const auto& r : recent) {
+      if (r.value == input) return emit_all(r.tokens);
+    }
+    if (recent.size() == 4) recent.erase(recent.begin());
+    recent.push_back({std::string(input), AnalyzeForIndex(input, TokenMode::kPositions)});
+    return emit_all(recent.back().tokens);
   }
-  return SQLITE_OK;
+  return ForEachToken(input, (flags & FTS5_TOKENIZE_QUERY) ? TokenMode::kQuery : TokenMode::kIndex,
+                      [&](std::string_view term, bool colocated, int start, int end) {
+                        return emit(ctx, colocated ? FTS5_TOKEN_COLOCATED : 0, term.data(),
+                                    static_cast<int>(term.size()), start, end);
+                      });
 }
 
 fts5_api* Fts5Api(sqlite3* db) {
@@ -94,39 +141,12 @@ fts5_api* Fts5Api(sqlite3* db) {
 
 }  // namespace
 
-std::vector<IndexToken> AnalyzeForIndex(std::string_view input) {
+std::vector<IndexToken> AnalyzeForIndex(std::string_view input, TokenMode mode) {
   std::vector<IndexToken> out;
-  bool name_field = false;
-  int shift = 0;
-  if (!input.empty() && input.front() == kNameMarker) {
-    name_field = true;
-    input.remove_prefix(1);
-    shift = 1;
-  }
-  const text::Analyzer& analyzer = SharedAnalyzer();
-  const text::Lang lang = text::DetectLang(input);
-  const auto exact = analyzer.Analyze(input, lang, text::Field::kExact);
-  std::vector<text::Token> stemmed;
-  if (!name_field) stemmed = analyzer.Analyze(input, lang, text::Field::kText);
-  out.reserve(exact.size() * 2);
-  std::size_t si = 0;
-  for (const auto& tok : exact) {
-    const int start = static_cast<int>(tok.start) + shift;
-    const int end = static_cast<int>(tok.end) + shift;
-    // The primary token advances the position; alternatives are colocated.
-    out.push_back({tok.term, false, start, end});
-    while (si < stemmed.size() && stemmed[si].start < tok.start) ++si;
-    if (si < stemmed.size() && stemmed[si].start == tok.start && stemmed[si].term != tok.term &&
-        stemmed[si].position == tok.position) {
-      out.push_back({stemmed[si].term, true, start, end});
-    }
-    std::string_view word = input.substr(tok.start, tok.end - tok.start);
-    if (tok.span == 1 && HasLetters(word)) {
-      const std::string& bare = CachedKey(word);
-      if (bare.size() >= 3)
-        out.push_back({std::string(1, kNameKeyPrefix) + bare, true, start, end});
-    }
-  }
+  ForEachToken(input, mode, [&](std::string_view term, bool colocated, int start, int end) {
+    out.push_back({std::string(term), colocated, start, end});
+    return SQLITE_OK;
+  });
   return out;
 }
 

@@ -33,8 +33,16 @@ struct IndexToken {
   int end = 0;
 };
 
-// The tokens of one column value (with its kNameMarker, if any). Pure; any thread.
-std::vector<IndexToken> AnalyzeForIndex(std::string_view column_value);
+// What a tokenization is for: the index (every term), a query (no name keys: hub/ adds them
+// as separate alternatives), or FTS5's snippet()/highlight(), which use only the positions and
+// byte offsets of the primary tokens (colocated ones never advance the position).
+enum class TokenMode { kIndex, kQuery, kPositions };
+
+// The tokens of one column value (with its kNameMarker, if any), from one analysis pass: per
+// word its exact term, then (kIndex, kQuery) its stem when different (not in name fields) and
+// (kIndex) a name key for name-like words. Pure; any thread.
+std::vector<IndexToken> AnalyzeForIndex(std::string_view column_value,
+                                        TokenMode mode = TokenMode::kIndex);
 
 // Column values analysed ahead of time, off the writer thread.
 struct Pretokenized {

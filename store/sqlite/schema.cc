@@ -8,7 +8,7 @@ namespace tansiq::store::sqlite {
 namespace {
 
 // Index i migrates from user_version i to i+1. Never edit a released step: append one.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE parties(
@@ -77,6 +77,16 @@ CREATE TABLE watches(
   id TEXT PRIMARY KEY, user_id INTEGER NOT NULL, created INTEGER NOT NULL,
   json TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX watches_by_user ON watches(user_id);
+)sql",
+    // 4: search decides visibility in SQL. search_docs carries the head's originator and
+    // party bitmask; per_row = 1 (TLP:RED or gated heads, and any row not yet written by this
+    // version) sends a row to the exact policy check instead.
+    R"sql(
+ALTER TABLE search_docs ADD COLUMN originator INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE search_docs ADD COLUMN parties INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE search_docs ADD COLUMN per_row INTEGER NOT NULL DEFAULT 1;
+UPDATE search_docs SET originator = h.originator, parties = h.parties,
+  per_row = (h.red != 0 OR h.gates != '') FROM objects h WHERE h.id = search_docs.id;
 )sql",
 };
 

@@ -6,6 +6,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -165,9 +166,11 @@ class SqliteWriteTxn final : public WriteTxn {
   Status RecomputeHead(std::string_view id);
   // Makes `text` the indexed text of `id` (its latest version) and records that the object
   // is in `collection_id`.
+  // `head` (the governing releasability and gates) goes along so that search can decide the
+  // visibility of plain rows in SQL (see Search).
   Status Reindex(std::string_view id, std::string_view type, Micros version,
                  const stix::SearchText& text, std::string_view collection_id,
-                 const void* prepared = nullptr);
+                 const policy::ObjectHead& head, const void* prepared = nullptr);
   Status MarkCollection(std::string_view id, std::string_view collection_id);
   SqliteStore& store_;
   Connection& db_;
@@ -529,8 +532,8 @@ Result<PutOutcome> SqliteWriteTxn::PutVersion(const NewVersion& v) {
       auto parsed = boost::json::parse(v.json, ec);
       if (!ec && parsed.is_object()) text = stix::ExtractSearchText(parsed.get_object());
     }
-    TANSIQ_RETURN_IF_ERROR(
-        Reindex(v.id, v.type, version, text, v.collection_id, v.prepared_search.get()));
+    TANSIQ_RETURN_IF_ERROR(Reindex(v.id, v.type, version, text, v.collection_id,
+                                   policy::ObjectHead{rel, v.gate_refs}, v.prepared_search.get()));
   } else {
     TANSIQ_RETURN_IF_ERROR(MarkCollection(v.id, v.collection_id));
   }
@@ -548,9 +551,17 @@ Status SqliteWriteTxn::MarkCollection(std::string_view id, std::string_view coll
   return (*st)->Run();
 }
 
+// search_docs' copy of the head for Search: originator, party bitmask, and per_row = 1 when
+// only policy::IsVisible may decide (TLP:RED: named users; gates: other objects' heads).
+void BindVisibility(Statement& s, int first, const policy::ObjectHead& head) {
+  const auto& rel = head.releasability;
+  s.Bind(first, rel.originator).Bind(first + 1, static_cast<std::int64_t>(rel.parties));
+  s.Bind(first + 2, rel.red || !head.gate_refs.empty() ? 1 : 0);
+}
+
 Status SqliteWriteTxn::Reindex(std::string_view id, std::string_view type, Micros version,
                                const stix::SearchText& text_in, std::string_view collection_id,
-                               const void* prepared) {
+                               const policy::ObjectHead& head, const void* prepared) {
   Status status;
   stix::SearchText detected;
   if (text_in.lang.empty()) {  // no STIX lang: the script decides (Persian letters → fa)
@@ -574,7 +585,7 @@ Status SqliteWriteTxn::Reindex(std::string_view id, std::string_view type, Micro
     TANSIQ_RETURN_IF_ERROR((*del)->Run());
     auto up = db_.Prepare(
         "UPDATE search_docs SET type = ?2, title = ?3, lang = ?4, modified = ?5, "
-        "created_by_ref = ?6, "
+        "created_by_ref = ?6, originator = ?8, parties = ?9, per_row = ?10, "
         "in_shared = in_shared | (SELECT owner IS NULL FROM collections WHERE id = ?7), "
         "private_parties = private_parties | "
         "COALESCE((SELECT 1 << owner FROM collections WHERE id = ?7), 0) WHERE rowid = ?1");
@@ -582,17 +593,19 @@ Status SqliteWriteTxn::Reindex(std::string_view id, std::string_view type, Micro
     Statement& u = **up;
     u.Bind(1, *rowid).Bind(2, type).Bind(3, text.title).Bind(4, text.lang).Bind(5, version);
     u.Bind(6, text.created_by_ref).Bind(7, collection_id);
+    BindVisibility(u, 8, head);
     TANSIQ_RETURN_IF_ERROR(u.Run());
   } else {
     auto ins = db_.Prepare(
         "INSERT INTO search_docs(id, type, title, lang, modified, created_by_ref, in_shared, "
-        "private_parties) VALUES(?1, ?2, ?3, ?4, ?5, ?6, "
+        "private_parties, originator, parties, per_row) VALUES(?1, ?2, ?3, ?4, ?5, ?6, "
         "(SELECT owner IS NULL FROM collections WHERE id = ?7), "
-        "COALESCE((SELECT 1 << owner FROM collections WHERE id = ?7), 0))");
+        "COALESCE((SELECT 1 << owner FROM collections WHERE id = ?7), 0), ?8, ?9, ?10)");
     if (!ins.ok()) return ins.status();
     Statement& i = **ins;
     i.Bind(1, id).Bind(2, type).Bind(3, text.title).Bind(4, text.lang).Bind(5, version);
     i.Bind(6, text.created_by_ref).Bind(7, collection_id);
+    BindVisibility(i, 8, head);
     TANSIQ_RETURN_IF_ERROR(i.Run());
     rowid = sqlite3_last_insert_rowid(db_.raw());
   }
@@ -659,7 +672,7 @@ Status SqliteWriteTxn::RecomputeHead(std::string_view id) {
   while ((*colls)->Step(&status)) holding.push_back((*colls)->Text(0));
   TANSIQ_RETURN_IF_ERROR(status);
   if (holding.empty()) return Status::Ok();
-  TANSIQ_RETURN_IF_ERROR(Reindex(id, type, version, text, holding.front()));
+  TANSIQ_RETURN_IF_ERROR(Reindex(id, type, version, text, holding.front(), h));
   for (std::size_t i = 1; i < holding.size(); ++i) {
     TANSIQ_RETURN_IF_ERROR(MarkCollection(id, holding[i]));
   }
@@ -1139,72 +1152,112 @@ Result<bool> SqliteStore::MatchesSearch(const SearchQuery& q, std::string_view i
   return found->has_value();
 }
 
+// Search in three steps, none of which materialises every match:
+//  1. Totals and facets by SQL aggregation. A row whose head is neither TLP:RED nor gated
+//     (search_docs.per_row = 0) is visible iff its collection and party bitmask admit the
+//     reader — exactly policy::CanRead for such a head — so those rows are counted by
+//     GROUP BY inside the query. Rows with per_row = 1 come out one by one and are decided by
+//     policy::IsVisible against their live heads (the same check every other read path makes).
+//  2. The page: the best offset+limit rows by bm25 (rowid and score only; SQLite keeps a
+//     bounded sorter) among plain visible rows and the visible per-row ones, then its columns.
+//  3. Snippets for the page only.
 Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const SearchQuery& q) {
   const std::string match = CompileMatch(q);
   if (match.empty()) return InvalidArgument("the query has no words to search for");
   auto db = Acquire();
   if (!db.ok()) return db.status();
-  const std::int64_t bit = static_cast<std::int64_t>(policy::Bit(reader.party));
-  // Pass 1: every match the reader may see, best first — for the total, the facets and the
-  // page. The party clauses of the rule are in SQL; policy::IsVisible decides each row.
-  std::string sql =
-      std::string("SELECT d.id, d.type, d.title, d.lang, d.modified, d.created_by_ref, d.rowid, ") +
-      "-bm25(search, 4.0, 1.0), h.originator, h.parties, h.red, h.recipients, h.federable, "
-      "h.gates FROM search JOIN search_docs d ON d.rowid = search.rowid "
-      "JOIN objects h ON h.id = d.id WHERE search MATCH ?1 "
-      "AND (d.in_shared = 1 OR (d.private_parties & ?2) != 0) "
-      "AND (h.originator = ?3 OR (h.red = 0 AND (h.parties & ?2) != 0) OR h.red = 1)";
+  const bool party_ok = reader.party >= 0 && reader.party < policy::kMaxParties;
+  const std::int64_t bit = party_ok ? static_cast<std::int64_t>(policy::Bit(reader.party)) : 0;
+  // ?1 match, ?2 the reader's party bit, ?3 the reader's party, ?4... the filters.
+  std::string where =
+      " FROM search JOIN search_docs d ON d.rowid = search.rowid WHERE search MATCH ?1 "
+      "AND (d.in_shared = 1 OR (d.private_parties & ?2) != 0)";
   std::vector<std::string> binds;
-  AppendIn(sql, "d.type", q.types, binds);
-  AppendIn(sql, "d.lang", q.langs, binds);
-  if (q.since) sql += " AND d.modified >= " + std::to_string(*q.since);
-  if (q.until) sql += " AND d.modified <= " + std::to_string(*q.until);
-  if (!q.originators.empty()) {
-    sql += " AND h.originator IN (";
-    for (std::size_t i = 0; i < q.originators.size(); ++i) {
-      sql += (i ? "," : "") + std::to_string(q.originators[i]);
+  auto in = [&](std::string_view column, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    where += " AND " + std::string(column) + " IN (";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      binds.push_back(values[i]);
+      where += (i ? ",?" : "?") + std::to_string(3 + binds.size());  // after ?1..?3
     }
-    sql += ")";
+    where += ")";
+  };
+  in("d.type", q.types);
+  in("d.lang", q.langs);
+  if (q.since) where += " AND d.modified >= " + std::to_string(*q.since);
+  if (q.until) where += " AND d.modified <= " + std::to_string(*q.until);
+  if (!q.originators.empty()) {
+    where += " AND d.originator IN (";
+    for (std::size_t i = 0; i < q.originators.size(); ++i) {
+      where += (i ? "," : "") + std::to_string(q.originators[i]);
+    }
+    where += ")";
   }
-  sql += " ORDER BY 8 DESC, d.rowid";
-  auto st = (*db)->Prepare(sql);
-  if (!st.ok()) return st.status();
-  Statement& s = **st;
-  s.Bind(1, match).Bind(2, bit).Bind(3, reader.party);
-  int i = 4;
-  for (const auto& b : binds) s.Bind(i++, b);
+  constexpr const char* kPlainVisible =
+      " AND d.per_row = 0 AND (d.originator = ?3 OR (d.parties & ?2) != 0)";
+  auto bind = [&](Statement& s) {
+    s.Bind(1, match).Bind(2, bit).Bind(3, reader.party);
+    int i = 4;
+    for (const auto& b : binds) s.Bind(i++, b);
+  };
+  Status status;
 
-  HeadCache cache(**db);
-  auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
+  // 1. Totals and facets. Plain visible rows are grouped by facet values; per-row candidates
+  // keep their rowid as a group of their own.
   SearchResult result;
   std::map<std::string, std::int64_t> by_type, by_party, by_lang;
-  std::vector<std::int64_t> page_rowids;
-  Status status;
-  while (s.Step(&status)) {
-    std::string id = s.Text(0);
-    cache.Put(id, HeadColumns(s, 8));
-    if (!policy::IsVisible(reader, id, lookup)) continue;
-    const auto index = static_cast<std::size_t>(result.total++);
-    SearchHit hit;
-    hit.type = s.Text(1);
-    hit.lang = s.Text(3);
-    hit.originator = static_cast<policy::PartyIndex>(s.Int(8));
-    ++by_type[hit.type];
-    ++by_party[std::to_string(hit.originator)];
-    ++by_lang[hit.lang];
-    if (index < q.offset || index >= q.offset + q.limit) continue;
-    hit.id = std::move(id);
-    hit.title = s.Text(2);
-    hit.modified = s.Int(4);
-    hit.created_by_ref = s.Text(5);
-    hit.score = s.Double(7);
-    page_rowids.push_back(s.Int(6));
-    result.hits.push_back(std::move(hit));
-  }
-  s.Reset();
-  if (!status.ok()) {
+  std::vector<std::int64_t> candidates;
+  {
+    auto st = (*db)->Prepare(
+        "SELECT d.per_row, CASE WHEN d.per_row THEN d.rowid END, d.type, d.originator, d.lang, "
+        "count(*)" +
+        where + " AND (d.per_row = 1 OR (d.originator = ?3 OR (d.parties & ?2) != 0)) " +
+        "GROUP BY 1, 2, 3, 4, 5");
+    if (!st.ok()) return st.status();
+    Statement& s = **st;
+    bind(s);
+    while (s.Step(&status)) {
+      if (s.Int(0) != 0) {
+        candidates.push_back(s.Int(1));
+        continue;
+      }
+      const std::int64_t n = s.Int(5);
+      result.total += n;
+      by_type[s.Text(2)] += n;
+      by_party[std::to_string(s.Int(3))] += n;
+      by_lang[s.Text(4)] += n;
+    }
+    s.Reset();
     // FTS5 reports query syntax errors at step time.
-    return InvalidArgument("search query cannot be evaluated");
+    if (!status.ok()) return InvalidArgument("search query cannot be evaluated");
+  }
+
+  // Per-row candidates: the exact rule against the live heads.
+  std::set<std::int64_t> visible_per_row;
+  if (!candidates.empty()) {
+    std::string rows;
+    for (std::int64_t r : candidates) rows += (rows.empty() ? "" : ",") + std::to_string(r);
+    auto st = (*db)->Prepare(std::string("SELECT d.rowid, d.id, d.type, d.originator, d.lang, h.") +
+                             "originator, h.parties, h.red, h.recipients, h.federable, h.gates "
+                             "FROM search_docs d JOIN objects h ON h.id = d.id "
+                             "WHERE d.rowid IN (" +
+                             rows + ")");
+    if (!st.ok()) return st.status();
+    Statement& s = **st;
+    HeadCache cache(**db);
+    auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
+    while (s.Step(&status)) {
+      std::string id = s.Text(1);
+      cache.Put(id, HeadColumns(s, 5));
+      if (!policy::IsVisible(reader, id, lookup)) continue;
+      ++result.total;
+      ++by_type[s.Text(2)];
+      ++by_party[std::to_string(s.Int(3))];
+      ++by_lang[s.Text(4)];
+      visible_per_row.insert(s.Int(0));
+    }
+    s.Reset();
+    TANSIQ_RETURN_IF_ERROR(status);
   }
   auto facet = [](std::map<std::string, std::int64_t>& m) {
     std::vector<std::pair<std::string, std::int64_t>> v(m.begin(), m.end());
@@ -1212,15 +1265,67 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
     return v;
   };
   result.facets = {{"type", facet(by_type)}, {"party", facet(by_party)}, {"lang", facet(by_lang)}};
-  // Pass 2: snippets for the page only, in one statement (the score came from pass 1; asking
-  // for bm25() again would rescore every match per hit).
-  if (page_rowids.empty()) return result;
-  std::string in;
-  for (std::int64_t r : page_rowids) in += (in.empty() ? "" : ",") + std::to_string(r);
+  if (q.offset >= static_cast<std::size_t>(result.total)) return result;
+
+  // 2. The page: ranked over plain visible rows and per-row candidates together. Dropping the
+  // invisible candidates removes at most candidates.size() rows, so the best offset+limit
+  // visible rows are among the best offset+limit+candidates.size().
+  const std::size_t want = q.offset + q.limit;
+  struct Ranked {
+    double score;
+    std::int64_t rowid;
+  };
+  std::vector<Ranked> ranked;
+  {
+    const char* rows = visible_per_row.empty() ? kPlainVisible
+                                               : " AND (d.per_row = 1 OR (d.per_row = 0 AND "
+                                                 "(d.originator = ?3 OR (d.parties & ?2) != 0)))";
+    const std::size_t limit = want + (visible_per_row.empty() ? 0 : candidates.size());
+    auto st = (*db)->Prepare("SELECT d.rowid, -bm25(search, 4.0, 1.0), d.per_row" + where + rows +
+                             " ORDER BY 2 DESC, 1 LIMIT " + std::to_string(limit));
+    if (!st.ok()) return st.status();
+    Statement& s = **st;
+    bind(s);
+    while (ranked.size() < want && s.Step(&status)) {
+      if (s.Int(2) != 0 && !visible_per_row.contains(s.Int(0))) continue;
+      ranked.push_back({s.Double(1), s.Int(0)});
+    }
+    s.Reset();
+    TANSIQ_RETURN_IF_ERROR(status);
+  }
+  if (q.offset >= ranked.size()) return result;
+  std::string page;
+  for (std::size_t k = q.offset; k < ranked.size(); ++k) {
+    page += (page.empty() ? "" : ",") + std::to_string(ranked[k].rowid);
+  }
+  std::map<std::int64_t, SearchHit> hits;
+  {
+    auto st = (*db)->Prepare(
+        "SELECT rowid, id, type, title, lang, modified, created_by_ref, originator "
+        "FROM search_docs WHERE rowid IN (" +
+        page + ")");
+    if (!st.ok()) return st.status();
+    Statement& s = **st;
+    while (s.Step(&status)) {
+      SearchHit hit;
+      hit.id = s.Text(1);
+      hit.type = s.Text(2);
+      hit.title = s.Text(3);
+      hit.lang = s.Text(4);
+      hit.modified = s.Int(5);
+      hit.created_by_ref = s.Text(6);
+      hit.originator = static_cast<policy::PartyIndex>(s.Int(7));
+      hits[s.Int(0)] = std::move(hit);
+    }
+    s.Reset();
+    TANSIQ_RETURN_IF_ERROR(status);
+  }
+
+  // 3. Snippets for the page only, in one statement.
   auto snip = (*db)->Prepare(
       "SELECT rowid, snippet(search, -1, char(2), char(3), '…', 24) FROM search "
       "WHERE search MATCH ?1 AND rowid IN (" +
-      in + ")");
+      page + ")");
   if (!snip.ok()) return snip.status();
   Statement& sn = **snip;
   sn.Bind(1, match);
@@ -1232,8 +1337,13 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
   }
   sn.Reset();
   TANSIQ_RETURN_IF_ERROR(status);
-  for (std::size_t k = 0; k < page_rowids.size(); ++k) {
-    result.hits[k].snippet = std::move(snippets[page_rowids[k]]);
+  for (std::size_t k = q.offset; k < ranked.size(); ++k) {
+    auto it = hits.find(ranked[k].rowid);
+    if (it == hits.end()) continue;  // deleted between the statements of this read
+    SearchHit hit = std::move(it->second);
+    hit.score = ranked[k].score;
+    hit.snippet = std::move(snippets[ranked[k].rowid]);
+    result.hits.push_back(std::move(hit));
   }
   return result;
 }
