@@ -336,32 +336,47 @@ void SqliteStore::WriterLoop() {
     std::vector<Status> results(batch.size());
     Status begin = writer_->Exec("BEGIN IMMEDIATE");
     if (!begin.ok()) {
+      begin = Status(begin.code(), "not stored: " + begin.message());
       for (auto& r : results) r = begin;
     } else {
-      for (std::size_t i = 0; i < batch.size(); ++i) {
+      // Set when SQLite rolled the whole transaction back under a job (an I/O error, a full
+      // disk or memory while spilling pages): every job of the batch is then lost, and no
+      // further job may run, since outside a transaction its savepoint would commit alone.
+      std::optional<Status> aborted;
+      for (std::size_t i = 0; i < batch.size() && !aborted; ++i) {
         Status sp = writer_->Exec("SAVEPOINT job");
-        if (!sp.ok()) {
-          results[i] = sp;
-          continue;
-        }
-        Status s;
-        try {
-          s = batch[i].job(txn);
-        } catch (const std::exception& e) {
-          s = Internal(std::string("write job threw: ") + e.what());
-        }
-        if (s.ok()) {
-          s = writer_->Exec("RELEASE job");
-        } else {
-          (void)writer_->Exec("ROLLBACK TO job; RELEASE job");
+        Status s = sp;
+        if (sp.ok()) {
+          try {
+            s = batch[i].job(txn);
+          } catch (const std::exception& e) {
+            s = Internal(std::string("write job threw: ") + e.what());
+          }
+          if (s.ok()) {
+            s = writer_->Exec("RELEASE job");
+          } else {
+            (void)writer_->Exec("ROLLBACK TO job; RELEASE job");
+          }
         }
         results[i] = s;
+        if (!s.ok() && sqlite3_get_autocommit(writer_->raw())) {
+          aborted = s.code() == ErrorCode::kUnavailable
+                        ? s
+                        : Unavailable("write transaction rolled back: " + s.message());
+        }
       }
-      Status commit = writer_->Exec("COMMIT");
-      if (!commit.ok()) {
-        (void)writer_->Exec("ROLLBACK");
+      if (aborted) {
         for (auto& r : results) {
-          if (r.ok()) r = commit;
+          if (r.ok()) r = *aborted;
+        }
+      } else {
+        Status commit = writer_->Exec("COMMIT");
+        if (!commit.ok()) commit = Status(commit.code(), "not stored: " + commit.message());
+        if (!commit.ok()) {
+          (void)writer_->Exec("ROLLBACK");
+          for (auto& r : results) {
+            if (r.ok()) r = commit;
+          }
         }
       }
     }
