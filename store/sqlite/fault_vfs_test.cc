@@ -258,5 +258,28 @@ TEST_F(FaultVfs, ControlFileSwitchesFaultsAtRunTime) {
   EXPECT_TRUE(Present("indicator--6"));
 }
 
+// A commit whose fsync failed wrote valid WAL frames that were never published. If nothing
+// overwrote them, a crash followed by WAL recovery would bring the refused batch back; the
+// writer therefore commits a small write of its own once the disk allows. The crash is the
+// database and WAL files copied as they are while the store still runs (what kill -9 leaves).
+TEST_F(FaultVfs, RefusedCommitDoesNotComeBackAfterACrash) {
+  ASSERT_TRUE(Put("indicator--before").ok());
+  SetFault({Fault::Kind::kFsync});
+  EXPECT_FALSE(Put("indicator--under").ok());
+  SetFault({});
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the writer retries every 100
+  fs::path crash = dir_ / "crash";
+  fs::create_directories(crash);
+  fs::copy_file(Path() + "-wal", crash / "hub.db-wal");
+  fs::copy_file(Path(), crash / "hub.db");
+  auto copy = OpenSqlite({.path = (crash / "hub.db").string()});
+  ASSERT_TRUE(copy.ok()) << copy.status().message();
+  auto under = (*copy)->Head("indicator--under");
+  auto before = (*copy)->Head("indicator--before");
+  ASSERT_TRUE(under.ok() && before.ok());
+  EXPECT_FALSE(under->has_value()) << "a refused commit came back after a crash";
+  EXPECT_TRUE(before->has_value());
+}
+
 }  // namespace
 }  // namespace tansiq::store::sqlite

@@ -1,6 +1,7 @@
 // The embedded SQLite backend of the Store interface: WAL mode, one writer thread with group
 // commit (many jobs, one fsync), a pool of read connections, visibility inside the queries.
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -266,6 +267,8 @@ class SqliteStore final : public Store {
   }
 
   void WriterLoop();
+  // Writer thread only: a small commit that overwrites a refused commit's WAL frames.
+  Status ScrubRefusedCommit();
   // Copies committed WAL pages into the database off the writer thread (PASSIVE checkpoints),
   // so commits never pay for a checkpoint.
   void CheckpointLoop();
@@ -356,14 +359,40 @@ void SqliteStore::Submit(WriteJob job, WriteDone done) {
   done(Unavailable("store is shutting down"));
 }
 
+// A COMMIT that failed after writing its WAL frames (typically: the fsync failed) leaves them
+// valid but unpublished. The next commit overwrites them; until one does, a crash would let WAL
+// recovery bring the refused batch back. So after a failed commit the writer commits a small
+// write of its own as soon as the disk allows, retried every kScrubRetry while idle.
+constexpr auto kScrubRetry = std::chrono::milliseconds(100);
+
+Status SqliteStore::ScrubRefusedCommit() {
+  Status s = writer_->Exec(
+      "BEGIN IMMEDIATE; INSERT OR REPLACE INTO meta(key, value) "
+      "VALUES('refused_commit_scrubbed_at', strftime('%Y-%m-%dT%H:%M:%fZ', 'now')); COMMIT");
+  if (!s.ok()) (void)writer_->Exec("ROLLBACK");
+  return s;
+}
+
 void SqliteStore::WriterLoop() {
   SqliteWriteTxn txn(*this, *writer_);
+  bool scrub = false;  // a refused commit's frames may still be in the WAL
   for (;;) {
     std::vector<Pending> batch;
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping and drained
+      auto ready = [&] { return stopping_ || !queue_.empty(); };
+      if (scrub) {
+        cv_.wait_for(lock, kScrubRetry, ready);
+      } else {
+        cv_.wait(lock, ready);
+      }
+      if (queue_.empty()) {
+        bool stop = stopping_;
+        lock.unlock();
+        if (scrub) scrub = !ScrubRefusedCommit().ok();
+        if (stop) return;  // stopping and drained
+        continue;
+      }
       while (!queue_.empty() && batch.size() < options_.max_batch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -407,6 +436,7 @@ void SqliteStore::WriterLoop() {
         }
       } else {
         Status commit = writer_->Exec("COMMIT");
+        scrub = !commit.ok();  // a successful commit overwrote any earlier refused frames
         if (!commit.ok()) commit = Status(commit.code(), "not stored: " + commit.message());
         if (!commit.ok()) {
           (void)writer_->Exec("ROLLBACK");

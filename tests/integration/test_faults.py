@@ -136,6 +136,18 @@ class Faults(unittest.TestCase):
     def test_read_only_database(self):
         self.fault_round("readonly")
 
+    def test_refused_write_stays_refused_after_a_crash(self):
+        """A commit whose fsync failed left valid frames in the WAL; with no later write to
+        overwrite them, a kill -9 must still not bring the refused objects back."""
+        acked, _, r = post(batch(tag="before crash"))
+        self.assertEqual(r.status, 202, r)
+        set_fault("fsync")
+        a, refused, r = post(batch(tag="refused then crash"))
+        self.assertEqual((r.status, a), (503, []), r)
+        set_fault("none")
+        time.sleep(0.5)  # no client write follows; the server cleans up on its own
+        self.check_store(acked, refused)
+
     def test_slow_disk_delays_but_acknowledges(self):
         set_fault("slow 10ms")
         objs = batch(20, tag="slow")
