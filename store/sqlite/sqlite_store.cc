@@ -362,7 +362,8 @@ void SqliteStore::Submit(WriteJob job, WriteDone done) {
 // A COMMIT that failed after writing its WAL frames (typically: the fsync failed) leaves them
 // valid but unpublished. The next commit overwrites them; until one does, a crash would let WAL
 // recovery bring the refused batch back. So after a failed commit the writer commits a small
-// write of its own as soon as the disk allows, retried every kScrubRetry while idle.
+// write of its own as soon as the disk allows: after the next successful batch, or every
+// kScrubRetry while idle.
 constexpr auto kScrubRetry = std::chrono::milliseconds(100);
 
 Status SqliteStore::ScrubRefusedCommit() {
@@ -436,9 +437,13 @@ void SqliteStore::WriterLoop() {
         }
       } else {
         Status commit = writer_->Exec("COMMIT");
-        scrub = !commit.ok();  // a successful commit overwrote any earlier refused frames
-        if (!commit.ok()) commit = Status(commit.code(), "not stored: " + commit.message());
+        if (commit.ok() && scrub) {
+          // This batch may have written nothing (every job refused), so it proves nothing.
+          scrub = !ScrubRefusedCommit().ok();
+        }
         if (!commit.ok()) {
+          scrub = true;
+          commit = Status(commit.code(), "not stored: " + commit.message());
           (void)writer_->Exec("ROLLBACK");
           for (auto& r : results) {
             if (r.ok()) r = commit;
