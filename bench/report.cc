@@ -30,14 +30,23 @@ LatencySummary LatencySummary::Of(std::vector<double> samples_ms) {
   s.p90_ms = rank(0.90);
   s.p99_ms = rank(0.99);
   s.max_ms = samples_ms.back();
+  for (double p : kCurvePercentiles)
+    s.curve.emplace_back(p, p == 0 ? samples_ms.front() : rank(p / 100));
   s.mean_ms = std::accumulate(samples_ms.begin(), samples_ms.end(), 0.0) /
               static_cast<double>(samples_ms.size());
   return s;
 }
 
 boost::json::object LatencySummary::ToJson() const {
-  return {{"count", count},   {"p50_ms", p50_ms}, {"p90_ms", p90_ms},
-          {"p99_ms", p99_ms}, {"max_ms", max_ms}, {"mean_ms", mean_ms}};
+  boost::json::array points;
+  for (const auto& [p, ms] : curve) points.push_back(boost::json::array{p, ms});
+  return {{"count", count},
+          {"p50_ms", p50_ms},
+          {"p90_ms", p90_ms},
+          {"p99_ms", p99_ms},
+          {"max_ms", max_ms},
+          {"mean_ms", mean_ms},
+          {"percentiles_ms", std::move(points)}};
 }
 
 MachineInfo MachineInfo::Probe() {

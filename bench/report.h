@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/json/array.hpp>
@@ -15,6 +16,10 @@ namespace tansiq::bench {
 struct LatencySummary {
   std::uint64_t count = 0;
   double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0, mean_ms = 0;
+  // The distribution: (percentile, ms) at kCurvePercentiles, for charts (bench/chart).
+  std::vector<std::pair<double, double>> curve;
+  static constexpr double kCurvePercentiles[] = {0,  1,  5,  10, 20, 30, 40,   50,   60,    70,
+                                                 80, 90, 95, 97, 98, 99, 99.5, 99.9, 99.99, 100};
 
   static LatencySummary Of(std::vector<double> samples_ms);
   boost::json::object ToJson() const;

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -18,6 +19,7 @@
 #include "hub/ingest.h"
 #include "hub/read.h"
 #include "hub/search.h"
+#include "store/store.h"
 
 namespace tansiq::cli {
 namespace json = boost::json;
@@ -97,6 +99,12 @@ int Init(const std::string& db, const std::string& config) {
 }
 
 int Serve(const std::string& db, server::ServerOptions options) {
+  // Fault injection for tests/integration/test_faults.py only (see store/sqlite/fault_vfs.h).
+  if (const char* fault_file = std::getenv("TANSIQ_FAULT_FILE"); fault_file && *fault_file) {
+    Status s = store::InstallSqliteFaultInjection(fault_file);
+    if (!s.ok()) return Fail(s);
+    spdlog::warn("fault injection on: SQLite I/O faults are read from {}", fault_file);
+  }
   std::optional<FileOffsetClock> clock;
   if (!options.clock_file.empty()) clock.emplace(options.clock_file);
   auto hub = OpenHub(db, clock ? &*clock : nullptr);

@@ -96,8 +96,11 @@ class Hub {
   Hub() = default;
   const Clock* clock_ = nullptr;
   audit::HubKey key_;
-  std::unique_ptr<store::Store> store_;
+  // Before store_, so it outlives the store: the store's destructor drains its write queue,
+  // and queued read-audit jobs call the auditor (ThreadSanitizer caught the reverse order:
+  // Auditor::Append on the writer thread while ~Hub deleted the auditor).
   std::unique_ptr<audit::Auditor> auditor_;
+  std::unique_ptr<store::Store> store_;
   std::string data_dir_;
   mutable std::once_flag reference_once_;
   mutable std::optional<text::AliasRegistry> aliases_;  // set once, under reference_once_

@@ -384,4 +384,10 @@ struct SqliteOptions {
 
 Result<std::unique_ptr<Store>> OpenSqlite(const SqliteOptions& options);
 
+// Test seam (issue 7, fault injection): makes every SQLite database opened afterwards in this
+// process go through a VFS that fails or slows writes as `control_file` says ("none", "full",
+// "fsync", "readonly", "slow 50ms"; see sqlite/fault_vfs.h). Never called in normal operation:
+// `tansiq serve` calls it only when TANSIQ_FAULT_FILE is set.
+Status InstallSqliteFaultInjection(const std::string& control_file);
+
 }  // namespace tansiq::store

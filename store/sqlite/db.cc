@@ -1,6 +1,8 @@
 // SQLite RAII wrappers: open with the hub's pragmas, statement cache, error mapping.
 #include "store/sqlite/db.h"
 
+#include <algorithm>
+
 #include "store/sqlite/fts_tokenizer.h"
 
 namespace tansiq::store::sqlite {
@@ -96,9 +98,9 @@ Status Connection::Exec(std::string_view sql) {
   char* err = nullptr;
   int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {
-    std::string m = err ? err : sqlite3_errstr(rc);
-    sqlite3_free(err);
-    return FromSqlite(rc, "exec: " + m, nullptr);
+    sqlite3_free(err);  // the same text as sqlite3_errmsg(db_)
+    // "COMMIT: database or disk is full": the statement's first word and SQLite's message.
+    return FromSqlite(rc, sql.substr(0, std::min(sql.find_first_of(" ;"), std::size_t{32})), db_);
   }
   return Status::Ok();
 }

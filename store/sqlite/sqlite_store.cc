@@ -1,6 +1,7 @@
 // The embedded SQLite backend of the Store interface: WAL mode, one writer thread with group
 // commit (many jobs, one fsync), a pool of read connections, visibility inside the queries.
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -271,6 +272,8 @@ class SqliteStore final : public Store {
   }
 
   void WriterLoop();
+  // Writer thread only: a small commit that overwrites a refused commit's WAL frames.
+  Status ScrubRefusedCommit();
   // Copies committed WAL pages into the database off the writer thread (PASSIVE checkpoints),
   // so commits never pay for a checkpoint.
   void CheckpointLoop();
@@ -361,14 +364,41 @@ void SqliteStore::Submit(WriteJob job, WriteDone done) {
   done(Unavailable("store is shutting down"));
 }
 
+// A COMMIT that failed after writing its WAL frames (typically: the fsync failed) leaves them
+// valid but unpublished. The next commit overwrites them; until one does, a crash would let WAL
+// recovery bring the refused batch back. So after a failed commit the writer commits a small
+// write of its own as soon as the disk allows: after the next successful batch, or every
+// kScrubRetry while idle.
+constexpr auto kScrubRetry = std::chrono::milliseconds(100);
+
+Status SqliteStore::ScrubRefusedCommit() {
+  Status s = writer_->Exec(
+      "BEGIN IMMEDIATE; INSERT OR REPLACE INTO meta(key, value) "
+      "VALUES('refused_commit_scrubbed_at', strftime('%Y-%m-%dT%H:%M:%fZ', 'now')); COMMIT");
+  if (!s.ok()) (void)writer_->Exec("ROLLBACK");
+  return s;
+}
+
 void SqliteStore::WriterLoop() {
   SqliteWriteTxn txn(*this, *writer_);
+  bool scrub = false;  // a refused commit's frames may still be in the WAL
   for (;;) {
     std::vector<Pending> batch;
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping and drained
+      auto ready = [&] { return stopping_ || !queue_.empty(); };
+      if (scrub) {
+        cv_.wait_for(lock, kScrubRetry, ready);
+      } else {
+        cv_.wait(lock, ready);
+      }
+      if (queue_.empty()) {
+        bool stop = stopping_;
+        lock.unlock();
+        if (scrub) scrub = !ScrubRefusedCommit().ok();
+        if (stop) return;  // stopping and drained
+        continue;
+      }
       while (!queue_.empty() && batch.size() < options_.max_batch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -377,32 +407,52 @@ void SqliteStore::WriterLoop() {
     std::vector<Status> results(batch.size());
     Status begin = writer_->Exec("BEGIN IMMEDIATE");
     if (!begin.ok()) {
+      begin = Status(begin.code(), "not stored: " + begin.message());
       for (auto& r : results) r = begin;
     } else {
-      for (std::size_t i = 0; i < batch.size(); ++i) {
+      // Set when SQLite rolled the whole transaction back under a job (an I/O error, a full
+      // disk or memory while spilling pages): every job of the batch is then lost, and no
+      // further job may run, since outside a transaction its savepoint would commit alone.
+      std::optional<Status> aborted;
+      for (std::size_t i = 0; i < batch.size() && !aborted; ++i) {
         Status sp = writer_->Exec("SAVEPOINT job");
-        if (!sp.ok()) {
-          results[i] = sp;
-          continue;
-        }
-        Status s;
-        try {
-          s = batch[i].job(txn);
-        } catch (const std::exception& e) {
-          s = Internal(std::string("write job threw: ") + e.what());
-        }
-        if (s.ok()) {
-          s = writer_->Exec("RELEASE job");
-        } else {
-          (void)writer_->Exec("ROLLBACK TO job; RELEASE job");
+        Status s = sp;
+        if (sp.ok()) {
+          try {
+            s = batch[i].job(txn);
+          } catch (const std::exception& e) {
+            s = Internal(std::string("write job threw: ") + e.what());
+          }
+          if (s.ok()) {
+            s = writer_->Exec("RELEASE job");
+          } else {
+            (void)writer_->Exec("ROLLBACK TO job; RELEASE job");
+          }
         }
         results[i] = s;
+        if (!s.ok() && sqlite3_get_autocommit(writer_->raw())) {
+          aborted = s.code() == ErrorCode::kUnavailable
+                        ? s
+                        : Unavailable("write transaction rolled back: " + s.message());
+        }
       }
-      Status commit = writer_->Exec("COMMIT");
-      if (!commit.ok()) {
-        (void)writer_->Exec("ROLLBACK");
+      if (aborted) {
         for (auto& r : results) {
-          if (r.ok()) r = commit;
+          if (r.ok()) r = *aborted;
+        }
+      } else {
+        Status commit = writer_->Exec("COMMIT");
+        if (commit.ok() && scrub) {
+          // This batch may have written nothing (every job refused), so it proves nothing.
+          scrub = !ScrubRefusedCommit().ok();
+        }
+        if (!commit.ok()) {
+          scrub = true;
+          commit = Status(commit.code(), "not stored: " + commit.message());
+          (void)writer_->Exec("ROLLBACK");
+          for (auto& r : results) {
+            if (r.ok()) r = commit;
+          }
         }
       }
     }

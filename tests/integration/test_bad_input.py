@@ -197,7 +197,8 @@ class BadInput(unittest.TestCase):
         body = json.dumps({"objects": [o]}, ensure_ascii=False).encode()
         t0 = time.monotonic()
         r = hub.post(self.objs, body)
-        self.assertLess(time.monotonic() - t0, 30)
+        # A hang guard, not a speed claim: TANSIQ_TIME_SCALE widens it for sanitizer builds.
+        self.assertLess(time.monotonic() - t0, 30 * float(os.environ.get("TANSIQ_TIME_SCALE", "1")))
         if len(body) > self.mcl:
             H.check_error(self, r, 413)
             self.assertNothingWritten()
