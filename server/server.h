@@ -24,6 +24,12 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{30};
   // The built web UI (web/dist) served at /; when absent, / says how to build it.
   std::string web_root;
+  // Dissemination: acknowledgement deadlines (0: none) and how often they are checked.
+  std::chrono::seconds flash_ack{600};
+  std::chrono::seconds immediate_ack{1800};
+  std::chrono::milliseconds deadline_check{1000};
+  // Test seam (hidden flag): the clock is the real one shifted by the seconds in this file.
+  std::string clock_file;
 };
 
 Status Serve(hub::Hub& hub, const ServerOptions& options);
