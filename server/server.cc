@@ -136,7 +136,12 @@ std::optional<Result<policy::Reader>> StreamCaller(Shared& s, const Request& req
     }
     return Result<policy::Reader>(*reader);
   }
-  Call call{req, {}, {}, {}, client, {}, std::nullopt};
+  // Without a ticket only an Authorization header: a browser's cookie never opens the stream.
+  if (req.find(http::field::authorization) == req.end()) {
+    return Result<policy::Reader>(Status(ErrorCode::kUnauthenticated,
+                                         "the stream needs a ticket or an Authorization header"));
+  }
+  const Call call{req, {}, {}, {}, client, {}, std::nullopt};
   return Authenticate(s, call);
 }
 

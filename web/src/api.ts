@@ -23,8 +23,9 @@ export class ApiError extends Error {
   }
   /** The `outside` list of a 422 refusal (recipients outside the releasability). */
   get outside(): string[] {
-    const err = (this.body as { error?: { outside?: unknown } } | null)?.error;
-    return Array.isArray(err?.outside) ? err.outside.map(String) : [];
+    const b = this.body as { outside?: unknown; error?: { outside?: unknown } } | null;
+    const list = b?.outside ?? b?.error?.outside;
+    return Array.isArray(list) ? list.map(String) : [];
   }
 }
 
@@ -64,9 +65,9 @@ export async function api<T>(method: string, path: string, body?: unknown, accep
     }
   }
   if (!res.ok) {
-    const msg =
-      (data as { error?: { message?: string } } | null)?.error?.message ??
-      (typeof data === "string" ? data : res.statusText);
+    // {"error": {"code", "message"}} beside the TAXII error resource {title, description}.
+    const e = data as { error?: { message?: string }; description?: string; title?: string } | null;
+    const msg = e?.error?.message ?? e?.description ?? e?.title ?? (typeof data === "string" ? data : res.statusText);
     throw new ApiError(res.status, msg || String(res.status), data);
   }
   return data as T;

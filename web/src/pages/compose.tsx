@@ -76,7 +76,8 @@ export function Compose({ session }: { session: Session }): JSX.Element {
           object_refs: [report],
           recipients: nonEmpty({ parties: [...toParties], users: names(toUsers) }),
           tlp,
-          ...(release.releasable_to ? { releasable_to: release.releasable_to } : {}),
+          // Messages name parties by their identity ids.
+          ...(release.releasable_to ? { releasable_to: release.releasable_to.map((c) => parties.find((p) => p.id === c)?.identity ?? c) } : {}),
         });
         setOutcome({ report, message: m.id });
       } else {

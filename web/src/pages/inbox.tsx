@@ -3,7 +3,7 @@
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, get, post, qs, type Session } from "../api";
-import { fmtDate, t, tOpt } from "../i18n";
+import { fmtDate, fmtNumber, t, tOpt } from "../i18n";
 import { href, type Route } from "../router";
 import type { Frame, Stream, StreamState } from "../stream";
 import { ErrorBox, Loading, Unavailable } from "../ui";
@@ -16,6 +16,9 @@ export interface MessageSummary {
   sent_at?: string;
   from?: { party?: string; user?: string };
   state?: string;
+  alternate_for?: string | null;
+  recipients?: number | unknown;
+  states?: Record<string, number>;
 }
 interface Recipient {
   user: string;
@@ -34,7 +37,7 @@ interface MessageDetail extends MessageSummary {
   object_refs?: string[];
   tlp?: string;
   releasable_to?: string[];
-  recipients?: Recipient[];
+  deliveries?: Recipient[];
 }
 
 export function precedenceRank(p: string): number {
@@ -138,6 +141,12 @@ export function Inbox({ session, route, stream, streamState }: { session: Sessio
                     {m.sent_at && <time dateTime={m.sent_at}>{fmtDate(m.sent_at)}</time>}
                   </span>
                   {m.state && <span class={`state state-${m.state}`}>{tOpt(`state.${m.state}`) ?? m.state}</span>}
+                  {m.states &&
+                    Object.entries(m.states).map(([st, n]) => (
+                      <span key={st} class={`state state-${st}`} data-state-count={st}>
+                        {tOpt(`state.${st}`) ?? st} {fmtNumber(n)}
+                      </span>
+                    ))}
                   {box === "inbox" && needsAck(m) && (
                     <button type="button" class="ack primary" onClick={() => ack(m.id)}>
                       {t("inbox.ack")}
@@ -169,7 +178,7 @@ function MessageView({ id, session, stream, onAck }: { id: string; session: Sess
     if (!stream) return;
     return stream.onFrame((f) => {
       if (f.kind === "delivery" && f.message_id === id) {
-        setM((cur) => cur && { ...cur, recipients: (cur.recipients ?? []).map((r) => (r.user === f.recipient ? { ...r, state: f.state } : r)) });
+        setM((cur) => cur && { ...cur, deliveries: (cur.deliveries ?? []).map((r) => (r.user === f.recipient ? { ...r, state: f.state } : r)) });
       }
     });
   }, [stream, id]);
@@ -177,7 +186,8 @@ function MessageView({ id, session, stream, onAck }: { id: string; session: Sess
   if (error) return <ErrorBox error={error} />;
   if (!m) return <Loading />;
   const mine = m.from?.user === session.user;
-  const myLine = m.recipients?.find((r) => r.user === session.user);
+  const lines = m.deliveries ?? [];
+  const myLine = lines.find((r) => r.user === session.user);
   return (
     <article class={`message-view prec-${m.precedence}`} id="message-view" data-id={m.id}>
       <h2 dir="auto">{m.subject}</h2>
@@ -201,7 +211,7 @@ function MessageView({ id, session, stream, onAck }: { id: string; session: Sess
           {t("inbox.ack")}
         </button>
       )}
-      {mine && m.recipients && (
+      {mine && lines.length > 0 && (
         <table class="recipients" id="recipients">
           <caption>{t("inbox.deliveryState")}</caption>
           <thead>
@@ -212,7 +222,7 @@ function MessageView({ id, session, stream, onAck }: { id: string; session: Sess
             </tr>
           </thead>
           <tbody>
-            {m.recipients.map((r) => (
+            {lines.map((r) => (
               <tr key={r.user} data-user={r.user} data-state={r.state}>
                 <td dir="auto">
                   {r.user} <span class="muted">({r.party})</span>
