@@ -8,7 +8,7 @@ namespace tansiq::store::sqlite {
 namespace {
 
 // Index i migrates from user_version i to i+1. Never edit a released step: append one.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE parties(
@@ -58,6 +58,19 @@ CREATE TABLE search_docs(
   rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, title TEXT NOT NULL,
   lang TEXT NOT NULL, modified INTEGER NOT NULL, created_by_ref TEXT NOT NULL,
   in_shared INTEGER NOT NULL, private_parties INTEGER NOT NULL);
+)sql",
+    // 3: analysis (issue 5): per analysed object its event time and display name, and its
+    // entity keys ordered by key then event time (postings newest first, situation ranges).
+    R"sql(
+CREATE TABLE analysis(
+  id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL, at INTEGER NOT NULL,
+  added INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX analysis_by_at ON analysis(at);
+CREATE INDEX analysis_by_added ON analysis(added);
+CREATE TABLE entity_keys(
+  key TEXT NOT NULL, at INTEGER NOT NULL, id TEXT NOT NULL,
+  PRIMARY KEY(key, at, id)) WITHOUT ROWID;
+CREATE INDEX entity_keys_by_id ON entity_keys(id);
 )sql",
 };
 

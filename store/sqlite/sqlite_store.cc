@@ -152,6 +152,7 @@ class SqliteWriteTxn final : public WriteTxn {
   Status AddToken(const Token& t) override;
   Status AddCollection(const Collection& c) override;
   Status PutMeta(std::string_view key, std::string_view value) override;
+  Status PutAnalysis(const AnalysisRecord& r) override;
 
  private:
   Status RecomputeHead(std::string_view id);
@@ -199,6 +200,12 @@ class SqliteStore final : public Store {
   Result<std::vector<AuditSeal>> Seals() override;
   Result<std::int64_t> CountVersions() override;
   Status Backup(const std::string& path) override;
+  Result<std::optional<AnalysisRecord>> Analysis(std::string_view id) override;
+  Result<KeyPostings> Postings(const policy::Reader& reader, std::string_view key,
+                               std::size_t limit) override;
+  Result<std::vector<AnalysisRecord>> AnalysedBetween(const policy::Reader& reader, Micros from,
+                                                      Micros to, std::size_t limit) override;
+  Result<SituationCounts> Situation(const policy::Reader& reader, const SituationQuery& q) override;
 
   // Writer thread only.
   Micros NextDateAdded() {
@@ -580,7 +587,8 @@ Status SqliteWriteTxn::RecomputeHead(std::string_view id) {
     for (const char* sql :
          {"DELETE FROM objects WHERE id = ?1",
           "DELETE FROM search WHERE rowid = (SELECT rowid FROM search_docs WHERE id = ?1)",
-          "DELETE FROM search_docs WHERE id = ?1"}) {
+          "DELETE FROM search_docs WHERE id = ?1", "DELETE FROM entity_keys WHERE id = ?1",
+          "DELETE FROM analysis WHERE id = ?1"}) {
       auto del = db_.Prepare(sql);
       if (!del.ok()) return del.status();
       (*del)->Bind(1, id);
@@ -1226,6 +1234,226 @@ Status SqliteStore::Backup(const std::string& path) {
   return (*st)->Run();
 }
 
+// ---------------------------------------------------------------------------------------
+// Analysis: entity keys and situation counts.
+
+Status SqliteWriteTxn::PutAnalysis(const AnalysisRecord& r) {
+  for (const char* sql :
+       {"DELETE FROM entity_keys WHERE id = ?1", "DELETE FROM analysis WHERE id = ?1"}) {
+    auto del = db_.Prepare(sql);
+    if (!del.ok()) return del.status();
+    (*del)->Bind(1, r.id);
+    TANSIQ_RETURN_IF_ERROR((*del)->Run());
+  }
+  auto ins =
+      db_.Prepare("INSERT INTO analysis(id, type, name, at, added) VALUES(?1, ?2, ?3, ?4, ?5)");
+  if (!ins.ok()) return ins.status();
+  (*ins)->Bind(1, r.id).Bind(2, r.type).Bind(3, r.name).Bind(4, r.at).Bind(5, Now());
+  TANSIQ_RETURN_IF_ERROR((*ins)->Run());
+  auto key = db_.Prepare("INSERT OR IGNORE INTO entity_keys(key, at, id) VALUES(?1, ?2, ?3)");
+  if (!key.ok()) return key.status();
+  for (const auto& k : r.keys) {
+    (*key)->Bind(1, k).Bind(2, r.at).Bind(3, r.id);
+    TANSIQ_RETURN_IF_ERROR((*key)->Run());
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<AnalysisRecord>> SqliteStore::Analysis(std::string_view id) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  auto rec = QueryOne(
+      **db, "SELECT id, type, name, at, added FROM analysis WHERE id = ?1",
+      [](const Statement& s) {
+        return AnalysisRecord{s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4), {}};
+      },
+      id);
+  if (!rec.ok() || !rec->has_value()) return rec;
+  auto st = (*db)->Prepare("SELECT key FROM entity_keys WHERE id = ?1 ORDER BY key");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, id);
+  Status status;
+  while ((*st)->Step(&status)) (*rec)->keys.push_back((*st)->Text(0));
+  TANSIQ_RETURN_IF_ERROR(status);
+  return rec;
+}
+
+// The visibility clauses shared by the analysis reads over `objects h` and `search_docs d`:
+// a collection the reader may access, then the rule's party clauses (exact unless red/gated).
+constexpr const char* kAnalysisAccess =
+    " AND (d.in_shared = 1 OR (d.private_parties & ?2) != 0)"
+    " AND (h.originator = ?1 OR (h.red = 0 AND (h.parties & ?2) != 0) OR h.red = 1)";
+
+Result<KeyPostings> SqliteStore::Postings(const policy::Reader& reader, std::string_view key,
+                                          std::size_t limit) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  // Rows are scanned newest first through the (key, at, id) key, at most kMaxPostingScan.
+  auto st = (*db)->Prepare(
+      std::string("SELECT k.id, h.originator, h.parties, h.red, h.recipients, h.federable, "
+                  "h.gates FROM (SELECT id, at FROM entity_keys WHERE key = ?3 ORDER BY at DESC "
+                  "LIMIT ?4) k JOIN objects h ON h.id = k.id JOIN search_docs d ON d.id = k.id "
+                  "WHERE 1") +
+      kAnalysisAccess + " ORDER BY k.at DESC");
+  if (!st.ok()) return st.status();
+  Statement& s = **st;
+  s.Bind(1, reader.party).Bind(2, static_cast<std::int64_t>(policy::Bit(reader.party)));
+  s.Bind(3, key).Bind(4, static_cast<std::int64_t>(kMaxPostingScan + 1));
+  HeadCache cache(**db);
+  auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
+  KeyPostings out;
+  Status status;
+  while (s.Step(&status)) {
+    std::string id = s.Text(0);
+    cache.Put(id, HeadColumns(s, 1));
+    if (!policy::IsVisible(reader, id, lookup)) continue;
+    if (out.ids.size() == limit) {
+      out.more = true;
+      break;
+    }
+    out.ids.push_back(std::move(id));
+  }
+  s.Reset();
+  TANSIQ_RETURN_IF_ERROR(status);
+  if (!out.more) {  // a key on more rows than a read scans is common, whoever sees them
+    auto n = QueryOne(
+        **db,
+        "SELECT COUNT(*) FROM (SELECT 1 FROM entity_keys WHERE key = ?1 LIMIT " +
+            std::to_string(kMaxPostingScan + 1) + ")",
+        [](const Statement& c) { return c.Int(0); }, key);
+    if (!n.ok()) return n.status();
+    if (n->value_or(0) > static_cast<std::int64_t>(kMaxPostingScan)) out.more = true;
+  }
+  return out;
+}
+
+Result<std::vector<AnalysisRecord>> SqliteStore::AnalysedBetween(const policy::Reader& reader,
+                                                                 Micros from, Micros to,
+                                                                 std::size_t limit) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  auto st = (*db)->Prepare(
+      std::string("SELECT a.id, a.type, a.name, a.at, a.added, h.originator, h.parties, h.red, "
+                  "h.recipients, h.federable, h.gates FROM analysis a JOIN objects h ON h.id = "
+                  "a.id JOIN search_docs d ON d.id = a.id WHERE a.added >= ?3 AND a.added < ?4") +
+      kAnalysisAccess + " ORDER BY a.added DESC");
+  if (!st.ok()) return st.status();
+  Statement& s = **st;
+  s.Bind(1, reader.party).Bind(2, static_cast<std::int64_t>(policy::Bit(reader.party)));
+  s.Bind(3, from).Bind(4, to);
+  HeadCache cache(**db);
+  auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
+  std::vector<AnalysisRecord> out;
+  Status status;
+  while (out.size() < limit && s.Step(&status)) {
+    std::string id = s.Text(0);
+    cache.Put(id, HeadColumns(s, 5));
+    if (!policy::IsVisible(reader, id, lookup)) continue;
+    out.push_back({std::move(id), s.Text(1), s.Text(2), s.Int(3), s.Int(4), {}});
+  }
+  s.Reset();
+  TANSIQ_RETURN_IF_ERROR(status);
+  return out;
+}
+
+Result<SituationCounts> SqliteStore::Situation(const policy::Reader& reader,
+                                               const SituationQuery& q) {
+  if (q.bucket <= 0 || q.to <= q.from) return InvalidArgument("empty situation window");
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  // Rows come from entity_keys (place, group: a key range) or analysis (type, party). Rows whose
+  // visibility the party clauses decide exactly (not red, no gates) are counted by GROUP BY in
+  // SQL; red or gated rows go one by one through policy::IsVisible.
+  std::string from_rows, key_column;
+  switch (q.by) {
+    case SituationQuery::By::kPlace:
+    case SituationQuery::By::kGroup: {
+      const char* lo = q.by == SituationQuery::By::kPlace ? "'gov:'" : "'grp:'";
+      const char* hi = q.by == SituationQuery::By::kPlace ? "'gov;'" : "'grp;'";
+      from_rows = std::string(
+                      "entity_keys r JOIN objects h ON h.id = r.id JOIN search_docs d ON "
+                      "d.id = r.id WHERE r.key >= ") +
+                  lo + " AND r.key < " + hi + " AND r.at >= ?3 AND r.at < ?4";
+      key_column = "substr(r.key, 5)";
+      break;
+    }
+    case SituationQuery::By::kType:
+    case SituationQuery::By::kParty:
+      from_rows =
+          "analysis r JOIN objects h ON h.id = r.id JOIN search_docs d ON d.id = r.id "
+          "WHERE r.at >= ?3 AND r.at < ?4";
+      key_column = q.by == SituationQuery::By::kType ? "r.type" : "CAST(h.originator AS TEXT)";
+      break;
+  }
+  const std::string bucket = "(r.at - ?3) / ?5";
+  const std::string plain = " AND h.red = 0 AND h.gates = ''";
+  const std::string gated = " AND (h.red = 1 OR h.gates != '')";
+  std::map<std::pair<std::string, Micros>, std::int64_t> cells;
+  auto bind = [&](Statement& s) {
+    s.Bind(1, reader.party).Bind(2, static_cast<std::int64_t>(policy::Bit(reader.party)));
+    s.Bind(3, q.from).Bind(4, q.to).Bind(5, q.bucket);
+  };
+  Status status;
+  {
+    auto st = (*db)->Prepare("SELECT " + key_column + ", " + bucket + ", COUNT(*) FROM " +
+                             from_rows + kAnalysisAccess + plain + " GROUP BY 1, 2");
+    if (!st.ok()) return st.status();
+    bind(**st);
+    while ((*st)->Step(&status)) {
+      cells[{(*st)->Text(0), q.from + (*st)->Int(1) * q.bucket}] += (*st)->Int(2);
+    }
+    (*st)->Reset();
+    TANSIQ_RETURN_IF_ERROR(status);
+  }
+  HeadCache cache(**db);
+  auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
+  {
+    auto st = (*db)->Prepare("SELECT " + key_column + ", " + bucket +
+                             ", r.id, h.originator, h.parties, h.red, h.recipients, "
+                             "h.federable, h.gates FROM " +
+                             from_rows + kAnalysisAccess + gated);
+    if (!st.ok()) return st.status();
+    bind(**st);
+    while ((*st)->Step(&status)) {
+      Statement& s = **st;
+      std::string id = s.Text(2);
+      cache.Put(id, HeadColumns(s, 3));
+      if (!policy::IsVisible(reader, id, lookup)) continue;
+      ++cells[{s.Text(0), q.from + s.Int(1) * q.bucket}];
+    }
+    (*st)->Reset();
+    TANSIQ_RETURN_IF_ERROR(status);
+  }
+  SituationCounts out;
+  for (const auto& [k, n] : cells) out.cells.push_back({k.first, k.second, n});
+  // The total counts objects, not (object, key) pairs.
+  {
+    auto st = (*db)->Prepare(
+        "SELECT COUNT(*) FROM analysis r JOIN objects h ON h.id = r.id JOIN search_docs d ON "
+        "d.id = r.id WHERE r.at >= ?3 AND r.at < ?4" +
+        std::string(kAnalysisAccess) + plain + " AND ?5 > 0");
+    if (!st.ok()) return st.status();
+    bind(**st);
+    if ((*st)->Step(&status)) out.total = (*st)->Int(0);
+    (*st)->Reset();
+    TANSIQ_RETURN_IF_ERROR(status);
+    auto g = (*db)->Prepare(
+        "SELECT r.id, h.originator, h.parties, h.red, h.recipients, h.federable, h.gates FROM "
+        "analysis r JOIN objects h ON h.id = r.id JOIN search_docs d ON d.id = r.id WHERE "
+        "r.at >= ?3 AND r.at < ?4" +
+        std::string(kAnalysisAccess) + gated + " AND ?5 > 0");
+    if (!g.ok()) return g.status();
+    bind(**g);
+    while ((*g)->Step(&status)) {
+      std::string id = (*g)->Text(0);
+      cache.Put(id, HeadColumns(**g, 1));
+      if (policy::IsVisible(reader, id, lookup)) ++out.total;
+    }
+    (*g)->Reset();
+    TANSIQ_RETURN_IF_ERROR(status);
+  }
+  return out;
+}
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenSqlite(const SqliteOptions& options) {
