@@ -7,12 +7,12 @@
 namespace tansiq::analysis {
 
 enum class BriefText {
-  kTitle,        // "Daily brief"
-  kUrgent,       // "New FLASH and IMMEDIATE items"
+  kTitle,         // "Daily brief"
+  kUrgent,        // "New FLASH and IMMEDIATE items"
   kCorrelations,  // "Strongest new correlations"
-  kRising,       // "Places with rising activity"
-  kNone,         // "Nothing to report."
-  kReports,      // "new reports"
+  kRising,        // "Places with rising activity"
+  kNone,          // "Nothing to report."
+  kReports,       // "new reports"
 };
 
 // The text in `lang` ("ar", "en", "ru", "fa"); any other language gets English.

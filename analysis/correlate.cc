@@ -42,7 +42,7 @@ void PatternKeys(std::string_view pattern, std::vector<std::string>& keys) {
     }
     const std::string_view type = pattern.substr(b, pos - b);
     std::size_t eq = pattern.find('=', pos);
-    std::size_t q1 = pattern.find('\'', pos);
+    std::size_t q1 = eq == std::string_view::npos ? eq : pattern.find('\'', eq);
     if (eq == std::string_view::npos || q1 == std::string_view::npos || q1 < eq) {
       ++pos;
       continue;
@@ -114,9 +114,8 @@ ObjectFacts Analyse(const json::object& object, const stix::SearchText& text, Mi
   }
 
   // Names of actors, persons and places.
-  const bool person =
-      f.type == "identity" && Str(object, "identity_class") &&
-      *Str(object, "identity_class") == "individual";
+  const bool person = f.type == "identity" && Str(object, "identity_class") &&
+                      *Str(object, "identity_class") == "individual";
   if (IsActorType(f.type)) {
     if (const json::string* n = Str(object, "name")) NameKeys(*n, aliases, person, keys);
     if (const json::value* a = object.if_contains("aliases"); a && a->is_array()) {
@@ -128,13 +127,14 @@ ObjectFacts Analyse(const json::object& object, const stix::SearchText& text, Mi
   if (f.type == "location" && extractor.gazetteer()) {
     const text::Place* place = nullptr;
     for (const char* k : {"name", "city", "region", "administrative_area"}) {
-      if (const json::string* n = Str(object, k); n && !place) place = extractor.gazetteer()->Find(*n);
+      if (const json::string* n = Str(object, k); n && !place)
+        place = extractor.gazetteer()->Find(*n);
     }
     const json::value* lat = object.if_contains("latitude");
     const json::value* lon = object.if_contains("longitude");
     if (!place && lat && lon && lat->is_number() && lon->is_number()) {
-      auto near = extractor.gazetteer()->Within(lat->to_number<double>(), lon->to_number<double>(),
-                                                25.0);
+      auto near =
+          extractor.gazetteer()->Within(lat->to_number<double>(), lon->to_number<double>(), 25.0);
       for (const auto& d : near) {
         if (d.place->kind != text::PlaceKind::kGovernorate) {
           place = d.place;
@@ -176,7 +176,8 @@ double KeyWeight(std::string_view key, std::size_t df, bool near) {
   double factor = 1.0;
   if (key.substr(0, kPlacePrefix.size()) == kPlacePrefix) factor = near ? 0.4 : 0.8;
   if (key.substr(0, kGovPrefix.size()) == kGovPrefix) factor = 0.5;
-  return factor * std::log(1.0 + kReferenceCorpus / static_cast<double>(std::max<std::size_t>(df, 1)));
+  return factor *
+         std::log(1.0 + kReferenceCorpus / static_cast<double>(std::max<std::size_t>(df, 1)));
 }
 
 std::string Reason(std::string_view key, bool near) {

@@ -31,7 +31,7 @@ struct ObjectFacts {
   std::string id;
   std::string type;
   std::string name;
-  Micros at = 0;  // event time
+  Micros at = 0;                  // event time
   std::vector<std::string> keys;  // sorted, distinct
   Extraction extraction;          // from its prose (empty for objects without any)
   bool has_prose = false;
@@ -39,9 +39,8 @@ struct ObjectFacts {
 
 // Facts of `object` (its search text extracted by stix::ExtractSearchText). `version`: the
 // stored version time (fallback event time).
-ObjectFacts Analyse(const boost::json::object& object, const stix::SearchText& text,
-                    Micros version, const Extractor& extractor,
-                    const text::AliasRegistry* aliases);
+ObjectFacts Analyse(const boost::json::object& object, const stix::SearchText& text, Micros version,
+                    const Extractor& extractor, const text::AliasRegistry* aliases);
 
 // Scoring constants (see analysis/README.md).
 inline constexpr double kReferenceCorpus = 1000.0;  // K in ln(1 + K / df)

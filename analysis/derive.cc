@@ -63,8 +63,8 @@ std::vector<DerivedObject> Derive(const ObjectFacts& facts, const json::object& 
   };
   auto mention = [&](const std::string& target, std::string_view rel_type,
                      const std::string& from) {
-    const std::string id = DerivedId("relationship", facts.id + "|" + std::string(rel_type) +
-                                                         "|" + from + "|" + target);
+    const std::string id = DerivedId(
+        "relationship", facts.id + "|" + std::string(rel_type) + "|" + from + "|" + target);
     json::object o = base("relationship", id);
     o["relationship_type"] = rel_type;
     o["source_ref"] = from;
@@ -100,6 +100,7 @@ std::vector<DerivedObject> Derive(const ObjectFacts& facts, const json::object& 
     json::object o = base("intrusion-set", id);
     o["name"] = g.canonical;
     if (g.text != g.canonical) o["aliases"] = json::array{json::value(g.text)};
+    o["description"] = "\"" + g.text + "\" in " + facts.id;
     add("intrusion-set", id, std::move(o), {});
     actor_ids.push_back(id);
     mention(id, "mentions", facts.id);
@@ -110,6 +111,7 @@ std::vector<DerivedObject> Derive(const ObjectFacts& facts, const json::object& 
     o["name"] = p.name;
     o["identity_class"] = "individual";
     o["roles"] = json::array{json::value(p.title)};
+    o["description"] = "\"" + p.title + " " + p.name + "\" in " + facts.id;
     add("identity", id, std::move(o), {});
     actor_ids.push_back(id);
     mention(id, "mentions", facts.id);

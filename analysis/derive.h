@@ -30,7 +30,8 @@ struct DerivedObject {
 std::vector<DerivedObject> Derive(const ObjectFacts& facts, const boost::json::object& source,
                                   const std::string& created_by, const text::Gazetteer* gazetteer);
 
-// A deterministic STIX identifier "<type>--<uuid>" from `seed` (hashed, in the version 4 layout STIX SDOs use).
+// A deterministic STIX identifier "<type>--<uuid>" from `seed` (hashed, in the version 4 layout
+// STIX SDOs use).
 std::string DerivedId(std::string_view type, std::string_view seed);
 
 }  // namespace tansiq::analysis

@@ -270,3 +270,20 @@ TEST(Extract, HostileInputIsHarmless) {
 
 }  // namespace
 }  // namespace tansiq::analysis
+
+namespace tansiq::analysis {
+namespace {
+TEST(Extract, TitledPersonBeforeAGroup) {
+  for (const char* s : {"قال اللواء تحسين الخفاجي إن كتائب سيد الشهداء نقلت أسلحة.",
+                        "Генерал Тахсин аль-Хафаджи сообщил, что «Катаиб Сейид аш-Шухада» "
+                        "перебросила оружие."}) {
+    for (text::Lang lang : {text::Lang::kUnknown, text::DetectLang(s)}) {
+      Extraction x = TheExtractor().Extract(s, lang, Day("2024-06-10"));
+      ASSERT_EQ(x.persons.size(), 1u) << s;
+      EXPECT_EQ(x.persons[0].key, text::PhoneticKey("Tahsin al-Khafaji"));
+      ASSERT_EQ(x.groups.size(), 1u) << s;
+    }
+  }
+}
+}  // namespace
+}  // namespace tansiq::analysis

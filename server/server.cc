@@ -27,6 +27,7 @@
 #include <boost/url/parse.hpp>
 
 #include "hub/auth.h"
+#include "server/analysis_rest.h"
 #include "server/errors.h"
 #include "server/paging.h"
 #include "server/router.h"
@@ -290,6 +291,7 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
   (void)hub.aliases();  // load reference data now, not in the first search request
   RegisterTaxii(s.router, hub, options, s.tokens);
   RegisterRest(s.router, hub);
+  RegisterAnalysis(s.router, hub);
 
   int n = options.threads > 0 ? options.threads
                               : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));

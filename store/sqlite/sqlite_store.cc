@@ -1253,6 +1253,7 @@ Status SqliteWriteTxn::PutAnalysis(const AnalysisRecord& r) {
   auto key = db_.Prepare("INSERT OR IGNORE INTO entity_keys(key, at, id) VALUES(?1, ?2, ?3)");
   if (!key.ok()) return key.status();
   for (const auto& k : r.keys) {
+    (*key)->Reset();  // a statement run to completion must be reset before it is bound again
     (*key)->Bind(1, k).Bind(2, r.at).Bind(3, r.id);
     TANSIQ_RETURN_IF_ERROR((*key)->Run());
   }
