@@ -72,6 +72,20 @@ Result<bool> DeliveryTracker::Send(const Message& message, std::span<const Membe
   return inserted;
 }
 
+Result<bool> DeliveryTracker::Restore(MessageDelivery delivery, EffectiveReleasability effective) {
+  if (delivery.message_id.empty()) return InvalidArgument("message without id");
+  std::lock_guard lock(mu_);
+  if (messages_.contains(delivery.message_id)) return false;
+  const std::string id = delivery.message_id;
+  auto [it, inserted] = messages_.emplace(id, Tracked{std::move(delivery), std::move(effective)});
+  for (RecipientDelivery& r : it->second.delivery.recipients) {
+    const Micros deadline = r.acknowledged_at == 0 ? r.deadline : 0;
+    r.deadline = 0;
+    SetDeadline(id, r, deadline);
+  }
+  return inserted;
+}
+
 RecipientDelivery* DeliveryTracker::FindRecipient(Tracked& t, std::int64_t user_id) {
   for (RecipientDelivery& r : t.delivery.recipients) {
     if (r.recipient.user_id == user_id) return &r;

@@ -58,6 +58,7 @@ struct RecipientDelivery {
   std::vector<std::string> escalated_to;   // alternates alerted
   std::vector<std::string> withheld_from;  // alternates outside the releasability: not alerted
   std::string covered_by;                  // the alternate whose acknowledgement stood in
+  bool operator==(const RecipientDelivery&) const = default;
 };
 
 // "escalated" for an escalated recipient not yet acknowledged (nor covered); else the state.
@@ -127,6 +128,11 @@ class DeliveryTracker {
   // fetch). The first delivery sets delivered_at. NotFound for an unknown message or a user
   // who is not one of its recipients (the same text for both).
   Status Delivered(std::string_view message_id, std::int64_t user_id, std::string_view session);
+  // Resumes tracking a message from its stored state (after a restart, or when a message no
+  // longer in memory is touched again): recipients keep their states, times and pending
+  // deadlines. Returns false, changing nothing, when the id is already tracked.
+  Result<bool> Restore(MessageDelivery delivery, EffectiveReleasability effective);
+
   // The recipient opened it (implies delivered).
   Status Read(std::string_view message_id, std::int64_t user_id);
   // The recipient acknowledged it (implies delivered and read); stops their re-alerts. An

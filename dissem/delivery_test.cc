@@ -457,3 +457,35 @@ TEST_F(DeliveryTest, ConcurrentCallersAreSafe) {
 
 }  // namespace
 }  // namespace tansiq::dissem
+
+namespace tansiq::dissem {
+namespace {
+
+TEST_F(DeliveryTest, RestoreResumesStatesAndPendingDeadlines) {
+  SendTo("m1", Precedence::kFlash, {kJamil, kUna});
+  ASSERT_TRUE(tracker_.Acknowledge("m1", kUna.user_id).ok());
+  MessageDelivery saved = *tracker_.Find("m1");
+
+  // A fresh tracker (a restarted hub) resumes from the saved state.
+  DeliveryTracker restarted(clock_, DeliveryPolicy{}, AlternatesOfUser);
+  ASSERT_TRUE(restarted.Restore(saved, Effective()).value());
+  EXPECT_FALSE(restarted.Restore(saved, Effective()).value());  // already tracked
+  EXPECT_EQ(restarted.NextDeadline(), kStart + 10 * kMinute);
+  EXPECT_EQ(restarted.Find("m1")->recipients, saved.recipients);
+
+  clock_.Advance(10 * kMinute);
+  std::vector<DeliveryAction> actions = restarted.Tick();
+  // Only jamil (unacknowledged) is re-alerted and escalated to jana; una acknowledged.
+  ASSERT_FALSE(actions.empty());
+  for (const DeliveryAction& a : actions) EXPECT_EQ(a.recipient, "jamil");
+  EXPECT_TRUE(std::any_of(actions.begin(), actions.end(), [](const DeliveryAction& a) {
+    return a.kind == DeliveryAction::Kind::kEscalate && a.target.name == "jana";
+  }));
+}
+
+TEST_F(DeliveryTest, RestoreRefusesAMessageWithoutId) {
+  EXPECT_FALSE(tracker_.Restore(MessageDelivery{}, Effective()).ok());
+}
+
+}  // namespace
+}  // namespace tansiq::dissem

@@ -209,9 +209,50 @@ struct AuditSeal {
   Micros at = 0;
 };
 
+// A dissemination message as the store keeps it (issue 4): the message itself is also a
+// STIX object version; this record is what delivery needs, fast. `json` is the message
+// (subject, body, lang, object_refs, recipients, tlp, releasable_to, from) as sent.
+struct MessageRecord {
+  std::string id;
+  int precedence = 3;  // 0 FLASH .. 3 ROUTINE
+  std::int64_t sender_user_id = 0;
+  Micros sent_at = 0;
+  std::string json;
+};
+
+// One recipient's delivery of one message, every state change with its time (0: not yet).
+// `detail` is JSON owned by dissemination (names, alternates, escalation history).
+struct DeliveryRecord {
+  std::string message_id;
+  std::int64_t user_id = 0;
+  int state = 0;  // 0 queued, 1 delivered, 2 read, 3 acknowledged
+  Micros queued_at = 0;
+  Micros delivered_at = 0;
+  Micros read_at = 0;
+  Micros acknowledged_at = 0;
+  Micros escalated_at = 0;
+  Micros deadline = 0;  // the pending acknowledgement deadline; 0: none
+  int realerts = 0;
+  std::string detail = "{}";
+};
+
+// A message with the reading user's delivery of it (inbox views).
+struct MailboxEntry {
+  MessageRecord message;
+  DeliveryRecord delivery;
+};
+
+// A user's watch rule (issue 4): `json` is the rule as accepted.
+struct WatchRecord {
+  std::string id;
+  std::int64_t user_id = 0;
+  Micros created = 0;
+  std::string json;
+};
+
 // What correlation and the situation picture know of one analysed object (analysis/): its
 // type and display name, when it happened, and its entity keys — "grp:isis", "nk:hfj",
-// "place:iq-mosul", "gov:iq-gov-nineveh", "obs:ipv4-addr:198.51.100.7" (analysis/keys.h).
+// "place:iq-mosul", "gov:iq-gov-nineveh", "obs:ipv4-addr:198.51.100.7" (analysis/correlate.h).
 struct AnalysisRecord {
   std::string id;
   std::string type;
@@ -275,6 +316,14 @@ class WriteTxn {
   virtual Status AddToken(const Token& t) = 0;
   virtual Status AddCollection(const Collection& c) = 0;
   virtual Status PutMeta(std::string_view key, std::string_view value) = 0;
+
+  // Dissemination. PutMessage fails (kConflict) for a known id; PutDelivery inserts or
+  // replaces the (message_id, user_id) row.
+  virtual Status PutMessage(const MessageRecord& m) = 0;
+  virtual Status PutDelivery(const DeliveryRecord& d) = 0;
+  virtual Status PutWatch(const WatchRecord& w) = 0;
+  // Deletes `user_id`'s watch `id`; false when the user has no such watch.
+  virtual Result<bool> DeleteWatch(std::string_view id, std::int64_t user_id) = 0;
 
   // Replaces what is known of `r.id` for analysis (its keys included); `added` is set to Now().
   virtual Status PutAnalysis(const AnalysisRecord& r) = 0;
@@ -340,6 +389,22 @@ class Store {
 
   // A consistent online copy of the whole hub to `path` (which must not exist).
   virtual Status Backup(const std::string& path) = 0;
+
+  // Dissemination reads.
+  virtual Result<std::optional<MessageRecord>> GetMessage(std::string_view id) = 0;
+  // Every recipient's delivery of message `id`, in queue order.
+  virtual Result<std::vector<DeliveryRecord>> Deliveries(std::string_view message_id) = 0;
+  // `user_id`'s deliveries with their messages, by precedence (FLASH first) then newest
+  // first; `undelivered_only`: only those still queued (the durable queue, oldest first).
+  virtual Result<std::vector<MailboxEntry>> Inbox(std::int64_t user_id, bool undelivered_only,
+                                                  std::size_t limit, std::size_t offset) = 0;
+  // Messages `user_id` sent, newest first.
+  virtual Result<std::vector<MessageRecord>> Sent(std::int64_t user_id, std::size_t limit,
+                                                  std::size_t offset) = 0;
+  // Ids of messages with an acknowledgement deadline still pending (to resume after restart).
+  virtual Result<std::vector<std::string>> MessagesWithDeadlines() = 0;
+  // Watch rules of `user_id`, or of everyone when nullopt, oldest first.
+  virtual Result<std::vector<WatchRecord>> Watches(std::optional<std::int64_t> user_id) = 0;
 
   // Total stored versions (all collections), for status and benchmarks.
   virtual Result<std::int64_t> CountVersions() = 0;

@@ -8,7 +8,7 @@ namespace tansiq::store::sqlite {
 namespace {
 
 // Index i migrates from user_version i to i+1. Never edit a released step: append one.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE parties(
@@ -59,7 +59,26 @@ CREATE TABLE search_docs(
   lang TEXT NOT NULL, modified INTEGER NOT NULL, created_by_ref TEXT NOT NULL,
   in_shared INTEGER NOT NULL, private_parties INTEGER NOT NULL);
 )sql",
-    // 3: analysis (issue 5): per analysed object its event time and display name, and its
+    // 3: dissemination — messages, each recipient's delivery (the durable queue), watch rules.
+    R"sql(
+CREATE TABLE messages(
+  id TEXT PRIMARY KEY, precedence INTEGER NOT NULL, sender_user INTEGER NOT NULL,
+  sent_at INTEGER NOT NULL, json TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX messages_by_sender ON messages(sender_user, sent_at);
+CREATE TABLE deliveries(
+  message_id TEXT NOT NULL REFERENCES messages(id), user_id INTEGER NOT NULL,
+  state INTEGER NOT NULL, queued_at INTEGER NOT NULL, delivered_at INTEGER NOT NULL,
+  read_at INTEGER NOT NULL, acknowledged_at INTEGER NOT NULL, escalated_at INTEGER NOT NULL,
+  deadline INTEGER NOT NULL, realerts INTEGER NOT NULL, detail TEXT NOT NULL,
+  PRIMARY KEY(message_id, user_id)) WITHOUT ROWID;
+CREATE INDEX deliveries_by_user ON deliveries(user_id, state);
+CREATE INDEX deliveries_with_deadline ON deliveries(deadline) WHERE deadline != 0;
+CREATE TABLE watches(
+  id TEXT PRIMARY KEY, user_id INTEGER NOT NULL, created INTEGER NOT NULL,
+  json TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX watches_by_user ON watches(user_id);
+)sql",
+    // 4: analysis (issue 5): per analysed object its event time and display name, and its
     // entity keys ordered by key then event time (postings newest first, situation ranges).
     R"sql(
 CREATE TABLE analysis(

@@ -15,6 +15,7 @@
 #include "stix/timestamp.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/fts_tokenizer.h"
+#include "store/sqlite/messages.h"
 #include "store/sqlite/schema.h"
 #include "store/store.h"
 #include "text/analyzer.h"
@@ -154,6 +155,13 @@ class SqliteWriteTxn final : public WriteTxn {
   Status PutMeta(std::string_view key, std::string_view value) override;
   Status PutAnalysis(const AnalysisRecord& r) override;
 
+  Status PutMessage(const MessageRecord& m) override { return sqlite::PutMessage(db_, m); }
+  Status PutDelivery(const DeliveryRecord& d) override { return sqlite::PutDelivery(db_, d); }
+  Status PutWatch(const WatchRecord& w) override { return sqlite::PutWatch(db_, w); }
+  Result<bool> DeleteWatch(std::string_view id, std::int64_t user_id) override {
+    return sqlite::DeleteWatch(db_, id, user_id);
+  }
+
  private:
   Status RecomputeHead(std::string_view id);
   // Makes `text` the indexed text of `id` (its latest version) and records that the object
@@ -199,6 +207,28 @@ class SqliteStore final : public Store {
   Status ScanAudit(const std::function<bool(const AuditRecord&)>& fn) override;
   Result<std::vector<AuditSeal>> Seals() override;
   Result<std::int64_t> CountVersions() override;
+  Result<std::optional<MessageRecord>> GetMessage(std::string_view id) override {
+    return WithReader([&](Connection& db) { return sqlite::GetMessage(db, id); });
+  }
+  Result<std::vector<DeliveryRecord>> Deliveries(std::string_view message_id) override {
+    return WithReader([&](Connection& db) { return sqlite::Deliveries(db, message_id); });
+  }
+  Result<std::vector<MailboxEntry>> Inbox(std::int64_t user_id, bool undelivered_only,
+                                          std::size_t limit, std::size_t offset) override {
+    return WithReader([&](Connection& db) {
+      return sqlite::Inbox(db, user_id, undelivered_only, limit, offset);
+    });
+  }
+  Result<std::vector<MessageRecord>> Sent(std::int64_t user_id, std::size_t limit,
+                                          std::size_t offset) override {
+    return WithReader([&](Connection& db) { return sqlite::Sent(db, user_id, limit, offset); });
+  }
+  Result<std::vector<std::string>> MessagesWithDeadlines() override {
+    return WithReader([&](Connection& db) { return sqlite::MessagesWithDeadlines(db); });
+  }
+  Result<std::vector<WatchRecord>> Watches(std::optional<std::int64_t> user_id) override {
+    return WithReader([&](Connection& db) { return sqlite::Watches(db, user_id); });
+  }
   Status Backup(const std::string& path) override;
   Result<std::optional<AnalysisRecord>> Analysis(std::string_view id) override;
   Result<KeyPostings> Postings(const policy::Reader& reader, std::string_view key,
@@ -235,6 +265,13 @@ class SqliteStore final : public Store {
   };
   Result<Lease> Acquire();
   void Release(std::unique_ptr<Connection> c);
+  // Runs fn(connection) on a pooled read connection.
+  template <typename Fn>
+  auto WithReader(Fn fn) -> decltype(fn(std::declval<Connection&>())) {
+    auto db = Acquire();
+    if (!db.ok()) return db.status();
+    return fn(**db);
+  }
 
   void WriterLoop();
   // Copies committed WAL pages into the database off the writer thread (PASSIVE checkpoints),
