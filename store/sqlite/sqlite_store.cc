@@ -1399,16 +1399,23 @@ Result<SituationCounts> SqliteStore::Situation(const policy::Reader& reader,
   // Rows come from entity_keys (place, group: a key range) or analysis (type, party). Rows whose
   // visibility the party clauses decide exactly (not red, no gates) are counted by GROUP BY in
   // SQL; red or gated rows go one by one through policy::IsVisible.
-  std::string from_rows, key_column;
+  std::string with, from_rows, key_column;
   switch (q.by) {
     case SituationQuery::By::kPlace:
     case SituationQuery::By::kGroup: {
       const char* lo = q.by == SituationQuery::By::kPlace ? "'gov:'" : "'grp:'";
       const char* hi = q.by == SituationQuery::By::kPlace ? "'gov;'" : "'grp;'";
-      from_rows = std::string(
-                      "entity_keys r JOIN objects h ON h.id = r.id JOIN search_docs d ON "
-                      "d.id = r.id WHERE r.key >= ") +
-                  lo + " AND r.key < " + hi + " AND r.at >= ?3 AND r.at < ?4";
+      // A loose index scan: the distinct keys of the prefix, one index seek each, then for each
+      // key only its rows inside [from, to) through the (key, at, id) primary key.
+      with = std::string(
+                 "WITH RECURSIVE dims(k) AS (SELECT (SELECT MIN(key) FROM entity_keys "
+                 "WHERE key >= ") +
+             lo + " AND key < " + hi +
+             ") UNION ALL SELECT (SELECT MIN(key) FROM entity_keys WHERE key > dims.k AND key < " +
+             hi + ") FROM dims WHERE dims.k IS NOT NULL) ";
+      from_rows =
+          "dims JOIN entity_keys r ON r.key = dims.k AND r.at >= ?3 AND r.at < ?4 "
+          "JOIN objects h ON h.id = r.id JOIN search_docs d ON d.id = r.id WHERE 1";
       key_column = "substr(r.key, 5)";
       break;
     }
@@ -1430,7 +1437,7 @@ Result<SituationCounts> SqliteStore::Situation(const policy::Reader& reader,
   };
   Status status;
   {
-    auto st = (*db)->Prepare("SELECT " + key_column + ", " + bucket + ", COUNT(*) FROM " +
+    auto st = (*db)->Prepare(with + "SELECT " + key_column + ", " + bucket + ", COUNT(*) FROM " +
                              from_rows + kAnalysisAccess + plain + " GROUP BY 1, 2");
     if (!st.ok()) return st.status();
     bind(**st);
@@ -1443,7 +1450,7 @@ Result<SituationCounts> SqliteStore::Situation(const policy::Reader& reader,
   HeadCache cache(**db);
   auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
   {
-    auto st = (*db)->Prepare("SELECT " + key_column + ", " + bucket +
+    auto st = (*db)->Prepare(with + "SELECT " + key_column + ", " + bucket +
                              ", r.id, h.originator, h.parties, h.red, h.recipients, "
                              "h.federable, h.gates FROM " +
                              from_rows + kAnalysisAccess + gated);
