@@ -354,11 +354,32 @@ Result<json::object> Service::Brief(const policy::Reader& reader, Micros day,
   json::array sections;
   std::string plain =
       std::string(Text(BriefText::kTitle, l)) + " " + stix::FormatMicros(day).substr(0, 10) + "\n";
-  // 1. New FLASH/IMMEDIATE items: messages are not on this branch yet (hub/messages.h).
+  // 1. New FLASH/IMMEDIATE messages to the reader sent that day (their own inbox).
+  json::array urgent;
+  plain += "\n" + std::string(Text(BriefText::kUrgent, l)) + "\n";
+  auto inbox = hub_.store().Inbox(reader.user_id, false, 500, 0);
+  if (!inbox.ok()) return inbox.status();
+  for (const auto& e : *inbox) {
+    const auto& m = e.message;
+    if (m.precedence > 1 || m.sent_at < day || m.sent_at >= day + kDay) continue;
+    boost::system::error_code ec;
+    json::value body = json::parse(m.json, ec);
+    std::string subject;
+    if (!ec && body.is_object()) {
+      if (const auto* sv = body.as_object().if_contains("subject"); sv && sv->is_string()) {
+        subject = std::string(sv->get_string());
+      }
+    }
+    const char* precedence = m.precedence == 0 ? "flash" : "immediate";
+    urgent.push_back(json::object{{"id", m.id},
+                                  {"precedence", precedence},
+                                  {"subject", subject},
+                                  {"sent_at", stix::FormatMicros(m.sent_at)}});
+    plain += "  [" + std::string(m.precedence == 0 ? "FLASH" : "IMMEDIATE") + "] " + subject + "\n";
+  }
+  if (urgent.empty()) plain += "  " + std::string(Text(BriefText::kNone, l)) + "\n";
   sections.push_back(json::object{
-      {"kind", "urgent"}, {"title", Text(BriefText::kUrgent, l)}, {"items", json::array()}});
-  plain += "\n" + std::string(Text(BriefText::kUrgent, l)) + "\n  " +
-           std::string(Text(BriefText::kNone, l)) + "\n";
+      {"kind", "urgent"}, {"title", Text(BriefText::kUrgent, l)}, {"items", std::move(urgent)}});
   // 2. Strongest new correlations among what the reader may see that arrived that day.
   auto fresh = hub_.store().AnalysedBetween(reader, day, day + kDay, 50);
   if (!fresh.ok()) return fresh.status();
