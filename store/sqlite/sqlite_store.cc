@@ -1427,72 +1427,55 @@ Result<SituationCounts> SqliteStore::Situation(const policy::Reader& reader,
       key_column = q.by == SituationQuery::By::kType ? "r.type" : "CAST(h.originator AS TEXT)";
       break;
   }
-  const std::string bucket = "(r.at - ?3) / ?5";
-  const std::string plain = " AND h.red = 0 AND h.gates = ''";
-  const std::string gated = " AND (h.red = 1 OR h.gates != '')";
-  std::map<std::pair<std::string, Micros>, std::int64_t> cells;
   auto bind = [&](Statement& s) {
     s.Bind(1, reader.party).Bind(2, static_cast<std::int64_t>(policy::Bit(reader.party)));
     s.Bind(3, q.from).Bind(4, q.to).Bind(5, q.bucket);
   };
-  Status status;
-  {
-    auto st = (*db)->Prepare(with + "SELECT " + key_column + ", " + bucket + ", COUNT(*) FROM " +
-                             from_rows + kAnalysisAccess + plain + " GROUP BY 1, 2");
-    if (!st.ok()) return st.status();
-    bind(**st);
-    while ((*st)->Step(&status)) {
-      cells[{(*st)->Text(0), q.from + (*st)->Int(1) * q.bucket}] += (*st)->Int(2);
-    }
-    (*st)->Reset();
-    TANSIQ_RETURN_IF_ERROR(status);
-  }
   HeadCache cache(**db);
   auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
-  {
-    auto st = (*db)->Prepare(with + "SELECT " + key_column + ", " + bucket +
-                             ", r.id, h.originator, h.parties, h.red, h.recipients, "
-                             "h.federable, h.gates FROM " +
-                             from_rows + kAnalysisAccess + gated);
-    if (!st.ok()) return st.status();
-    bind(**st);
-    while ((*st)->Step(&status)) {
-      Statement& s = **st;
-      std::string id = s.Text(2);
-      cache.Put(id, HeadColumns(s, 3));
-      if (!policy::IsVisible(reader, id, lookup)) continue;
-      ++cells[{s.Text(0), q.from + s.Int(1) * q.bucket}];
-    }
-    (*st)->Reset();
-    TANSIQ_RETURN_IF_ERROR(status);
-  }
-  SituationCounts out;
-  for (const auto& [k, n] : cells) out.cells.push_back({k.first, k.second, n});
-  // The total counts objects, not (object, key) pairs.
-  {
+  // One pass per query: rows the party clauses decide exactly (not red, no gates) are counted
+  // by the GROUP BY (third column NULL); red or gated rows come back one per object (third
+  // column its id, with its head) and count only when policy::IsVisible says so.
+  auto pass = [&](const std::string& prefix, const std::string& key_sql,
+                  const std::string& bucket_sql, const std::string& rows,
+                  const std::function<void(const std::string&, Micros, std::int64_t)>& add) {
     auto st = (*db)->Prepare(
-        "SELECT COUNT(*) FROM analysis r JOIN objects h ON h.id = r.id JOIN search_docs d ON "
-        "d.id = r.id WHERE r.at >= ?3 AND r.at < ?4" +
-        std::string(kAnalysisAccess) + plain + " AND ?5 > 0");
+        prefix + "SELECT " + key_sql + ", " + bucket_sql +
+        ", CASE WHEN h.red = 0 AND h.gates = '' THEN NULL ELSE r.id END, COUNT(*), "
+        "MAX(h.originator), MAX(h.parties), MAX(h.red), MAX(h.recipients), MAX(h.federable), "
+        "MAX(h.gates) FROM " +
+        rows + kAnalysisAccess + " GROUP BY 1, 2, 3");
     if (!st.ok()) return st.status();
-    bind(**st);
-    if ((*st)->Step(&status)) out.total = (*st)->Int(0);
-    (*st)->Reset();
-    TANSIQ_RETURN_IF_ERROR(status);
-    auto g = (*db)->Prepare(
-        "SELECT r.id, h.originator, h.parties, h.red, h.recipients, h.federable, h.gates FROM "
-        "analysis r JOIN objects h ON h.id = r.id JOIN search_docs d ON d.id = r.id WHERE "
-        "r.at >= ?3 AND r.at < ?4" +
-        std::string(kAnalysisAccess) + gated + " AND ?5 > 0");
-    if (!g.ok()) return g.status();
-    bind(**g);
-    while ((*g)->Step(&status)) {
-      std::string id = (*g)->Text(0);
-      cache.Put(id, HeadColumns(**g, 1));
-      if (policy::IsVisible(reader, id, lookup)) ++out.total;
+    Statement& s = **st;
+    bind(s);
+    Status status;
+    while (s.Step(&status)) {
+      if (!s.IsNull(2)) {
+        std::string id = s.Text(2);
+        cache.Put(id, HeadColumns(s, 4));
+        if (!policy::IsVisible(reader, id, lookup)) continue;
+      }
+      add(s.Text(0), q.from + s.Int(1) * q.bucket, s.Int(3));
     }
-    (*g)->Reset();
-    TANSIQ_RETURN_IF_ERROR(status);
+    s.Reset();
+    return status;
+  };
+  std::map<std::pair<std::string, Micros>, std::int64_t> cells;
+  SituationCounts out;
+  TANSIQ_RETURN_IF_ERROR(pass(with, key_column, "(r.at - ?3) / ?5", from_rows,
+                              [&](const std::string& k, Micros b, std::int64_t n) {
+                                cells[{k, b}] += n;
+                              }));
+  for (const auto& [k, n] : cells) out.cells.push_back({k.first, k.second, n});
+  if (q.by == SituationQuery::By::kType || q.by == SituationQuery::By::kParty) {
+    for (const auto& c : out.cells) out.total += c.count;  // one cell per object
+  } else {
+    // An object may have several places or groups: count objects over `analysis`.
+    TANSIQ_RETURN_IF_ERROR(
+        pass("", "''", "0 * ?5",
+             "analysis r JOIN objects h ON h.id = r.id JOIN search_docs d ON d.id = r.id "
+             "WHERE r.at >= ?3 AND r.at < ?4",
+             [&](const std::string&, Micros, std::int64_t n) { out.total += n; }));
   }
   return out;
 }
