@@ -57,11 +57,52 @@ void Service::Start(const std::shared_ptr<Service>& self) {
   (void)self->extractor();  // build the tables before the first event, not during it
   std::weak_ptr<Service> weak = self;
   self->hub_.commits().Subscribe([weak](const hub::CommitEvent& e) {
-    if (auto s = weak.lock()) {
-      Status st = s->Handle(e);
-      if (!st.ok()) spdlog::warn("analysis: {}", st.message());
+    auto s = weak.lock();
+    if (!s) return;
+    if (e.objects.empty()) {  // the start-up backfill, queued below in commit order
+      auto n = s->Backfill();
+      if (!n.ok()) spdlog::warn("analysis backfill: {}", n.status().message());
+      if (n.ok() && *n > 0) spdlog::info("analysis: {} stored objects analysed", *n);
+      return;
     }
+    Status st = s->Handle(e);
+    if (!st.ok()) spdlog::warn("analysis: {}", st.message());
   });
+  self->hub_.commits().Publish(hub::CommitEvent{});
+}
+
+Result<std::size_t> Service::Backfill() {
+  const std::string hub_identity = hub_.directory()->hub_identity;
+  std::size_t total = 0;
+  std::set<std::string> seen;  // an object Handle would not record must not loop forever
+  for (;;) {
+    auto rows = hub_.store().Unanalysed(hub_identity, 500);
+    if (!rows.ok()) return rows.status();
+    hub::CommitEvent event;
+    for (auto& r : *rows) {
+      if (!seen.insert(r.version.id).second) continue;
+      auto head = hub_.store().Head(r.version.id);
+      if (!head.ok()) return head.status();
+      if (!head->has_value()) continue;
+      boost::system::error_code ec;
+      json::value v = json::parse(r.version.json, ec);
+      if (ec || !v.is_object()) continue;
+      hub::StoredObject so;
+      so.id = r.version.id;
+      so.type = r.version.type;
+      so.collection_id = r.collection_id;
+      so.version = r.version.version;
+      so.date_added = r.version.date_added;
+      so.search = stix::ExtractSearchText(v.get_object());
+      so.json = std::move(r.version.json);
+      so.releasability = (*head)->releasability;
+      so.refs = std::move(r.version.refs);
+      event.objects.push_back(std::move(so));
+    }
+    if (event.objects.empty()) return total;
+    TANSIQ_RETURN_IF_ERROR(Handle(event));
+    total += event.objects.size();
+  }
 }
 
 Status Service::Handle(const hub::CommitEvent& event) {

@@ -60,6 +60,9 @@ class Service {
   // Analyses what one committed write stored: entity keys and the derived STIX objects, in one
   // write job (synchronous; called on the feed thread, or directly by tests and benchmarks).
   Status Handle(const hub::CommitEvent& event);
+  // Analyses objects stored while nothing analysed them (tansiq import, the demo's seeding),
+  // in batches; returns how many. Start() queues it on the feed thread once.
+  Result<std::size_t> Backfill();
 
   // The latest version of `id` the reader may see, references to what they may not see
   // stripped; NotFound when invisible or absent.

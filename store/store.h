@@ -427,6 +427,17 @@ class Store {
   // Per-reader counts by event time bucket and dimension.
   virtual Result<SituationCounts> Situation(const policy::Reader& reader,
                                             const SituationQuery& q) = 0;
+  // The correlator's backfill (objects stored while nothing analysed them), NOT a read path:
+  // the latest version of objects without an analysis record, whoever may see them, except
+  // relationships, sightings, marking and extension definitions and objects created by
+  // `skip_created_by` (the hub's own). One row per object (one of its collections), at most
+  // `limit`. Callers must never hand the rows to a user.
+  struct UnanalysedRow {
+    VersionRow version;
+    std::string collection_id;
+  };
+  virtual Result<std::vector<UnanalysedRow>> Unanalysed(std::string_view skip_created_by,
+                                                        std::size_t limit) = 0;
 };
 
 // Options for the embedded SQLite backend.

@@ -691,6 +691,34 @@ TEST_P(StoreConformance, AnalysedBetweenIsVisibleAndNewestFirst) {
   EXPECT_TRUE(store_->AnalysedBetween(a_, now + 1, now + 2, 10)->empty());
 }
 
+TEST_P(StoreConformance, UnanalysedListsObjectsWithoutAnAnalysisRecord) {
+  ASSERT_TRUE(PutDoc(*store_, "c1", "report--1", 1, To(0, 0),
+                     R"({"name":"a","created_by_ref":"identity--a"})")
+                  .ok());
+  ASSERT_TRUE(PutDoc(*store_, "c2", "report--2", 1, To(0, 0),
+                     R"({"name":"b","created_by_ref":"identity--a"})")
+                  .ok());
+  ASSERT_TRUE(PutDoc(*store_, "c1", "location--3", 1, To(0, 0),
+                     R"({"name":"c","created_by_ref":"identity--hub"})")
+                  .ok());
+  ASSERT_TRUE(Put("c1", "relationship--4", 1, To(0, 0)).ok());
+  ASSERT_TRUE(PutDoc(*store_, "c1", "report--1", 2, To(0, 0),
+                     R"({"name":"a2","created_by_ref":"identity--a"})")
+                  .ok());
+  auto rows = store_->Unanalysed("identity--hub", 10);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  std::map<std::string, std::string> got;
+  for (const auto& r : *rows) got[r.version.id] = r.version.json + "@" + r.collection_id;
+  EXPECT_EQ(got, (std::map<std::string, std::string>{
+                     {"report--1", R"({"name":"a2","created_by_ref":"identity--a"}@c1)"},
+                     {"report--2", R"({"name":"b","created_by_ref":"identity--a"}@c2)"}}));
+  ASSERT_TRUE(PutRecord(*store_, "report--1", 1, {}).ok());
+  rows = store_->Unanalysed("identity--hub", 10);
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].version.id, "report--2");
+  EXPECT_EQ(store_->Unanalysed("identity--hub", 0)->size(), 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(Backends()),
                          [](const auto& p) { return p.param.name; });
 

@@ -236,6 +236,8 @@ class SqliteStore final : public Store {
   Result<std::vector<AnalysisRecord>> AnalysedBetween(const policy::Reader& reader, Micros from,
                                                       Micros to, std::size_t limit) override;
   Result<SituationCounts> Situation(const policy::Reader& reader, const SituationQuery& q) override;
+  Result<std::vector<UnanalysedRow>> Unanalysed(std::string_view skip_created_by,
+                                                std::size_t limit) override;
 
   // Writer thread only.
   Micros NextDateAdded() {
@@ -1477,6 +1479,41 @@ Result<SituationCounts> SqliteStore::Situation(const policy::Reader& reader,
              "WHERE r.at >= ?3 AND r.at < ?4",
              [&](const std::string&, Micros, std::int64_t n) { out.total += n; }));
   }
+  return out;
+}
+
+Result<std::vector<Store::UnanalysedRow>> SqliteStore::Unanalysed(std::string_view skip_created_by,
+                                                                  std::size_t limit) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  auto st = (*db)->Prepare(
+      "SELECT v.seq, v.id, v.type, v.spec_version, v.version, v.date_added, v.refs, v.json, "
+      "v.version_text, v.collection FROM objects h JOIN search_docs d ON d.id = h.id "
+      "JOIN versions v ON v.id = h.id AND v.version = h.latest_version "
+      "WHERE NOT EXISTS (SELECT 1 FROM analysis a WHERE a.id = h.id) "
+      "AND h.type NOT IN ('relationship', 'sighting', 'marking-definition', "
+      "'extension-definition', 'language-content') AND d.created_by_ref != ?1 "
+      "GROUP BY h.id LIMIT ?2");
+  if (!st.ok()) return st.status();
+  Statement& s = **st;
+  s.Bind(1, skip_created_by).Bind(2, static_cast<std::int64_t>(limit));
+  std::vector<UnanalysedRow> out;
+  Status status;
+  while (s.Step(&status)) {
+    VersionRow row;
+    row.seq = s.Int(0);
+    row.id = s.Text(1);
+    row.type = s.Text(2);
+    row.spec_version = s.Text(3);
+    row.version = s.Int(4);
+    row.date_added = s.Int(5);
+    row.refs = Split(s.View(6));
+    row.json = s.Text(7);
+    row.version_text = s.Text(8);
+    out.push_back({std::move(row), s.Text(9)});
+  }
+  s.Reset();
+  TANSIQ_RETURN_IF_ERROR(status);
   return out;
 }
 }  // namespace

@@ -341,6 +341,32 @@ class Situation(unittest.TestCase):
         self.assertFalse([t for t in r.json()["trends"] if t["key"] == "iq-gov-kirkuk"])
 
 
+class Backfill(unittest.TestCase):
+    def test_objects_imported_while_no_server_ran_are_analysed_at_start(self):
+        a = report("a", "قال اللواء نزار الحمداني إن عصائب أهل الحق انسحبت من القيارة.",
+                   "2023-03-03T10:00:00.000Z", lang="ar")
+        b = report("a", "General Nizar al-Hamdani said Asa'ib Ahl al-Haq left Qayyarah.",
+                   "2023-03-04T10:00:00.000Z", lang="en")
+        bundle = os.path.join(hub.dir, "bundle.json")
+        with open(bundle, "w", encoding="utf-8") as f:
+            json.dump({"type": "bundle", "id": H.sid("bundle"), "objects": [a, b]}, f,
+                      ensure_ascii=False)
+        hub.stop()
+        try:
+            hub.cli("import", bundle, "--db", hub.db, "--as", "alice")
+        finally:
+            hub.start()
+        deadline = time.monotonic() + 60
+        rel = {}
+        while time.monotonic() < deadline and b["id"] not in rel:
+            r = related("alice", a["id"])
+            self.assertEqual(r.status, 200, r)
+            rel = {x["id"]: x for x in r.json()["related"]}
+            time.sleep(0.1)
+        self.assertIn(b["id"], rel, hub.log_tail())
+        self.assertIn("place:iq-qayyarah", rel[b["id"]]["reasons"])
+
+
 class BriefAndErrors(unittest.TestCase):
     def test_brief_in_four_languages(self):
         today = dt.datetime.utcnow().strftime("%Y-%m-%d")
