@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace tansiq {
 
@@ -40,6 +41,20 @@ class ManualClock final : public Clock {
 
  private:
   std::atomic<Micros> now_;
+};
+
+// Test seam for whole-process tests: the real clock shifted by the number of seconds
+// written in a file (re-read at most every 50 ms; a missing or unreadable file is 0), so a
+// black-box test can move a running server's time forward without sleeping.
+class FileOffsetClock final : public Clock {
+ public:
+  explicit FileOffsetClock(std::string path) : path_(std::move(path)) {}
+  Micros NowMicros() const override;
+
+ private:
+  const std::string path_;
+  mutable std::atomic<Micros> offset_{0};
+  mutable std::atomic<std::int64_t> next_read_{0};  // steady-clock micros
 };
 
 }  // namespace tansiq

@@ -28,8 +28,8 @@ int Fail(const Status& s) {
   return 1;
 }
 
-std::unique_ptr<hub::Hub> OpenHub(const std::string& db) {
-  auto h = hub::Hub::Open({.db_path = db});
+std::unique_ptr<hub::Hub> OpenHub(const std::string& db, const Clock* clock = nullptr) {
+  auto h = hub::Hub::Open({.db_path = db, .clock = clock});
   if (!h.ok()) {
     Fail(h.status());
     return nullptr;
@@ -97,7 +97,9 @@ int Init(const std::string& db, const std::string& config) {
 }
 
 int Serve(const std::string& db, server::ServerOptions options) {
-  auto hub = OpenHub(db);
+  std::optional<FileOffsetClock> clock;
+  if (!options.clock_file.empty()) clock.emplace(options.clock_file);
+  auto hub = OpenHub(db, clock ? &*clock : nullptr);
   if (!hub) return 1;
   Status s = server::Serve(*hub, options);
   return s.ok() ? 0 : Fail(s);

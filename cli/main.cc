@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/listen.h"
 
 int main(int argc, char** argv) {
   using namespace tansiq;
@@ -31,6 +32,14 @@ int main(int argc, char** argv) {
     c->add_option("--max-content-length", serve_options.max_content_length,
                   "largest accepted request body in bytes")
         ->capture_default_str();
+    c->add_option("--flash-ack", serve_options.flash_ack,
+                  "seconds a FLASH recipient has to acknowledge (0: none)")
+        ->capture_default_str();
+    c->add_option("--immediate-ack", serve_options.immediate_ack,
+                  "seconds an IMMEDIATE recipient has to acknowledge (0: none)")
+        ->capture_default_str();
+    // Test seam: shifts the server's clock by the seconds written in this file.
+    c->add_option("--clock-file", serve_options.clock_file)->group("");
   };
   auto* serve = app.add_subcommand("serve", "serve TAXII 2.1 and the REST API");
   add_db(serve);
@@ -116,6 +125,20 @@ int main(int argc, char** argv) {
   add_db(backup);
   backup->add_option("--to", backup_to, "destination file (must not exist)")->required();
 
+  cli::ListenOptions listen_options;
+  auto* listen_cmd =
+      app.add_subcommand("listen", "print pushed messages; ack ID / read ID on stdin");
+  listen_cmd->add_option("--url", listen_options.url, "the hub's base URL")->capture_default_str();
+  listen_cmd->add_option("--user", listen_options.user,
+                         "user name (password from TANSIQ_PASSWORD)");
+  listen_cmd->add_option("--token", listen_options.token, "API token (Bearer)");
+  listen_cmd->add_option("--ca", listen_options.ca_file, "PEM file of CAs to trust (HTTPS)");
+  listen_cmd->add_flag("--insecure-tls", listen_options.insecure_tls,
+                       "do not verify the server certificate");
+  listen_cmd->add_flag("--json", listen_options.raw_json, "print frames as JSON");
+  listen_cmd->add_flag("--ack-all", listen_options.ack_all, "acknowledge every message");
+  listen_cmd->get_option("--user")->excludes(listen_cmd->get_option("--token"));
+
   CLI11_PARSE(app, argc, argv);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 
@@ -138,5 +161,17 @@ int main(int argc, char** argv) {
   if (*verify) return cli::AuditVerify(db);
   if (*search) return cli::Search(db, as_user, query, search_limit);
   if (*backup) return cli::Backup(db, backup_to);
+  if (*listen_cmd) {
+    if (!listen_options.user.empty() && listen_options.token.empty()) {
+      const char* pw = std::getenv("TANSIQ_PASSWORD");
+      if (pw == nullptr) {
+        spdlog::error("set TANSIQ_PASSWORD for --user (stdin carries commands), or use --token");
+        return 2;
+      }
+      listen_options.password = pw;
+    }
+    listen_options.commands = true;
+    return cli::Listen(listen_options);
+  }
   return 2;
 }

@@ -222,6 +222,9 @@ Status InitHub(const std::string& db_path, const HubSpec& spec_in, const Clock& 
     TANSIQ_RETURN_IF_ERROR(Publish(txn, coalition_id,
                                    stix::ReleasabilityExtensionDefinition(hub_identity, created),
                                    kHubParty, all, {hub_identity}));
+    TANSIQ_RETURN_IF_ERROR(Publish(txn, coalition_id,
+                                   stix::MessageExtensionDefinition(hub_identity, created),
+                                   kHubParty, all, {hub_identity}));
     return auditor.Append(txn, audit);
   });
   if (!st.ok()) {

@@ -18,9 +18,19 @@ CommitFeed::~CommitFeed() {
   thread_.join();
 }
 
-void CommitFeed::Subscribe(CommitListener listener) {
+std::size_t CommitFeed::Subscribe(CommitListener listener) {
   std::lock_guard lock(mu_);
-  listeners_.push_back(std::make_shared<const CommitListener>(std::move(listener)));
+  const std::size_t handle = next_handle_++;
+  listeners_.emplace_back(handle, std::make_shared<const CommitListener>(std::move(listener)));
+  return handle;
+}
+
+void CommitFeed::Unsubscribe(std::size_t handle) {
+  {
+    std::lock_guard lock(mu_);
+    std::erase_if(listeners_, [&](const auto& l) { return l.first == handle; });
+  }
+  Drain();  // a call that started before the removal has finished when this returns
 }
 
 void CommitFeed::Publish(CommitEvent event) {
@@ -63,7 +73,7 @@ void CommitFeed::Run() {
     queue_.pop_front();
     auto listeners = listeners_;
     lock.unlock();
-    for (const auto& listener : listeners) {
+    for (const auto& [handle, listener] : listeners) {
       try {
         (*listener)(*event);
       } catch (const std::exception& e) {

@@ -51,8 +51,11 @@ class CommitFeed {
   CommitFeed(const CommitFeed&) = delete;
   CommitFeed& operator=(const CommitFeed&) = delete;
 
-  // Adds a listener for every later event. Listeners must not call Publish or Drain.
-  void Subscribe(CommitListener listener);
+  // Adds a listener for every later event; returns a handle for Unsubscribe. Listeners must
+  // not call Publish, Drain or Unsubscribe.
+  std::size_t Subscribe(CommitListener listener);
+  // Removes a listener; once this returns it is not running and will not run again.
+  void Unsubscribe(std::size_t handle);
   void Publish(CommitEvent event);
   // Whether anyone listens (a writer can skip building events nobody reads).
   bool active() const;
@@ -67,13 +70,15 @@ class CommitFeed {
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::condition_variable idle_;
-  std::deque<std::shared_ptr<const CommitEvent>> queue_;          // guarded by mu_
-  std::vector<std::shared_ptr<const CommitListener>> listeners_;  // guarded by mu_
-  std::size_t published_ = 0;                                     // guarded by mu_
-  std::size_t handled_ = 0;  // guarded by mu_ (dropped events count as handled)
-  std::size_t dropped_ = 0;  // guarded by mu_
-  bool stopping_ = false;    // guarded by mu_
-  std::thread thread_;       // last: starts after the members it uses
+  std::deque<std::shared_ptr<const CommitEvent>> queue_;  // guarded by mu_
+  std::vector<std::pair<std::size_t, std::shared_ptr<const CommitListener>>>
+      listeners_;                // guarded by mu_
+  std::size_t next_handle_ = 1;  // guarded by mu_
+  std::size_t published_ = 0;    // guarded by mu_
+  std::size_t handled_ = 0;      // guarded by mu_ (dropped events count as handled)
+  std::size_t dropped_ = 0;      // guarded by mu_
+  bool stopping_ = false;        // guarded by mu_
+  std::thread thread_;           // last: starts after the members it uses
 };
 
 }  // namespace tansiq::hub

@@ -54,7 +54,9 @@ Prepared Prepare(const json::value& value, const policy::Reader& writer, const D
   }
   p.facts = std::move(*facts);
   const store::Party* party = dir.PartyByIndex(writer.party);
-  if (p.facts.created_by_ref && (!party || *p.facts.created_by_ref != party->identity_id)) {
+  const std::string& own_identity =
+      party ? party->identity_id : (writer.party == kHubParty ? dir.hub_identity : p.id);
+  if (p.facts.created_by_ref && *p.facts.created_by_ref != own_identity) {
     p.error = "created_by_ref must be your party's identity (" +
               (party ? party->identity_id : std::string("none")) + ")";
     return p;
@@ -189,8 +191,10 @@ std::string PartyCode(const Directory& dir, policy::PartyIndex p) {
 
 }  // namespace
 
-void Ingest(Hub& hub, const policy::Reader& writer, const store::Collection& collection,
-            json::array objects, IngestDone done) {
+namespace {
+
+void IngestImpl(Hub& hub, const policy::Reader& writer, const store::Collection& collection,
+                json::array objects, AlsoInTxn also, IngestDone done) {
   auto dir = hub.directory();
   const Micros requested = hub.clock().NowMicros();
   auto prepared = std::make_shared<std::vector<Prepared>>();
@@ -216,8 +220,8 @@ void Ingest(Hub& hub, const policy::Reader& writer, const store::Collection& col
   // What listeners see after commit; built only when someone listens.
   auto event = hub.commits().active() ? std::make_shared<CommitEvent>() : nullptr;
   if (event) event->writer = writer;
-  auto job = [&hub, writer, collection, dir, prepared, user_parties, report, event,
-              requested](store::WriteTxn& txn) -> Status {
+  auto job = [&hub, writer, collection, dir, prepared, user_parties, report, event, requested,
+              also = std::move(also)](store::WriteTxn& txn) -> Status {
     if (event) event->objects.clear();  // a job may run again after a failed group
     report->items.clear();
     report->succeeded = report->failed = 0;
@@ -275,6 +279,13 @@ void Ingest(Hub& hub, const policy::Reader& writer, const store::Collection& col
                        item.ok ? "ok" : "refused: " + item.message});
       report->items.push_back(std::move(item));
     }
+    if (also) {
+      for (const IngestItem& item : report->items) {
+        if (!item.ok)
+          return Unprocessable(item.id.empty() ? item.message : item.id + ": " + item.message);
+      }
+      TANSIQ_RETURN_IF_ERROR(also(txn));
+    }
     report->status_json = json::serialize(StatusResource(
         report->status_id, requested, report->items, report->succeeded, report->failed));
     TANSIQ_RETURN_IF_ERROR(
@@ -286,6 +297,19 @@ void Ingest(Hub& hub, const policy::Reader& writer, const store::Collection& col
     if (event && !event->objects.empty()) hub.commits().Publish(std::move(*event));
     done(std::move(*report));
   });
+}
+
+}  // namespace
+
+void Ingest(Hub& hub, const policy::Reader& writer, const store::Collection& collection,
+            json::array objects, IngestDone done) {
+  IngestImpl(hub, writer, collection, std::move(objects), nullptr, std::move(done));
+}
+
+void IngestAll(Hub& hub, const policy::Reader& writer, const store::Collection& collection,
+               json::array objects, AlsoInTxn also, IngestDone done) {
+  if (!also) also = [](store::WriteTxn&) { return Status::Ok(); };  // still all-or-nothing
+  IngestImpl(hub, writer, collection, std::move(objects), std::move(also), std::move(done));
 }
 
 Result<IngestReport> IngestAndWait(Hub& hub, const policy::Reader& writer,

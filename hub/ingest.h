@@ -38,6 +38,14 @@ using IngestDone = std::function<void(Result<IngestReport>)>;
 void Ingest(Hub& hub, const policy::Reader& writer, const store::Collection& collection,
             boost::json::array objects, IngestDone done);
 
+// For use cases that store objects together with records of their own (a message and its
+// delivery queue): every object is stored or none is — the first refusal fails the whole job
+// with Unprocessable and that refusal's text — and `also` runs in the same transaction,
+// after the objects, before the audit records.
+using AlsoInTxn = std::function<Status(store::WriteTxn&)>;
+void IngestAll(Hub& hub, const policy::Reader& writer, const store::Collection& collection,
+               boost::json::array objects, AlsoInTxn also, IngestDone done);
+
 // Ingest and wait (CLI import).
 Result<IngestReport> IngestAndWait(Hub& hub, const policy::Reader& writer,
                                    const store::Collection& collection, boost::json::array objects);

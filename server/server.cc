@@ -24,11 +24,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/url/parse.hpp>
 
 #include "hub/auth.h"
 #include "server/analysis_rest.h"
 #include "server/errors.h"
+#include "server/messaging.h"
 #include "server/paging.h"
 #include "server/router.h"
 #include "server/taxii.h"
@@ -60,6 +62,7 @@ struct Shared {
   hub::Authenticator auth;
   PageTokens tokens;
   std::optional<ssl::context> tls;
+  std::unique_ptr<Messaging> messaging;
   std::atomic<bool> stopping{false};
   std::mutex mu;
   std::list<std::pair<asio::any_io_executor, std::shared_ptr<SessionControl>>> sessions;
@@ -100,6 +103,30 @@ Result<policy::Reader> Authenticate(Shared& s, const Request& req, const std::st
     }
   }
   return Status(ErrorCode::kUnauthenticated, "malformed Authorization header");
+}
+
+constexpr std::string_view kStreamPath = "/api/v1/stream";
+
+// The caller of a stream upgrade: a browser's single-use ticket (?ticket=), else the usual
+// Authorization header. nullopt when `req` is not an upgrade to the stream.
+std::optional<Result<policy::Reader>> StreamCaller(Shared& s, const Request& req,
+                                                   const std::string& client) {
+  if (!beast::websocket::is_upgrade(req)) return std::nullopt;
+  auto target = boost::urls::parse_origin_form(req.target());
+  if (!target) return std::nullopt;
+  std::string path(target->path());
+  if (path.size() > 1 && path.back() == '/') path.pop_back();
+  if (path != kStreamPath) return std::nullopt;
+  auto params = target->params();
+  if (auto it = params.find("ticket"); it != params.end()) {
+    auto reader = s.messaging->tickets.Redeem((*it).value);
+    if (!reader) {
+      return Result<policy::Reader>(
+          Status(ErrorCode::kUnauthenticated, "stream ticket unknown, used or expired"));
+    }
+    return Result<policy::Reader>(*reader);
+  }
+  return Authenticate(s, req, client);
 }
 
 awaitable<Response> Handle(Shared& s, const Request& req, const std::string& client) {
@@ -165,6 +192,17 @@ awaitable<void> RunSession(Shared& s, Stream& stream, std::string client,
         Response r = BareErrorResponse(11, InvalidArgument("malformed HTTP request"));
         co_await http::async_write(stream, r, kTuple);
       }
+      break;
+    }
+    if (auto caller = StreamCaller(s, parser.get(), client)) {
+      if (!caller->ok()) {
+        Response r = BareErrorResponse(parser.get().version(), caller->status());
+        co_await http::async_write(stream, r, kTuple);
+        break;
+      }
+      // A stream is idle between frames: shutdown cancels it like an idle keep-alive.
+      co_await RunStream(s.messaging->messenger, s.messaging->streams, s.messaging->limits, stream,
+                         parser.get(), **caller);
       break;
     }
     control->busy = true;
@@ -291,6 +329,15 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
   (void)hub.aliases();  // load reference data now, not in the first search request
   RegisterTaxii(s.router, hub, options, s.tokens);
   RegisterRest(s.router, hub);
+  hub::MessagingOptions messaging;
+  messaging.policy.ack_deadline[dissem::Index(dissem::Precedence::kFlash)] =
+      std::chrono::duration_cast<std::chrono::microseconds>(options.flash_ack).count();
+  messaging.policy.ack_deadline[dissem::Index(dissem::Precedence::kImmediate)] =
+      std::chrono::duration_cast<std::chrono::microseconds>(options.immediate_ack).count();
+  messaging.tick_interval = options.deadline_check;
+  s.messaging = std::make_unique<Messaging>(hub, messaging);
+  TANSIQ_RETURN_IF_ERROR(s.messaging->messenger.Start());
+  RegisterMessaging(s.router, *s.messaging);
   RegisterAnalysis(s.router, hub);
 
   int n = options.threads > 0 ? options.threads

@@ -128,4 +128,23 @@ json::object ReleasabilityExtensionDefinition(std::string_view hub_identity_id,
   return o;
 }
 
+json::object MessageExtensionDefinition(std::string_view hub_identity_id,
+                                        std::string_view created) {
+  json::object o;
+  o["type"] = "extension-definition";
+  o["spec_version"] = "2.1";
+  o["id"] = kMessageExtensionId;
+  o["created_by_ref"] = hub_identity_id;
+  o["created"] = created;
+  o["modified"] = created;
+  o["name"] = "Tansiq dissemination message";
+  o["description"] =
+      "A message disseminated with a precedence (flash, immediate, priority, routine): "
+      "subject, body, lang, object_refs, the recipients as addressed and the sender (from).";
+  o["schema"] = "https://tansiq.example/schemas/message-v1.json";
+  o["version"] = "1.0.0";
+  o["extension_types"] = json::array{"new-sdo"};
+  return o;
+}
+
 }  // namespace tansiq::stix

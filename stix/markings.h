@@ -31,6 +31,12 @@ inline constexpr std::string_view kTlpRedId =
 inline constexpr std::string_view kReleasabilityExtensionId =
     "extension-definition--65d21291-bcb8-457a-8bff-8b997f76182b";
 
+// The Tansiq dissemination message: a new SDO type defined by the hub's extension-definition,
+// so messages are STIX objects that carry markings and federate like any other.
+inline constexpr std::string_view kMessageType = "x-tansiq-message";
+inline constexpr std::string_view kMessageExtensionId =
+    "extension-definition--3f8c1e52-6b1d-4f7e-9a0c-2d5b7e91c4a8";
+
 // TLP level of a marking-definition id: TLP 2.0 ids and the STIX 2.1 TLP 1.0 ids
 // (white → CLEAR, green, amber, red). kNone for any other id.
 Tlp TlpOfMarking(std::string_view marking_id);
@@ -57,5 +63,9 @@ Result<std::optional<Releasability>> ParseReleasability(
 // created by `hub_identity_id` at `created` (a STIX timestamp string).
 boost::json::object ReleasabilityExtensionDefinition(std::string_view hub_identity_id,
                                                      std::string_view created);
+
+// The hub's published extension-definition of the x-tansiq-message SDO.
+boost::json::object MessageExtensionDefinition(std::string_view hub_identity_id,
+                                               std::string_view created);
 
 }  // namespace tansiq::stix

@@ -382,6 +382,10 @@ class Store {
   // Full-text search over the latest version of every object the reader may see in a
   // collection they may access. InvalidArgument when `all` is empty.
   virtual Result<SearchResult> Search(const policy::Reader& reader, const SearchQuery& q) = 0;
+  // Whether the latest version of object `id` matches the text clauses of `q` (all/none; the
+  // filters and paging are ignored, and so is visibility: the caller decides that). Used to
+  // match watch rules against a newly stored object.
+  virtual Result<bool> MatchesSearch(const SearchQuery& q, std::string_view id) = 0;
 
   // Calls `fn` for every audit record in seq order until it returns false.
   virtual Status ScanAudit(const std::function<bool(const AuditRecord&)>& fn) = 0;

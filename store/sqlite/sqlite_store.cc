@@ -204,6 +204,7 @@ class SqliteStore final : public Store {
                                                const std::vector<std::string>& ids) override;
   Result<std::optional<StatusRecord>> GetStatus(std::string_view id) override;
   Result<SearchResult> Search(const policy::Reader& reader, const SearchQuery& q) override;
+  Result<bool> MatchesSearch(const SearchQuery& q, std::string_view id) override;
   Status ScanAudit(const std::function<bool(const AuditRecord&)>& fn) override;
   Result<std::vector<AuditSeal>> Seals() override;
   Result<std::int64_t> CountVersions() override;
@@ -1123,6 +1124,20 @@ std::string CompileMatch(const SearchQuery& q) {
     if (!e.empty()) expr = "(" + expr + ") NOT " + e;
   }
   return expr;
+}
+
+Result<bool> SqliteStore::MatchesSearch(const SearchQuery& q, std::string_view id) {
+  const std::string match = CompileMatch(q);
+  if (match.empty()) return InvalidArgument("the query has no words to search for");
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  auto found = QueryOne(
+      **db,
+      "SELECT 1 FROM search WHERE search MATCH ?1 AND rowid = "
+      "(SELECT rowid FROM search_docs WHERE id = ?2)",
+      [](const Statement&) { return true; }, match, id);
+  if (!found.ok()) return found.status();
+  return found->has_value();
 }
 
 Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const SearchQuery& q) {

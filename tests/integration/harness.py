@@ -29,6 +29,8 @@ ARABIC_REPORT = os.path.join(SHARED, "data", "reports", "ar-joint-operations-cen
 
 TAXII = "application/taxii+json;version=2.1"
 EXT_ID = "extension-definition--65d21291-bcb8-457a-8bff-8b997f76182b"
+MSG_EXT_ID = "extension-definition--3f8c1e52-6b1d-4f7e-9a0c-2d5b7e91c4a8"  # x-tansiq-message
+HUB_EXTENSIONS = {EXT_ID, MSG_EXT_ID}  # extension-definitions every hub publishes
 TLP_CLEAR = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"
 TLP_GREEN = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"
 TLP_AMBER = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"
@@ -209,10 +211,14 @@ class Hub:
             if p.get("identity"):
                 lines.append(f'identity = "{p["identity"]}"')
             lines.append("")
-        for u, (party, roles) in self.users.items():
+        for u, spec in self.users.items():
+            party, roles = spec[0], spec[1]
             lines += ["[[user]]", f'name = "{u}"', f'party = "{party}"',
                       "roles = [" + ", ".join(f'"{r}"' for r in roles) + "]",
-                      f"password = {json.dumps(password(u), ensure_ascii=False)}", ""]
+                      f"password = {json.dumps(password(u), ensure_ascii=False)}"]
+            if len(spec) > 2:  # alternates, for escalation
+                lines.append("alternates = [" + ", ".join(f'"{a}"' for a in spec[2]) + "]")
+            lines.append("")
         with open(self.config, "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + extra_toml)
         self.cli("init", "--db", self.db, "--config", self.config)
@@ -234,11 +240,11 @@ class Hub:
         return self.tokens[user]
 
     # ---- server
-    def start(self, timeout=30.0):
+    def start(self, timeout=30.0, extra_args=()):
         port_file = os.path.join(self.dir, f"port-{uuid.uuid4().hex[:6]}")
         self._log = open(os.path.join(self.dir, "server.log"), "ab")
         self.proc = subprocess.Popen([self.bin, "serve", "--db", self.db, "--listen", "127.0.0.1:0",
-                                      "--port-file", port_file],
+                                      "--port-file", port_file, *extra_args],
                                      stdout=self._log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout

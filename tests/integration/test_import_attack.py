@@ -88,7 +88,7 @@ class ImportAttack(unittest.TestCase):
 
     def test_nothing_extra(self):
         expected_ids = {k[0] for k in self.expected}
-        published = {p["identity"] for p in hub.parties_api("mo")} | {H.EXT_ID}
+        published = {p["identity"] for p in hub.parties_api("mo")} | H.HUB_EXTENSIONS
         # the hub may publish its own identity (e.g. as creator of the extension-definition)
         extra = [k for k in self.got if k not in self.expected and k[0] not in published
                  and not k[0].startswith("identity--")]
@@ -123,7 +123,7 @@ class ImportAttack(unittest.TestCase):
         """ATT&CK objects carry no TLP or releasability marking: the originator alone reads them."""
         items, rs = hub.page_all(self.coal + "objects/", user="alice", params={"match[version]": "all"},
                                  limit=1000)
-        published = {p["identity"] for p in hub.parties_api("alice")} | {H.EXT_ID}
+        published = {p["identity"] for p in hub.parties_api("alice")} | H.HUB_EXTENSIONS
         leaked = {o["id"] for o in items if o["type"] != "identity"
                   or o["id"] == mitre_identity()} - published
         self.assertEqual(leaked, set())

@@ -1,0 +1,115 @@
+// Dissemination use cases (issue 4, DESIGN.md "Dissemination"): sending a message (stored as
+// an x-tansiq-message STIX object with the Tansiq releasability marking, plus its delivery
+// queue, in one transaction), delivery state changes, escalation on missed deadlines, the
+// durable queue for offline recipients, watch rules and latency metrics. Transport-free:
+// frames leave through a PushSink that server/ implements over WebSocket sessions.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "dissem/delivery.h"
+#include "dissem/message.h"
+#include "dissem/queue.h"
+#include "hub/hub.h"
+
+namespace tansiq::hub {
+
+// Where frames go. Implemented by server/ (every open stream session of a user).
+// Called from any thread; must not block.
+class PushSink {
+ public:
+  virtual ~PushSink() = default;
+  // Hands `frame` to every open session of `user_id`; no-op when they have none.
+  virtual void Push(std::int64_t user_id, const dissem::OutgoingFrame& frame) = 0;
+};
+
+// Configuration of dissemination (per hub; tests shorten the intervals).
+struct MessagingOptions {
+  dissem::DeliveryPolicy policy;
+  // How often the escalation timer wakes to look for missed deadlines.
+  std::chrono::milliseconds tick_interval{1000};
+  bool start_timer = true;  // false: the caller drives Tick() (tests)
+};
+
+using DoneWith = std::function<void(Result<std::string>)>;
+// The outcome of a send: the message id, or the error; for a refusal because recipients fall
+// outside the releasability (422), `outside` names every one of them.
+struct SendOutcome {
+  Result<std::string> id = std::string();
+  std::vector<std::string> outside;
+};
+using SendDone = std::function<void(SendOutcome)>;
+using DoneStatus = std::function<void(Status)>;
+
+// One per hub process. Thread-safe. Created after the Hub, destroyed before it; stops its
+// timer thread and unsubscribes nothing (the Hub's CommitFeed outlives it only if the
+// caller destroys the Messenger after the Hub stops publishing: server/ does).
+class Messenger {
+ public:
+  Messenger(Hub& hub, MessagingOptions options);
+  ~Messenger();
+  Messenger(const Messenger&) = delete;
+  Messenger& operator=(const Messenger&) = delete;
+
+  // Where frames go; set before the first Send. nullptr: frames wait in the durable queue.
+  void SetSink(PushSink* sink);
+  // Resumes escalation of every message with a pending deadline (after a restart) and
+  // subscribes watch rules to the hub's commits. Call once, after SetSink.
+  Status Start();
+
+  // POST /api/v1/messages: parse, plan (recipients, all-or-nothing release check), store the
+  // message and its queue durably, push to online recipients. `done` gets the message id.
+  void Send(const policy::Reader& sender, const boost::json::object& body, SendDone done);
+
+  // A recipient's state changes, from a stream frame (`session`) or REST. NotFound (404)
+  // when `reader` is not a recipient of `id` (the same for an unknown id). Durable on done.
+  void Received(const policy::Reader& reader, std::string id, std::string session, DoneStatus done);
+  void Read(const policy::Reader& reader, std::string id, DoneStatus done);
+  void Acknowledge(const policy::Reader& reader, std::string id, DoneStatus done);
+
+  // The durable queue of `reader`: frames of every message not yet confirmed as received,
+  // FLASH first (sent on connect).
+  Result<std::vector<dissem::OutgoingFrame>> Pending(const policy::Reader& reader);
+  // GET /api/v1/messages/{id}: the sender sees every recipient's state, a recipient their
+  // own; anyone else gets NotFound.
+  Result<std::string> View(const policy::Reader& reader, std::string_view id);
+  // GET /api/v1/messages?box=inbox|sent.
+  Result<std::string> List(const policy::Reader& reader, bool sent, std::size_t limit,
+                           std::size_t offset);
+
+  // Watch rules: POST /api/v1/watches (→ id), GET (→ JSON array), DELETE.
+  void AddWatch(const policy::Reader& reader, const boost::json::object& body, DoneWith done);
+  Result<std::string> ListWatches(const policy::Reader& reader);
+  void DeleteWatch(const policy::Reader& reader, std::string id, DoneStatus done);
+
+  // Handles every missed deadline (re-alerts, escalation, sender notices). The timer thread
+  // calls it; tests with a manual clock may call it directly. Returns the actions taken.
+  std::vector<dissem::DeliveryAction> Tick();
+
+  // GET /metrics: Prometheus text format.
+  std::string Metrics();
+
+  // Waits until every write this Messenger submitted so far is durable and every commit
+  // event has been matched against watch rules (tests, shutdown).
+  void Flush();
+
+ private:
+  struct Watch;
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tansiq::hub
