@@ -29,6 +29,7 @@
 
 #include "hub/admin.h"
 #include "hub/auth.h"
+#include "server/analysis_rest.h"
 #include "server/errors.h"
 #include "server/messaging.h"
 #include "server/paging.h"
@@ -369,6 +370,7 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
   TANSIQ_RETURN_IF_ERROR(s.messaging->messenger.Start());
   RegisterMessaging(s.router, *s.messaging);
   RegisterWeb(s.router, hub, options, s.auth, s.web_sessions);
+  RegisterAnalysis(s.router, hub);
 
   int n = options.threads > 0 ? options.threads
                               : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));

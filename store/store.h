@@ -250,6 +250,46 @@ struct WatchRecord {
   std::string json;
 };
 
+// What correlation and the situation picture know of one analysed object (analysis/): its
+// type and display name, when it happened, and its entity keys — "grp:isis", "nk:hfj",
+// "place:iq-mosul", "gov:iq-gov-nineveh", "obs:ipv4-addr:198.51.100.7" (analysis/correlate.h).
+struct AnalysisRecord {
+  std::string id;
+  std::string type;
+  std::string name;
+  Micros at = 0;     // event time: published, first_seen, valid_from, created, else the version
+  Micros added = 0;  // when the hub analysed it (set by the store)
+  std::vector<std::string> keys;
+};
+
+// The objects carrying one entity key that a reader may see, most recent event first.
+struct KeyPostings {
+  std::vector<std::string> ids;  // at most the limit asked for
+  // More visible objects carry the key than were returned, or the key is on more objects than
+  // a read scans (Store::kMaxPostingScan): either way it is too common to link on.
+  bool more = false;
+};
+
+// Counts over what a reader may see, for the situation picture.
+struct SituationQuery {
+  enum class By { kPlace, kGroup, kType, kParty };
+  Micros from = 0;  // event time, inclusive
+  Micros to = 0;    // exclusive
+  Micros bucket = 86'400'000'000;
+  By by = By::kPlace;
+};
+
+struct SituationCell {
+  std::string key;    // governorate id, group key, STIX type, or party index (decimal)
+  Micros bucket = 0;  // start of the bucket
+  std::int64_t count = 0;
+};
+
+struct SituationCounts {
+  std::int64_t total = 0;            // distinct visible analysed objects in [from, to)
+  std::vector<SituationCell> cells;  // ordered by key, then bucket
+};
+
 // Operations available to a write job. A WriteTxn exists only while the job runs, on the
 // store's writer thread; it must not be kept or used from another thread.
 class WriteTxn {
@@ -287,6 +327,9 @@ class WriteTxn {
   virtual Status PutWatch(const WatchRecord& w) = 0;
   // Deletes `user_id`'s watch `id`; false when the user has no such watch.
   virtual Result<bool> DeleteWatch(std::string_view id, std::int64_t user_id) = 0;
+
+  // Replaces what is known of `r.id` for analysis (its keys included); `added` is set to Now().
+  virtual Status PutAnalysis(const AnalysisRecord& r) = 0;
 };
 
 // A unit of work run inside one transaction (a savepoint within a group commit).
@@ -372,6 +415,36 @@ class Store {
 
   // Total stored versions (all collections), for status and benchmarks.
   virtual Result<std::int64_t> CountVersions() = 0;
+
+  // --- Analysis (entity keys, situation counts). Every read is filtered by visibility inside
+  // the query, like Search: collection access, party clauses, then policy::IsVisible.
+
+  // Rows a Postings read examines at most per key before calling it common.
+  static constexpr std::size_t kMaxPostingScan = 20'000;
+
+  // What analysis recorded for `id`, whoever may see it (callers check visibility first).
+  virtual Result<std::optional<AnalysisRecord>> Analysis(std::string_view id) = 0;
+  // Objects with entity key `key` that `reader` may see, newest event first, at most `limit`.
+  virtual Result<KeyPostings> Postings(const policy::Reader& reader, std::string_view key,
+                                       std::size_t limit) = 0;
+  // Analysed objects `reader` may see that the hub analysed in [from, to), newest first.
+  virtual Result<std::vector<AnalysisRecord>> AnalysedBetween(const policy::Reader& reader,
+                                                              Micros from, Micros to,
+                                                              std::size_t limit) = 0;
+  // Per-reader counts by event time bucket and dimension.
+  virtual Result<SituationCounts> Situation(const policy::Reader& reader,
+                                            const SituationQuery& q) = 0;
+  // The correlator's backfill (objects stored while nothing analysed them), NOT a read path:
+  // the latest version of objects without an analysis record, whoever may see them, except
+  // relationships, sightings, marking and extension definitions and objects created by
+  // `skip_created_by` (the hub's own). One row per object (one of its collections), at most
+  // `limit`. Callers must never hand the rows to a user.
+  struct UnanalysedRow {
+    VersionRow version;
+    std::string collection_id;
+  };
+  virtual Result<std::vector<UnanalysedRow>> Unanalysed(std::string_view skip_created_by,
+                                                        std::size_t limit) = 0;
 };
 
 // Options for the embedded SQLite backend.

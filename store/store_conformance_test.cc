@@ -5,8 +5,10 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "store/store.h"
 
@@ -593,6 +595,187 @@ TEST_P(StoreConformance, WatchesBelongToTheirUser) {
                   .ok());
   EXPECT_TRUE(*gone);
   EXPECT_TRUE(store_->Watches(1)->empty());
+}
+
+// --- Analysis: entity keys, postings and situation counts per reader.
+
+Status PutRecord(Store& store, const std::string& id, Micros at, std::vector<std::string> keys,
+                 std::string type = "report") {
+  return store.Write([&](WriteTxn& t) {
+    return t.PutAnalysis({id, type, "name of " + id, at, 0, std::move(keys)});
+  });
+}
+
+constexpr Micros kDay = 86'400'000'000;
+
+TEST_P(StoreConformance, AnalysisRecordsRoundTripAndReplace) {
+  ASSERT_TRUE(Put("c1", "report--1", 1, To(0, Bit(1))).ok());
+  ASSERT_TRUE(
+      PutRecord(*store_, "report--1", 5 * kDay, {"grp:isis", "place:iq-mosul", "gov:x"}).ok());
+  auto r = store_->Analysis("report--1");
+  ASSERT_TRUE(r.ok() && r->has_value());
+  EXPECT_EQ((*r)->keys, (std::vector<std::string>{"gov:x", "grp:isis", "place:iq-mosul"}));
+  EXPECT_EQ((*r)->at, 5 * kDay);
+  EXPECT_EQ((*r)->name, "name of report--1");
+  EXPECT_EQ((*r)->added, clock_.NowMicros());
+  ASSERT_TRUE(PutRecord(*store_, "report--1", 6 * kDay, {"grp:hts"}).ok());  // replaces
+  EXPECT_EQ((*store_->Analysis("report--1"))->keys, std::vector<std::string>{"grp:hts"});
+  EXPECT_EQ(store_->Postings(a_, "grp:isis", 10)->ids.size(), 0u);
+  EXPECT_FALSE(store_->Analysis("report--2")->has_value());
+  // Deleting the object removes its analysis.
+  ASSERT_TRUE(
+      store_->Write([](WriteTxn& t) { return t.DeleteVersions("c1", "report--1", {}).status(); })
+          .ok());
+  EXPECT_FALSE(store_->Analysis("report--1")->has_value());
+}
+
+TEST_P(StoreConformance, PostingsOnlyListWhatTheReaderMaySee) {
+  ASSERT_TRUE(Put("c1", "report--1", 1, To(0, Bit(1))).ok());  // a, b
+  ASSERT_TRUE(Put("c1", "report--2", 1, To(1, 0)).ok());       // b only
+  ASSERT_TRUE(Put("c1", "report--3", 1,
+                  {.originator = 2, .parties = Bit(2), .red = true, .recipients = {"alice"}})
+                  .ok());                                      // c + alice
+  ASSERT_TRUE(Put("c2", "report--4", 1, To(0, Bit(1))).ok());  // a's private collection
+  ASSERT_TRUE(Put("c1", "relationship--5", 1, To(0, Bit(1) | Bit(2)), {"report--2"}).ok());
+  for (int i = 1; i <= 5; ++i) {
+    std::string id = i == 5 ? "relationship--5" : "report--" + std::to_string(i);
+    ASSERT_TRUE(PutRecord(*store_, id, i * kDay, {"grp:x"}).ok());
+  }
+  auto ids = [&](const Reader& r) { return store_->Postings(r, "grp:x", 10)->ids; };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ids(a_), (V{"report--4", "report--3", "report--1"}));  // newest first
+  EXPECT_EQ(ids(b_), (V{"relationship--5", "report--2", "report--1"}));
+  EXPECT_EQ(ids(c_), (V{"report--3"}));  // relationship--5's end report--2 is b's
+  const Reader a2{4, "a2", 0, policy::kRecipient};
+  EXPECT_EQ(ids(a2), (V{"report--4", "report--1"}));  // not named in the RED
+  auto capped = store_->Postings(a_, "grp:x", 2);
+  EXPECT_EQ(capped->ids.size(), 2u);
+  EXPECT_TRUE(capped->more);
+  EXPECT_FALSE(store_->Postings(a_, "grp:x", 3)->more);
+  EXPECT_TRUE(store_->Postings(a_, "grp:none", 3)->ids.empty());
+  // Recall: narrowing report--1 to a hides it from b at once.
+  ASSERT_TRUE(Put("c1", "report--1", 2, To(0, 0)).ok());
+  EXPECT_EQ(ids(b_), (V{"relationship--5", "report--2"}));
+}
+
+TEST_P(StoreConformance, SituationCountsPerReaderEqualBruteForce) {
+  // 40 objects with pseudo-random releasability, places, groups and days.
+  std::vector<std::tuple<std::string, Releasability, std::string, Micros, std::vector<std::string>>>
+      docs;
+  std::uint32_t seed = 7;
+  auto next = [&] { return seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff; };
+  for (int i = 0; i < 40; ++i) {
+    const policy::PartyIndex origin = static_cast<policy::PartyIndex>(next() % 3);
+    Releasability rel;
+    switch (next() % 4) {
+      case 0:
+        rel = To(origin, Bit(0) | Bit(1) | Bit(2));
+        break;
+      case 1:
+        rel = To(origin, 0);
+        break;
+      case 2:
+        rel = To(origin, Bit(static_cast<policy::PartyIndex>(next() % 3)));
+        break;
+      default:
+        rel = {.originator = origin,
+               .parties = Bit(origin),
+               .red = true,
+               .recipients = {next() % 2 ? "alice" : "bob"}};
+    }
+    std::string id = (next() % 2 ? "report--" : "note--") + std::to_string(i);
+    std::vector<std::string> keys{"gov:g" + std::to_string(next() % 3)};
+    if (next() % 2) keys.push_back("grp:k" + std::to_string(next() % 2));
+    const Micros at = 100 * kDay + (next() % 5) * kDay + (next() % 1000) * 1000;
+    std::string coll = next() % 5 == 0 ? "c2" : "c1";
+    if (coll == "c2") rel.originator = 0;
+    ASSERT_TRUE(Put(coll, id, 1, rel).ok());
+    ASSERT_TRUE(PutRecord(*store_, id, at, keys, id.substr(0, id.find("--"))).ok());
+    docs.emplace_back(id, rel, coll, at, keys);
+  }
+  const Reader a2{4, "a2", 0, policy::kRecipient};
+  for (const Reader* r : {&a_, &b_, &c_, &a2}) {
+    for (auto by : {SituationQuery::By::kPlace, SituationQuery::By::kGroup,
+                    SituationQuery::By::kType, SituationQuery::By::kParty}) {
+      SituationQuery q{101 * kDay, 104 * kDay, kDay, by};
+      auto got = store_->Situation(*r, q);
+      ASSERT_TRUE(got.ok()) << got.status().message();
+      std::map<std::pair<std::string, Micros>, std::int64_t> want;
+      std::int64_t total = 0;
+      for (const auto& [id, rel, coll, at, keys] : docs) {
+        if (at < q.from || at >= q.to) continue;
+        // What this reader can list through the collections it may access.
+        VersionFilter f;
+        f.ids = {id};
+        auto page = store_->ListVersions(*r, coll, f, std::nullopt, 10);
+        const bool access = coll == "c1" || r->party == 0;
+        if (!access || page->rows.empty()) continue;
+        ++total;
+        const Micros bucket = q.from + (at - q.from) / kDay * kDay;
+        std::vector<std::string> dims;
+        for (const auto& k : keys) {
+          if (by == SituationQuery::By::kPlace && k.rfind("gov:", 0) == 0)
+            dims.push_back(k.substr(4));
+          if (by == SituationQuery::By::kGroup && k.rfind("grp:", 0) == 0)
+            dims.push_back(k.substr(4));
+        }
+        if (by == SituationQuery::By::kType) dims.push_back(id.substr(0, id.find("--")));
+        if (by == SituationQuery::By::kParty) dims.push_back(std::to_string(rel.originator));
+        for (const auto& d : dims) ++want[{d, bucket}];
+      }
+      std::map<std::pair<std::string, Micros>, std::int64_t> have;
+      for (const auto& c : got->cells) have[{c.key, c.bucket}] = c.count;
+      EXPECT_EQ(got->total, total) << r->user_name;
+      EXPECT_EQ(have, want) << r->user_name << " by " << static_cast<int>(by);
+    }
+  }
+  EXPECT_EQ(store_->Situation(a_, {5, 5, kDay, SituationQuery::By::kPlace}).status().code(),
+            ErrorCode::kInvalidArgument);
+}
+
+TEST_P(StoreConformance, AnalysedBetweenIsVisibleAndNewestFirst) {
+  ASSERT_TRUE(Put("c1", "report--1", 1, To(0, Bit(1))).ok());
+  ASSERT_TRUE(Put("c1", "report--2", 1, To(0, 0)).ok());
+  ASSERT_TRUE(PutRecord(*store_, "report--1", kDay, {"grp:x"}).ok());
+  clock_.Advance(1000);
+  ASSERT_TRUE(PutRecord(*store_, "report--2", kDay, {"grp:x"}).ok());
+  const Micros now = clock_.NowMicros();
+  auto a = store_->AnalysedBetween(a_, now - 5000, now + 1, 10);
+  ASSERT_TRUE(a.ok());
+  ASSERT_EQ(a->size(), 2u);
+  EXPECT_EQ((*a)[0].id, "report--2");
+  auto b = store_->AnalysedBetween(b_, now - 5000, now + 1, 10);
+  ASSERT_EQ(b->size(), 1u);
+  EXPECT_EQ((*b)[0].id, "report--1");
+  EXPECT_TRUE(store_->AnalysedBetween(a_, now + 1, now + 2, 10)->empty());
+}
+
+TEST_P(StoreConformance, UnanalysedListsObjectsWithoutAnAnalysisRecord) {
+  ASSERT_TRUE(PutDoc(*store_, "c1", "report--1", 1, To(0, 0),
+                     R"({"name":"a","created_by_ref":"identity--a"})")
+                  .ok());
+  ASSERT_TRUE(PutDoc(*store_, "c2", "report--2", 1, To(0, 0),
+                     R"({"name":"b","created_by_ref":"identity--a"})")
+                  .ok());
+  ASSERT_TRUE(PutDoc(*store_, "c1", "location--3", 1, To(0, 0),
+                     R"({"name":"c","created_by_ref":"identity--hub"})")
+                  .ok());
+  ASSERT_TRUE(Put("c1", "relationship--4", 1, To(0, 0)).ok());
+  ASSERT_TRUE(PutDoc(*store_, "c1", "report--1", 2, To(0, 0),
+                     R"({"name":"a2","created_by_ref":"identity--a"})")
+                  .ok());
+  auto rows = store_->Unanalysed("identity--hub", 10);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  std::map<std::string, std::string> got;
+  for (const auto& r : *rows) got[r.version.id] = r.version.json + "@" + r.collection_id;
+  EXPECT_EQ(got, (std::map<std::string, std::string>{
+                     {"report--1", R"({"name":"a2","created_by_ref":"identity--a"}@c1)"},
+                     {"report--2", R"({"name":"b","created_by_ref":"identity--a"}@c2)"}}));
+  ASSERT_TRUE(PutRecord(*store_, "report--1", 1, {}).ok());
+  rows = store_->Unanalysed("identity--hub", 10);
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].version.id, "report--2");
+  EXPECT_EQ(store_->Unanalysed("identity--hub", 0)->size(), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(Backends()),

@@ -8,7 +8,7 @@ namespace tansiq::store::sqlite {
 namespace {
 
 // Index i migrates from user_version i to i+1. Never edit a released step: append one.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE parties(
@@ -87,6 +87,19 @@ ALTER TABLE search_docs ADD COLUMN parties INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE search_docs ADD COLUMN per_row INTEGER NOT NULL DEFAULT 1;
 UPDATE search_docs SET originator = h.originator, parties = h.parties,
   per_row = (h.red != 0 OR h.gates != '') FROM objects h WHERE h.id = search_docs.id;
+)sql",
+    // 5: analysis (issue 5): per analysed object its event time and display name, and its
+    // entity keys ordered by key then event time (postings newest first, situation ranges).
+    R"sql(
+CREATE TABLE analysis(
+  id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL, at INTEGER NOT NULL,
+  added INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX analysis_by_at ON analysis(at);
+CREATE INDEX analysis_by_added ON analysis(added);
+CREATE TABLE entity_keys(
+  key TEXT NOT NULL, at INTEGER NOT NULL, id TEXT NOT NULL,
+  PRIMARY KEY(key, at, id)) WITHOUT ROWID;
+CREATE INDEX entity_keys_by_id ON entity_keys(id);
 )sql",
 };
 

@@ -156,6 +156,8 @@ class SqliteWriteTxn final : public WriteTxn {
   Status AddToken(const Token& t) override;
   Status AddCollection(const Collection& c) override;
   Status PutMeta(std::string_view key, std::string_view value) override;
+  Status PutAnalysis(const AnalysisRecord& r) override;
+
   Status PutMessage(const MessageRecord& m) override { return sqlite::PutMessage(db_, m); }
   Status PutDelivery(const DeliveryRecord& d) override { return sqlite::PutDelivery(db_, d); }
   Status PutWatch(const WatchRecord& w) override { return sqlite::PutWatch(db_, w); }
@@ -234,6 +236,14 @@ class SqliteStore final : public Store {
     return WithReader([&](Connection& db) { return sqlite::Watches(db, user_id); });
   }
   Status Backup(const std::string& path) override;
+  Result<std::optional<AnalysisRecord>> Analysis(std::string_view id) override;
+  Result<KeyPostings> Postings(const policy::Reader& reader, std::string_view key,
+                               std::size_t limit) override;
+  Result<std::vector<AnalysisRecord>> AnalysedBetween(const policy::Reader& reader, Micros from,
+                                                      Micros to, std::size_t limit) override;
+  Result<SituationCounts> Situation(const policy::Reader& reader, const SituationQuery& q) override;
+  Result<std::vector<UnanalysedRow>> Unanalysed(std::string_view skip_created_by,
+                                                std::size_t limit) override;
 
   // Writer thread only.
   Micros NextDateAdded() {
@@ -681,7 +691,8 @@ Status SqliteWriteTxn::RecomputeHead(std::string_view id) {
     for (const char* sql :
          {"DELETE FROM objects WHERE id = ?1",
           "DELETE FROM search WHERE rowid = (SELECT rowid FROM search_docs WHERE id = ?1)",
-          "DELETE FROM search_docs WHERE id = ?1"}) {
+          "DELETE FROM search_docs WHERE id = ?1", "DELETE FROM entity_keys WHERE id = ?1",
+          "DELETE FROM analysis WHERE id = ?1"}) {
       auto del = db_.Prepare(sql);
       if (!del.ok()) return del.status();
       (*del)->Bind(1, id);
@@ -1447,6 +1458,249 @@ Status SqliteStore::Backup(const std::string& path) {
   return (*st)->Run();
 }
 
+// ---------------------------------------------------------------------------------------
+// Analysis: entity keys and situation counts.
+
+Status SqliteWriteTxn::PutAnalysis(const AnalysisRecord& r) {
+  for (const char* sql :
+       {"DELETE FROM entity_keys WHERE id = ?1", "DELETE FROM analysis WHERE id = ?1"}) {
+    auto del = db_.Prepare(sql);
+    if (!del.ok()) return del.status();
+    (*del)->Bind(1, r.id);
+    TANSIQ_RETURN_IF_ERROR((*del)->Run());
+  }
+  auto ins =
+      db_.Prepare("INSERT INTO analysis(id, type, name, at, added) VALUES(?1, ?2, ?3, ?4, ?5)");
+  if (!ins.ok()) return ins.status();
+  (*ins)->Bind(1, r.id).Bind(2, r.type).Bind(3, r.name).Bind(4, r.at).Bind(5, Now());
+  TANSIQ_RETURN_IF_ERROR((*ins)->Run());
+  auto key = db_.Prepare("INSERT OR IGNORE INTO entity_keys(key, at, id) VALUES(?1, ?2, ?3)");
+  if (!key.ok()) return key.status();
+  for (const auto& k : r.keys) {
+    (*key)->Reset();  // a statement run to completion must be reset before it is bound again
+    (*key)->Bind(1, k).Bind(2, r.at).Bind(3, r.id);
+    TANSIQ_RETURN_IF_ERROR((*key)->Run());
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<AnalysisRecord>> SqliteStore::Analysis(std::string_view id) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  auto rec = QueryOne(
+      **db, "SELECT id, type, name, at, added FROM analysis WHERE id = ?1",
+      [](const Statement& s) {
+        return AnalysisRecord{s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4), {}};
+      },
+      id);
+  if (!rec.ok() || !rec->has_value()) return rec;
+  auto st = (*db)->Prepare("SELECT key FROM entity_keys WHERE id = ?1 ORDER BY key");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, id);
+  Status status;
+  while ((*st)->Step(&status)) (*rec)->keys.push_back((*st)->Text(0));
+  TANSIQ_RETURN_IF_ERROR(status);
+  return rec;
+}
+
+// The visibility clauses shared by the analysis reads over `objects h` and `search_docs d`:
+// a collection the reader may access, then the rule's party clauses (exact unless red/gated).
+constexpr const char* kAnalysisAccess =
+    " AND (d.in_shared = 1 OR (d.private_parties & ?2) != 0)"
+    " AND (h.originator = ?1 OR (h.red = 0 AND (h.parties & ?2) != 0) OR h.red = 1)";
+
+Result<KeyPostings> SqliteStore::Postings(const policy::Reader& reader, std::string_view key,
+                                          std::size_t limit) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  // Rows stream newest first through the (key, at, id) primary key and stop as soon as
+  // limit + 1 visible ones are found, or after kMaxPostingScan rows: every check (collection
+  // access, the party clauses, policy::IsVisible) is done here so the scan is bounded.
+  auto st = (*db)->Prepare(
+      "SELECT k.id, h.originator, h.parties, h.red, h.recipients, h.federable, h.gates, "
+      "d.in_shared, d.private_parties FROM entity_keys k JOIN objects h ON h.id = k.id "
+      "JOIN search_docs d ON d.id = k.id WHERE k.key = ?1 ORDER BY k.at DESC");
+  if (!st.ok()) return st.status();
+  Statement& s = **st;
+  s.Bind(1, key);
+  const auto bit = static_cast<std::int64_t>(policy::Bit(reader.party));
+  HeadCache cache(**db);
+  auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
+  KeyPostings out;
+  Status status;
+  std::size_t scanned = 0;
+  while (s.Step(&status)) {
+    if (++scanned > kMaxPostingScan) {  // a key on this many objects is common for anyone
+      out.more = true;
+      break;
+    }
+    if (s.Int(7) == 0 && (s.Int(8) & bit) == 0) continue;  // no accessible collection
+    std::string id = s.Text(0);
+    cache.Put(id, HeadColumns(s, 1));
+    if (!policy::IsVisible(reader, id, lookup)) continue;
+    if (out.ids.size() == limit) {
+      out.more = true;
+      break;
+    }
+    out.ids.push_back(std::move(id));
+  }
+  s.Reset();
+  TANSIQ_RETURN_IF_ERROR(status);
+  return out;
+}
+
+Result<std::vector<AnalysisRecord>> SqliteStore::AnalysedBetween(const policy::Reader& reader,
+                                                                 Micros from, Micros to,
+                                                                 std::size_t limit) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  auto st = (*db)->Prepare(
+      std::string("SELECT a.id, a.type, a.name, a.at, a.added, h.originator, h.parties, h.red, "
+                  "h.recipients, h.federable, h.gates FROM analysis a JOIN objects h ON h.id = "
+                  "a.id JOIN search_docs d ON d.id = a.id WHERE a.added >= ?3 AND a.added < ?4") +
+      kAnalysisAccess + " ORDER BY a.added DESC");
+  if (!st.ok()) return st.status();
+  Statement& s = **st;
+  s.Bind(1, reader.party).Bind(2, static_cast<std::int64_t>(policy::Bit(reader.party)));
+  s.Bind(3, from).Bind(4, to);
+  HeadCache cache(**db);
+  auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
+  std::vector<AnalysisRecord> out;
+  Status status;
+  while (out.size() < limit && s.Step(&status)) {
+    std::string id = s.Text(0);
+    cache.Put(id, HeadColumns(s, 5));
+    if (!policy::IsVisible(reader, id, lookup)) continue;
+    out.push_back({std::move(id), s.Text(1), s.Text(2), s.Int(3), s.Int(4), {}});
+  }
+  s.Reset();
+  TANSIQ_RETURN_IF_ERROR(status);
+  return out;
+}
+
+Result<SituationCounts> SqliteStore::Situation(const policy::Reader& reader,
+                                               const SituationQuery& q) {
+  if (q.bucket <= 0 || q.to <= q.from) return InvalidArgument("empty situation window");
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  // Rows come from entity_keys (place, group: a key range) or analysis (type, party). Rows whose
+  // visibility the party clauses decide exactly (not red, no gates) are counted by GROUP BY in
+  // SQL; red or gated rows go one by one through policy::IsVisible.
+  std::string with, from_rows, key_column;
+  switch (q.by) {
+    case SituationQuery::By::kPlace:
+    case SituationQuery::By::kGroup: {
+      const char* lo = q.by == SituationQuery::By::kPlace ? "'gov:'" : "'grp:'";
+      const char* hi = q.by == SituationQuery::By::kPlace ? "'gov;'" : "'grp;'";
+      // A loose index scan: the distinct keys of the prefix, one index seek each, then for each
+      // key only its rows inside [from, to) through the (key, at, id) primary key.
+      with = std::string(
+                 "WITH RECURSIVE dims(k) AS (SELECT (SELECT MIN(key) FROM entity_keys "
+                 "WHERE key >= ") +
+             lo + " AND key < " + hi +
+             ") UNION ALL SELECT (SELECT MIN(key) FROM entity_keys WHERE key > dims.k AND key < " +
+             hi + ") FROM dims WHERE dims.k IS NOT NULL) ";
+      from_rows =
+          "dims JOIN entity_keys r ON r.key = dims.k AND r.at >= ?3 AND r.at < ?4 "
+          "JOIN objects h ON h.id = r.id JOIN search_docs d ON d.id = r.id WHERE 1";
+      key_column = "substr(r.key, 5)";
+      break;
+    }
+    case SituationQuery::By::kType:
+    case SituationQuery::By::kParty:
+      from_rows =
+          "analysis r JOIN objects h ON h.id = r.id JOIN search_docs d ON d.id = r.id "
+          "WHERE r.at >= ?3 AND r.at < ?4";
+      key_column = q.by == SituationQuery::By::kType ? "r.type" : "CAST(h.originator AS TEXT)";
+      break;
+  }
+  auto bind = [&](Statement& s) {
+    s.Bind(1, reader.party).Bind(2, static_cast<std::int64_t>(policy::Bit(reader.party)));
+    s.Bind(3, q.from).Bind(4, q.to).Bind(5, q.bucket);
+  };
+  HeadCache cache(**db);
+  auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
+  // One pass per query: rows the party clauses decide exactly (not red, no gates) are counted
+  // by the GROUP BY (third column NULL); red or gated rows come back one per object (third
+  // column its id, with its head) and count only when policy::IsVisible says so.
+  auto pass = [&](const std::string& prefix, const std::string& key_sql,
+                  const std::string& bucket_sql, const std::string& rows,
+                  const std::function<void(const std::string&, Micros, std::int64_t)>& add) {
+    auto st = (*db)->Prepare(
+        prefix + "SELECT " + key_sql + ", " + bucket_sql +
+        ", CASE WHEN h.red = 0 AND h.gates = '' THEN NULL ELSE r.id END, COUNT(*), "
+        "MAX(h.originator), MAX(h.parties), MAX(h.red), MAX(h.recipients), MAX(h.federable), "
+        "MAX(h.gates) FROM " +
+        rows + kAnalysisAccess + " GROUP BY 1, 2, 3");
+    if (!st.ok()) return st.status();
+    Statement& s = **st;
+    bind(s);
+    Status status;
+    while (s.Step(&status)) {
+      if (!s.IsNull(2)) {
+        std::string id = s.Text(2);
+        cache.Put(id, HeadColumns(s, 4));
+        if (!policy::IsVisible(reader, id, lookup)) continue;
+      }
+      add(s.Text(0), q.from + s.Int(1) * q.bucket, s.Int(3));
+    }
+    s.Reset();
+    return status;
+  };
+  std::map<std::pair<std::string, Micros>, std::int64_t> cells;
+  SituationCounts out;
+  TANSIQ_RETURN_IF_ERROR(pass(with, key_column, "(r.at - ?3) / ?5", from_rows,
+                              [&](const std::string& k, Micros b, std::int64_t n) {
+                                cells[{k, b}] += n;
+                              }));
+  for (const auto& [k, n] : cells) out.cells.push_back({k.first, k.second, n});
+  if (q.by == SituationQuery::By::kType || q.by == SituationQuery::By::kParty) {
+    for (const auto& c : out.cells) out.total += c.count;  // one cell per object
+  } else {
+    // An object may have several places or groups: count objects over `analysis`.
+    TANSIQ_RETURN_IF_ERROR(
+        pass("", "''", "0 * ?5",
+             "analysis r JOIN objects h ON h.id = r.id JOIN search_docs d ON d.id = r.id "
+             "WHERE r.at >= ?3 AND r.at < ?4",
+             [&](const std::string&, Micros, std::int64_t n) { out.total += n; }));
+  }
+  return out;
+}
+
+Result<std::vector<Store::UnanalysedRow>> SqliteStore::Unanalysed(std::string_view skip_created_by,
+                                                                  std::size_t limit) {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  auto st = (*db)->Prepare(
+      "SELECT v.seq, v.id, v.type, v.spec_version, v.version, v.date_added, v.refs, v.json, "
+      "v.version_text, v.collection FROM objects h JOIN search_docs d ON d.id = h.id "
+      "JOIN versions v ON v.id = h.id AND v.version = h.latest_version "
+      "WHERE NOT EXISTS (SELECT 1 FROM analysis a WHERE a.id = h.id) "
+      "AND h.type NOT IN ('relationship', 'sighting', 'marking-definition', "
+      "'extension-definition', 'language-content') AND d.created_by_ref != ?1 "
+      "GROUP BY h.id LIMIT ?2");
+  if (!st.ok()) return st.status();
+  Statement& s = **st;
+  s.Bind(1, skip_created_by).Bind(2, static_cast<std::int64_t>(limit));
+  std::vector<UnanalysedRow> out;
+  Status status;
+  while (s.Step(&status)) {
+    VersionRow row;
+    row.seq = s.Int(0);
+    row.id = s.Text(1);
+    row.type = s.Text(2);
+    row.spec_version = s.Text(3);
+    row.version = s.Int(4);
+    row.date_added = s.Int(5);
+    row.refs = Split(s.View(6));
+    row.json = s.Text(7);
+    row.version_text = s.Text(8);
+    out.push_back({std::move(row), s.Text(9)});
+  }
+  s.Reset();
+  TANSIQ_RETURN_IF_ERROR(status);
+  return out;
+}
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenSqlite(const SqliteOptions& options) {
