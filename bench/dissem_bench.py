@@ -570,6 +570,7 @@ async def main_async(args, hub, result):
     tracker = Tracker()
     pid = hub.proc.pid
     cpu0 = proc_cpu_seconds(pid)
+    client_cpu0 = time.process_time()
     clients, t_connect = await connect_all(hub, hub.recipients, tracker, args.connect_concurrency)
     result["setup"]["connect_s"] = round(t_connect, 3)
     result["setup"]["sessions"] = len(clients)
@@ -594,6 +595,7 @@ async def main_async(args, hub, result):
     cpu1 = proc_cpu_seconds(pid)
     result["server"] = {"cpu_s": round(cpu1 - cpu0, 3) if cpu0 is not None else None,
                         "rss_bytes": proc_rss(pid)}
+    result["client"] = {"cpu_s": round(time.process_time() - client_cpu0, 3)}
     dropped = [c.closed for c in clients if c.closed]
     result["errors"] = {"duplicates": tracker.duplicates, "unexpected_error_frames": tracker.errors,
                         "sessions_closed": len(dropped), "close_reasons": sorted(set(dropped))[:5]}
@@ -638,6 +640,7 @@ def report(result, goals):
               f"{str(h.get('p50_le_s')):>10}{str(h.get('p99_le_s')):>10}")
     sv = result["server"]
     print(f"server CPU {sv['cpu_s']} s, RSS {(sv['rss_bytes'] or 0) / 2**20:.1f} MiB; "
+          f"client (Python) CPU {result['client']['cpu_s']} s; "
           f"errors {result['errors']}")
     print("\nGoals (issue 4; informative)")
     for g in goals:
