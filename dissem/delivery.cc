@@ -270,6 +270,11 @@ std::optional<MessageDelivery> DeliveryTracker::Find(std::string_view message_id
   return it->second.delivery;
 }
 
+bool DeliveryTracker::Tracks(std::string_view message_id) const {
+  std::lock_guard lock(mu_);
+  return messages_.find(message_id) != messages_.end();
+}
+
 std::optional<MessageDelivery> DeliveryTracker::FindFor(std::string_view message_id,
                                                         std::int64_t user_id) const {
   std::lock_guard lock(mu_);

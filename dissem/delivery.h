@@ -151,6 +151,8 @@ class DeliveryTracker {
   std::optional<Micros> NextDeadline() const;
 
   std::optional<MessageDelivery> Find(std::string_view message_id) const;
+  // Whether `message_id` is tracked (no copy).
+  bool Tracks(std::string_view message_id) const;
   // Find with only the rows of recipient `user_id` (none when not a recipient): a delivery
   // confirmation looks at its own rows without copying all N of them.
   std::optional<MessageDelivery> FindFor(std::string_view message_id, std::int64_t user_id) const;

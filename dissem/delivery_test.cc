@@ -133,8 +133,10 @@ TEST_F(DeliveryTest, ForgetIfForgetsOnlyWhenSettled) {
   EXPECT_FALSE(tracker_.ForgetIf("m1", all_delivered));
   EXPECT_TRUE(tracker_.Find("m1").has_value());
   ASSERT_TRUE(tracker_.Delivered("m1", kUna.user_id, "s2").ok());
+  EXPECT_TRUE(tracker_.Tracks("m1"));
   EXPECT_TRUE(tracker_.ForgetIf("m1", all_delivered));
   EXPECT_FALSE(tracker_.Find("m1").has_value());
+  EXPECT_FALSE(tracker_.Tracks("m1"));
   EXPECT_FALSE(tracker_.ForgetIf("m1", all_delivered));  // unknown: nothing to forget
 }
 

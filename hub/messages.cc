@@ -720,7 +720,7 @@ class Messenger::Impl {
 
   // Loads message `id` into the tracker if it is not there; false when no such message.
   Result<bool> EnsureTracked(const std::string& id) {
-    if (tracker_.Find(id)) return true;
+    if (tracker_.Tracks(id)) return true;  // not Find: that copies all N rows
     auto record = hub_.store().GetMessage(id);
     if (!record.ok()) return record.status();
     if (!record->has_value()) return false;
