@@ -270,6 +270,24 @@ std::optional<MessageDelivery> DeliveryTracker::Find(std::string_view message_id
   return it->second.delivery;
 }
 
+bool DeliveryTracker::Tracks(std::string_view message_id) const {
+  std::lock_guard lock(mu_);
+  return messages_.find(message_id) != messages_.end();
+}
+
+std::optional<MessageDelivery> DeliveryTracker::FindFor(std::string_view message_id,
+                                                        std::int64_t user_id) const {
+  std::lock_guard lock(mu_);
+  auto it = messages_.find(message_id);
+  if (it == messages_.end()) return std::nullopt;
+  const MessageDelivery& d = it->second.delivery;
+  MessageDelivery out{d.message_id, d.precedence, d.sender, d.sent_at, {}};
+  for (const RecipientDelivery& r : d.recipients) {
+    if (r.recipient.user_id == user_id) out.recipients.push_back(r);
+  }
+  return out;
+}
+
 std::vector<LatencySample> DeliveryTracker::TakeLatencySamples(std::size_t* dropped) {
   std::lock_guard lock(mu_);
   if (dropped != nullptr) *dropped = dropped_samples_;
@@ -278,13 +296,19 @@ std::vector<LatencySample> DeliveryTracker::TakeLatencySamples(std::size_t* drop
 }
 
 void DeliveryTracker::Forget(std::string_view message_id) {
+  ForgetIf(message_id, [](const MessageDelivery&) { return true; });
+}
+
+bool DeliveryTracker::ForgetIf(std::string_view message_id,
+                               const std::function<bool(const MessageDelivery&)>& settled) {
   std::lock_guard lock(mu_);
   auto it = messages_.find(message_id);
-  if (it == messages_.end()) return;
+  if (it == messages_.end() || !settled(it->second.delivery)) return false;
   for (RecipientDelivery& r : it->second.delivery.recipients) {
     SetDeadline(it->second.delivery.message_id, r, 0);
   }
   messages_.erase(it);
+  return true;
 }
 
 std::size_t DeliveryTracker::size() const {

@@ -151,11 +151,20 @@ class DeliveryTracker {
   std::optional<Micros> NextDeadline() const;
 
   std::optional<MessageDelivery> Find(std::string_view message_id) const;
+  // Whether `message_id` is tracked (no copy).
+  bool Tracks(std::string_view message_id) const;
+  // Find with only the rows of recipient `user_id` (none when not a recipient): a delivery
+  // confirmation looks at its own rows without copying all N of them.
+  std::optional<MessageDelivery> FindFor(std::string_view message_id, std::int64_t user_id) const;
   // Latency samples since the last call (oldest first), and how many were dropped because
   // max_latency_samples was reached.
   std::vector<LatencySample> TakeLatencySamples(std::size_t* dropped = nullptr);
   // Stops tracking a message (e.g. once its history is durable and no deadline is pending).
   void Forget(std::string_view message_id);
+  // Forget, when `settled` says so of the message as tracked (evaluated under the lock, no
+  // copy). Returns whether it was forgotten.
+  bool ForgetIf(std::string_view message_id,
+                const std::function<bool(const MessageDelivery&)>& settled);
   std::size_t size() const;
 
  private:

@@ -101,6 +101,45 @@ TEST_F(DeliveryTest, StatesMoveForwardWithTimestamps) {
   EXPECT_EQ(DisplayState(r), "acknowledged");
 }
 
+TEST_F(DeliveryTest, FindForCopiesOnlyThatRecipientsRows) {
+  SendTo("m1", Precedence::kFlash, {kJamil, kUna, kJana});
+  clock_.Advance(kSecond);
+  ASSERT_TRUE(tracker_.Delivered("m1", kUna.user_id, "s1").ok());
+  std::optional<MessageDelivery> d = tracker_.FindFor("m1", kUna.user_id);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->message_id, "m1");
+  EXPECT_EQ(d->precedence, Precedence::kFlash);
+  EXPECT_EQ(d->sender, tracker_.Find("m1")->sender);
+  EXPECT_EQ(d->sent_at, kStart);
+  ASSERT_EQ(d->recipients.size(), 1u);
+  EXPECT_EQ(d->recipients[0], StateOf("m1", kUna.user_id));
+  EXPECT_EQ(d->recipients[0].delivered_at, kStart + kSecond);
+  // Not a recipient: the message, no rows. Unknown message: nothing.
+  std::optional<MessageDelivery> none = tracker_.FindFor("m1", kFleur.user_id);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_TRUE(none->recipients.empty());
+  EXPECT_FALSE(tracker_.FindFor("m2", kUna.user_id).has_value());
+}
+
+TEST_F(DeliveryTest, ForgetIfForgetsOnlyWhenSettled) {
+  SendTo("m1", Precedence::kRoutine, {kJamil, kUna});
+  auto all_delivered = [](const MessageDelivery& d) {
+    for (const RecipientDelivery& r : d.recipients) {
+      if (r.delivered_at == 0) return false;
+    }
+    return true;
+  };
+  ASSERT_TRUE(tracker_.Delivered("m1", kJamil.user_id, "s1").ok());
+  EXPECT_FALSE(tracker_.ForgetIf("m1", all_delivered));
+  EXPECT_TRUE(tracker_.Find("m1").has_value());
+  ASSERT_TRUE(tracker_.Delivered("m1", kUna.user_id, "s2").ok());
+  EXPECT_TRUE(tracker_.Tracks("m1"));
+  EXPECT_TRUE(tracker_.ForgetIf("m1", all_delivered));
+  EXPECT_FALSE(tracker_.Find("m1").has_value());
+  EXPECT_FALSE(tracker_.Tracks("m1"));
+  EXPECT_FALSE(tracker_.ForgetIf("m1", all_delivered));  // unknown: nothing to forget
+}
+
 TEST_F(DeliveryTest, StateNeverGoesBackAndRepeatsChangeNothing) {
   SendTo("m1", Precedence::kRoutine, {kJamil});
   ASSERT_TRUE(tracker_.Acknowledge("m1", kJamil.user_id).ok());

@@ -457,7 +457,14 @@ class Messenger::Impl {
       EndWrite(id);
       return done(known.ok() ? NotFound(std::string(kNoSuchMessage)) : known.status());
     }
-    std::optional<MessageDelivery> before = tracker_.Find(id);
+    // Received and read change only the reader's own rows; an acknowledgement can also cover
+    // a principal (an alternate's ack), so it looks at (and writes) every row of the message.
+    // Copying all N rows per confirmation would make one message to N recipients cost N².
+    const bool own_rows_only = change != Change::kAcknowledged;
+    auto snapshot = [&] {
+      return own_rows_only ? tracker_.FindFor(id, reader.user_id) : tracker_.Find(id);
+    };
+    std::optional<MessageDelivery> before = snapshot();
     Status s;
     switch (change) {
       case Change::kReceived:
@@ -474,9 +481,10 @@ class Messenger::Impl {
       EndWrite(id);
       return done(s.code() == ErrorCode::kNotFound ? NotFound(std::string(kNoSuchMessage)) : s);
     }
-    std::optional<MessageDelivery> after = tracker_.Find(id);
+    std::optional<MessageDelivery> after = snapshot();
     if (before && after) NotifySender(*before, *after);
-    Persist(id, reader, change == Change::kAcknowledged ? "message.ack" : "", std::move(done));
+    Persist(id, reader, change == Change::kAcknowledged ? "message.ack" : "", std::move(done),
+            own_rows_only);
   }
 
   // ---- reads
@@ -712,7 +720,7 @@ class Messenger::Impl {
 
   // Loads message `id` into the tracker if it is not there; false when no such message.
   Result<bool> EnsureTracked(const std::string& id) {
-    if (tracker_.Find(id)) return true;
+    if (tracker_.Tracks(id)) return true;  // not Find: that copies all N rows
     auto record = hub_.store().GetMessage(id);
     if (!record.ok()) return record.status();
     if (!record->has_value()) return false;
@@ -766,17 +774,20 @@ class Messenger::Impl {
     return out;
   }
 
-  // Writes the tracker's current state of every recipient of `id` (read when the job runs,
-  // so a later job never writes an older state), with an audit record when `action` is set.
-  // The caller has called BeginWrite.
+  // Writes the tracker's current rows of message `id` (read when the job runs, so a later job
+  // never writes an older state): every recipient's, or with `own_rows_only` just the actor's
+  // (a delivery confirmation must not rewrite all N rows: N confirmations of one message
+  // would write N² rows). With an audit record when `action` is set. The caller has called
+  // BeginWrite.
   void Persist(const std::string& id, const policy::Reader& actor, std::string action,
-               DoneStatus done) {
+               DoneStatus done, bool own_rows_only = false) {
     auto dir = hub_.directory();
     const store::Party* party = dir->PartyByIndex(actor.party);
     std::string party_code = party ? party->code : "-";
     hub_.store().Submit(
-        [this, id, actor, action, party_code](store::WriteTxn& txn) -> Status {
-          std::optional<MessageDelivery> d = tracker_.Find(id);
+        [this, id, actor, action, party_code, own_rows_only](store::WriteTxn& txn) -> Status {
+          std::optional<MessageDelivery> d =
+              own_rows_only ? tracker_.FindFor(id, actor.user_id) : tracker_.Find(id);
           if (!d) return Status::Ok();
           for (const RecipientDelivery& r : d->recipients) {
             TANSIQ_RETURN_IF_ERROR(txn.PutDelivery(ToRecord(id, r)));
@@ -811,7 +822,7 @@ class Messenger::Impl {
       auto it = writes_of_.find(id);
       if (it != writes_of_.end() && --it->second == 0) {
         writes_of_.erase(it);
-        if (auto d = tracker_.Find(id); d && Settled(*d)) tracker_.Forget(id);
+        tracker_.ForgetIf(id, Settled);  // no copy of all N rows per confirmation
       }
     }
     if (--writes_ == 0) writes_done_.notify_all();
