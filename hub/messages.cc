@@ -210,8 +210,10 @@ RecipientDelivery FromRecord(const store::DeliveryRecord& d) {
 // Latency histograms for GET /metrics, cumulative since start.
 class Histograms {
  public:
-  static constexpr std::array<double, 14> kBounds = {0.005, 0.01, 0.05, 0.1, 0.5, 1,   5,
-                                                     10,    30,   60,   120, 300, 600, 1800};
+  // Seconds: fine below a second (push latency), coarse above (acknowledgement by people).
+  static constexpr std::array<double, 20> kBounds = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                     0.25,  0.5,    1,     2.5,  5,     10,   30,
+                                                     60,    120,    300,   600,  1800,  3600};
   void Add(const dissem::LatencySample& s) {
     Series& h = series_[dissem::Index(s.precedence)][static_cast<int>(s.kind)];
     const double seconds = static_cast<double>(s.latency) / 1e6;
@@ -436,7 +438,11 @@ class Messenger::Impl {
       } else {
         auto sent = tracker_.Send(m, recipients, std::move(effective));
         if (!sent.ok()) spdlog::error("tracking {}: {}", m.id, sent.status().message());
-        for (const Member& r : recipients) PushMessage(r, record, 0, "");
+        PushToAll(recipients, record);
+        {
+          std::lock_guard lock(metrics_mu_);
+          ++sent_[dissem::Index(m.precedence)];
+        }
         done(m.id);
       }
       EndWrite();
@@ -847,9 +853,26 @@ class Messenger::Impl {
     if (realert > 0) key += "#realert-" + std::to_string(realert);
     Push(to.user_id, {std::move(key), m.precedence,
                       MessageFrame(record.json, *hidden, realert, escalated_for)});
-    if (realert == 0) {
-      std::lock_guard lock(metrics_mu_);
-      if (escalated_for.empty()) ++sent_[dissem::Index(m.precedence)];
+  }
+
+  // The first push of a new message to every recipient: the stored JSON is parsed once, and
+  // one frame is built per distinct set of references hidden from a recipient (usually one
+  // frame for all), so a fan-out to N recipients does not parse and serialise N times.
+  void PushToAll(const std::vector<Member>& to, const store::MessageRecord& record) {
+    const dissem::Message m = MessageFromJson(record);
+    std::map<std::vector<std::string>, std::string> frames;  // hidden refs → frame
+    for (const Member& r : to) {
+      std::vector<std::string> hidden;
+      if (!m.object_refs.empty()) {
+        auto h = hub_.store().HiddenAmong(r.AsReader(), m.object_refs);
+        if (!h.ok()) continue;  // stays in the durable queue
+        hidden = std::move(*h);
+      }
+      auto it = frames.find(hidden);
+      if (it == frames.end()) {
+        it = frames.emplace(hidden, MessageFrame(record.json, hidden, 0, "")).first;
+      }
+      Push(r.user_id, {record.id, m.precedence, it->second});
     }
   }
 
