@@ -49,24 +49,6 @@ Result<stix::Tlp> ParseTlp(std::string_view s) {
   return Bad("tlp", "must be one of clear, green, amber, amber+strict, red");
 }
 
-std::string_view TlpId(stix::Tlp t) {
-  switch (t) {
-    case stix::Tlp::kClear:
-      return stix::kTlpClearId;
-    case stix::Tlp::kGreen:
-      return stix::kTlpGreenId;
-    case stix::Tlp::kAmber:
-      return stix::kTlpAmberId;
-    case stix::Tlp::kAmberStrict:
-      return stix::kTlpAmberStrictId;
-    case stix::Tlp::kRed:
-      return stix::kTlpRedId;
-    case stix::Tlp::kNone:
-      break;
-  }
-  return "";
-}
-
 Result<std::string> RequiredString(const json::object& o, std::string_view field,
                                    std::size_t max_bytes) {
   auto it = o.find(field);
@@ -186,7 +168,7 @@ Result<ComposedReport> ComposeReport(Hub& hub, const policy::Reader& author, con
     refs.push_back(json::value(own->identity_id));
   }
 
-  json::array markings{json::value(TlpId(d.tlp))};
+  json::array markings{json::value(stix::TlpMarkingId(d.tlp))};
   ComposedReport out;
   const bool marked = d.releasable_to.has_value() || !d.recipients.empty();
   if (marked) {

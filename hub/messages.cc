@@ -32,24 +32,6 @@ constexpr std::string_view kNoSuchMessage = "no such message";
 constexpr std::size_t kMaxPending = 1000;  // frames replayed on connect
 constexpr std::size_t kMaxWatchesPerUser = 100;
 
-std::string_view TlpMarkingId(stix::Tlp tlp) {
-  switch (tlp) {
-    case stix::Tlp::kClear:
-      return stix::kTlpClearId;
-    case stix::Tlp::kGreen:
-      return stix::kTlpGreenId;
-    case stix::Tlp::kAmber:
-      return stix::kTlpAmberId;
-    case stix::Tlp::kAmberStrict:
-      return stix::kTlpAmberStrictId;
-    case stix::Tlp::kRed:
-      return stix::kTlpRedId;
-    case stix::Tlp::kNone:
-      break;
-  }
-  return {};
-}
-
 json::value TimeOrNull(Micros t) {
   return t == 0 ? json::value(nullptr) : json::value(stix::FormatMicros(t));
 }
@@ -370,7 +352,7 @@ class Messenger::Impl {
 
     json::array envelope;
     json::array markings;
-    if (m.tlp != stix::Tlp::kNone) markings.emplace_back(TlpMarkingId(m.tlp));
+    if (m.tlp != stix::Tlp::kNone) markings.emplace_back(stix::TlpMarkingId(m.tlp));
     if (!m.releasable_to.empty() || !red_users.empty()) {
       json::object ext{{"extension_type", "property-extension"}};
       if (!m.releasable_to.empty()) ext["releasable_to_refs"] = Strings(m.releasable_to);

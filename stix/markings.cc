@@ -128,6 +128,24 @@ json::object ReleasabilityExtensionDefinition(std::string_view hub_identity_id,
   return o;
 }
 
+std::string_view TlpMarkingId(Tlp tlp) {
+  switch (tlp) {
+    case Tlp::kClear:
+      return kTlpClearId;
+    case Tlp::kGreen:
+      return kTlpGreenId;
+    case Tlp::kAmber:
+      return kTlpAmberId;
+    case Tlp::kAmberStrict:
+      return kTlpAmberStrictId;
+    case Tlp::kRed:
+      return kTlpRedId;
+    case Tlp::kNone:
+      break;
+  }
+  return {};
+}
+
 json::object MessageExtensionDefinition(std::string_view hub_identity_id,
                                         std::string_view created) {
   json::object o;

@@ -37,6 +37,9 @@ inline constexpr std::string_view kMessageType = "x-tansiq-message";
 inline constexpr std::string_view kMessageExtensionId =
     "extension-definition--3f8c1e52-6b1d-4f7e-9a0c-2d5b7e91c4a8";
 
+// The TLP 2.0 marking-definition id of a level; empty for kNone.
+std::string_view TlpMarkingId(Tlp tlp);
+
 // TLP level of a marking-definition id: TLP 2.0 ids and the STIX 2.1 TLP 1.0 ids
 // (white → CLEAR, green, amber, red). kNone for any other id.
 Tlp TlpOfMarking(std::string_view marking_id);

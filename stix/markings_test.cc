@@ -140,3 +140,16 @@ TEST(Markings, ExtensionDefinitionIsValidStix) {
 
 }  // namespace
 }  // namespace tansiq::stix
+
+namespace tansiq::stix {
+namespace {
+
+TEST(TlpMarkingIdTest, RoundTripsEveryLevel) {
+  for (Tlp t : {Tlp::kClear, Tlp::kGreen, Tlp::kAmber, Tlp::kAmberStrict, Tlp::kRed}) {
+    EXPECT_EQ(TlpOfMarking(TlpMarkingId(t)), t) << TlpName(t);
+  }
+  EXPECT_TRUE(TlpMarkingId(Tlp::kNone).empty());
+}
+
+}  // namespace
+}  // namespace tansiq::stix
