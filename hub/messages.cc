@@ -29,7 +29,7 @@ using dissem::Precedence;
 using dissem::RecipientDelivery;
 
 constexpr std::string_view kNoSuchMessage = "no such message";
-constexpr std::size_t kMaxPending = 1000;  // frames replayed on connect
+constexpr std::size_t kMaxPending = 100'000;  // frames replayed on one connect
 constexpr std::size_t kMaxWatchesPerUser = 100;
 
 json::value TimeOrNull(Micros t) {

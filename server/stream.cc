@@ -3,6 +3,9 @@
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
+#include <deque>
+#include <iterator>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -33,9 +36,21 @@ struct Outbox {
   dissem::OutgoingQueue queue;
   asio::steady_timer wake;         // cancelled to wake the writer
   asio::steady_timer writer_done;  // cancelled when the writer has returned
+  // The durable queue replayed on connect, FLASH first, fed into `queue` a slice at a time so
+  // a long backlog neither overflows the queue's bound nor stops live frames overtaking it.
+  std::deque<dissem::OutgoingFrame> backlog;
   bool closing = false;
   bool writer_running = true;
   int errors = 0;
+  static constexpr std::size_t kSlice = 256;
+
+  void Refill() {
+    while (!closing && !backlog.empty() && queue.size() < kSlice) {
+      auto pushed = queue.Push(std::move(backlog.front()));
+      backlog.pop_front();
+      if (pushed == dissem::OutgoingQueue::PushResult::kDropConnection) closing = true;
+    }
+  }
 
   void Deliver(dissem::OutgoingFrame frame) {
     if (closing) return;
@@ -54,6 +69,7 @@ template <typename WebSocket>
 asio::awaitable<void> WriteLoop(WebSocket& ws, std::shared_ptr<Outbox> box) {
   for (;;) {
     if (box->closing) break;
+    box->Refill();
     std::optional<dissem::OutgoingFrame> frame = box->queue.Pop();
     if (!frame) {
       box->wake.expires_at(asio::steady_timer::time_point::max());
@@ -138,7 +154,9 @@ asio::awaitable<void> Run(hub::Messenger& messenger, StreamHub& streams, const S
       reader.user_id, {ex, [box](dissem::OutgoingFrame f) { box->Deliver(std::move(f)); }});
   auto pending = messenger.Pending(reader);
   if (pending.ok()) {
-    for (auto& frame : *pending) box->Deliver(std::move(frame));
+    box->backlog.assign(std::make_move_iterator(pending->begin()),
+                        std::make_move_iterator(pending->end()));
+    box->Refill();
   } else {
     spdlog::warn("stream {}: durable queue: {}", reader.user_name, pending.status().message());
   }

@@ -451,11 +451,16 @@ def is_taxii_ct(value: str | None) -> bool:
 def check_error(tc: unittest.TestCase, r: Response, status: int):
     """A TAXII 2.1 error resource with the given HTTP status."""
     tc.assertEqual(r.status, status, r)
-    tc.assertTrue(is_taxii_ct(r.header("Content-Type")), f"error Content-Type: {r}")
     try:
         j = r.json()
     except ValueError:
         tc.fail(f"error body is not JSON: {r}")
+    if isinstance(j, dict) and isinstance(j.get("error"), dict):
+        # /api/ errors: application/json, the TAXII fields beside {"error": {code, message}}
+        tc.assertTrue((r.header("Content-Type") or "").startswith("application/json"), r)
+        tc.assertEqual(j["error"].get("code"), status, j)
+    else:
+        tc.assertTrue(is_taxii_ct(r.header("Content-Type")), f"error Content-Type: {r}")
     tc.assertIsInstance(j, dict, r)
     tc.assertIsInstance(j.get("title"), str, f"error without title: {j}")
     tc.assertTrue(j["title"], j)
