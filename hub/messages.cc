@@ -584,6 +584,12 @@ class Messenger::Impl {
   // ---- escalation
 
   std::vector<DeliveryAction> Tick() {
+    // Tick changes messages in memory before their writes are counted: no message may be
+    // forgotten (its change dropped) until those writes are submitted below.
+    {
+      std::lock_guard lock(writes_mu_);
+      ++ticking_;
+    }
     std::vector<DeliveryAction> actions = tracker_.Tick();
     DrainSamples();
     std::set<std::string> touched;
@@ -620,6 +626,10 @@ class Messenger::Impl {
       Persist(id, {0, "-", 0, 0}, "message.escalate", [](Status s) {
         if (!s.ok()) spdlog::error("persisting escalation: {}", s.message());
       });
+    }
+    {
+      std::lock_guard lock(writes_mu_);
+      --ticking_;
     }
     return actions;
   }
@@ -810,7 +820,9 @@ class Messenger::Impl {
       auto it = writes_of_.find(id);
       if (it != writes_of_.end() && --it->second == 0) {
         writes_of_.erase(it);
-        tracker_.ForgetIf(id, Settled);  // no copy of all N rows per confirmation
+        // No copy of all N rows per confirmation; never while a Tick is between changing
+        // messages and counting their writes.
+        if (ticking_ == 0) tracker_.ForgetIf(id, Settled);
       }
     }
     if (--writes_ == 0) writes_done_.notify_all();
@@ -1076,6 +1088,7 @@ class Messenger::Impl {
   std::condition_variable writes_done_;
   int writes_ = 0;  // guarded by writes_mu_: submitted, not yet done
   std::unordered_map<std::string, int> writes_of_;  // guarded by writes_mu_
+  int ticking_ = 0;                                 // guarded by writes_mu_
 
   std::mutex metrics_mu_;
   Histograms histograms_;                                       // guarded by metrics_mu_
