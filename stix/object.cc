@@ -152,7 +152,14 @@ void StripObject(json::object& o, const Visible& visible, const std::string& pat
         }
       }
     }
-    if (value.is_structured()) StripValue(value, visible, Child(path, k), edits);
+    if (value.is_structured()) {
+      // A dictionary emptied by stripping (an extension whose only property was a hidden
+      // ref) goes too: STIX has no empty dictionaries, so keeping it would make the object
+      // invalid (found by fuzz_stix).
+      const bool had_keys = value.is_object() && !value.get_object().empty();
+      StripValue(value, visible, Child(path, k), edits);
+      if (had_keys && value.get_object().empty()) drop.push_back(k);
+    }
   }
   if (drop.empty()) return;
   for (std::string_view d : drop) edits.dropped.push_back(Child(path, d));

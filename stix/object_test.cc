@@ -277,3 +277,25 @@ TEST(Object, StripRefsKeepsGranularMarkingsOnTheirElements) {
 
 }  // namespace
 }  // namespace tansiq::stix
+
+namespace tansiq::stix {
+namespace {
+
+// fuzz_stix regression: an extension whose only property was a hidden ref used to be left as
+// an empty dictionary, which made a valid object invalid.
+TEST(ObjectStrip, AnExtensionEmptiedByStrippingIsRemoved) {
+  json::object o = json::parse(R"({"type": "observed-data", "spec_version": "2.1",
+      "id": "observed-data--b67d30ff-02ac-498a-92f9-32f845f448cf",
+      "created": "2016-04-06T19:58:16.000Z", "modified": "2016-04-06T19:58:16.000Z",
+      "first_observed": "2015-12-21T19:00:00Z", "last_observed": "2015-12-21T19:00:00Z",
+      "number_observed": 50, "object_refs": ["ipv4-addr--efcd5e80-570d-4131-b213-62cb18eaa6a8"],
+      "extensions": {"x-acme-ext": {"child_ref": "file--5a27d487-c542-4f97-a131-a8866b477b46"}}})")
+                       .as_object();
+  ASSERT_TRUE(ValidateObject(o).ok());
+  ASSERT_TRUE(StripRefs(o, [](std::string_view id) { return !id.starts_with("file--"); }));
+  EXPECT_FALSE(o.contains("extensions"));
+  EXPECT_TRUE(ValidateObject(o).ok()) << ValidateObject(o).message();
+}
+
+}  // namespace
+}  // namespace tansiq::stix
