@@ -250,6 +250,31 @@ struct WatchRecord {
   std::string json;
 };
 
+// A webhook (issue 4): where message frames of a user — or, with `party`, of every user of a
+// party — are posted. `secret` is the HMAC key, kept because signing needs it.
+struct WebhookRecord {
+  std::string id;
+  std::int64_t user_id = 0;                 // who registered it
+  std::optional<policy::PartyIndex> party;  // set: a party webhook (registered by its admin)
+  std::string url;                          // normalised (dissem::ParseWebhookUrl)
+  std::string secret;
+  Micros created = 0;
+};
+
+// One webhook post still to make (the durable outbox): the frame of message `message_id` as
+// recipient `user_id` gets it, to webhook `webhook_id`. Deleted once posted or given up.
+struct WebhookDelivery {
+  std::string id;  // X-Tansiq-Delivery: the same on every attempt
+  std::string webhook_id;
+  std::int64_t user_id = 0;
+  std::string message_id;
+  int realert = 0;            // a re-alert's number; 0 for the first copy
+  std::string escalated_for;  // an escalation copy: the principal's user name
+  Micros queued_at = 0;
+  int attempts = 0;    // failed attempts so far
+  Micros next_at = 0;  // not before
+};
+
 // What correlation and the situation picture know of one analysed object (analysis/): its
 // type and display name, when it happened, and its entity keys — "grp:isis", "nk:hfj",
 // "place:iq-mosul", "gov:iq-gov-nineveh", "obs:ipv4-addr:198.51.100.7" (analysis/correlate.h).
@@ -327,6 +352,13 @@ class WriteTxn {
   virtual Status PutWatch(const WatchRecord& w) = 0;
   // Deletes `user_id`'s watch `id`; false when the user has no such watch.
   virtual Result<bool> DeleteWatch(std::string_view id, std::int64_t user_id) = 0;
+
+  // Webhooks. DeleteWebhook also drops the webhook's pending posts; false when no such id.
+  virtual Status PutWebhook(const WebhookRecord& w) = 0;
+  virtual Result<bool> DeleteWebhook(std::string_view id) = 0;
+  // Inserts or replaces the outbox row `d.id`; DeleteWebhookDelivery is a no-op when absent.
+  virtual Status PutWebhookDelivery(const WebhookDelivery& d) = 0;
+  virtual Status DeleteWebhookDelivery(std::string_view id) = 0;
 
   // Replaces what is known of `r.id` for analysis (its keys included); `added` is set to Now().
   virtual Status PutAnalysis(const AnalysisRecord& r) = 0;
@@ -412,6 +444,11 @@ class Store {
   virtual Result<std::vector<std::string>> MessagesWithDeadlines() = 0;
   // Watch rules of `user_id`, or of everyone when nullopt, oldest first.
   virtual Result<std::vector<WatchRecord>> Watches(std::optional<std::int64_t> user_id) = 0;
+
+  // Every webhook, oldest first (hub/ caches them).
+  virtual Result<std::vector<WebhookRecord>> Webhooks() = 0;
+  // Pending webhook posts, soonest first, at most `limit`.
+  virtual Result<std::vector<WebhookDelivery>> WebhookOutbox(std::size_t limit) = 0;
 
   // Total stored versions (all collections), for status and benchmarks.
   virtual Result<std::int64_t> CountVersions() = 0;

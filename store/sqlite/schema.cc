@@ -8,7 +8,7 @@ namespace tansiq::store::sqlite {
 namespace {
 
 // Index i migrates from user_version i to i+1. Never edit a released step: append one.
-constexpr std::array<const char*, 5> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE parties(
@@ -100,6 +100,20 @@ CREATE TABLE entity_keys(
   key TEXT NOT NULL, at INTEGER NOT NULL, id TEXT NOT NULL,
   PRIMARY KEY(key, at, id)) WITHOUT ROWID;
 CREATE INDEX entity_keys_by_id ON entity_keys(id);
+)sql",
+    // 6: webhooks (issue 4): registrations (party -1: a user's own) and the durable outbox of
+    // posts still to make, soonest first.
+    R"sql(
+CREATE TABLE webhooks(
+  id TEXT PRIMARY KEY, user_id INTEGER NOT NULL, party INTEGER NOT NULL, url TEXT NOT NULL,
+  secret TEXT NOT NULL, created INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE webhook_outbox(
+  id TEXT PRIMARY KEY, webhook_id TEXT NOT NULL, user_id INTEGER NOT NULL,
+  message_id TEXT NOT NULL, realert INTEGER NOT NULL, escalated_for TEXT NOT NULL,
+  queued_at INTEGER NOT NULL, attempts INTEGER NOT NULL, next_at INTEGER NOT NULL)
+  WITHOUT ROWID;
+CREATE INDEX webhook_outbox_by_next ON webhook_outbox(next_at);
+CREATE INDEX webhook_outbox_by_webhook ON webhook_outbox(webhook_id);
 )sql",
 };
 

@@ -164,6 +164,16 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<bool> DeleteWatch(std::string_view id, std::int64_t user_id) override {
     return sqlite::DeleteWatch(db_, id, user_id);
   }
+  Status PutWebhook(const WebhookRecord& w) override { return sqlite::PutWebhook(db_, w); }
+  Result<bool> DeleteWebhook(std::string_view id) override {
+    return sqlite::DeleteWebhook(db_, id);
+  }
+  Status PutWebhookDelivery(const WebhookDelivery& d) override {
+    return sqlite::PutWebhookDelivery(db_, d);
+  }
+  Status DeleteWebhookDelivery(std::string_view id) override {
+    return sqlite::DeleteWebhookDelivery(db_, id);
+  }
 
  private:
   Status RecomputeHead(std::string_view id);
@@ -234,6 +244,12 @@ class SqliteStore final : public Store {
   }
   Result<std::vector<WatchRecord>> Watches(std::optional<std::int64_t> user_id) override {
     return WithReader([&](Connection& db) { return sqlite::Watches(db, user_id); });
+  }
+  Result<std::vector<WebhookRecord>> Webhooks() override {
+    return WithReader([&](Connection& db) { return sqlite::Webhooks(db); });
+  }
+  Result<std::vector<WebhookDelivery>> WebhookOutbox(std::size_t limit) override {
+    return WithReader([&](Connection& db) { return sqlite::WebhookOutbox(db, limit); });
   }
   Status Backup(const std::string& path) override;
   Result<std::optional<AnalysisRecord>> Analysis(std::string_view id) override;
