@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   server::ServerOptions serve_options;
   serve_options.web_root = TANSIQ_DEFAULT_WEB_ROOT;
   std::string listen = "127.0.0.1:8080";
+  std::vector<std::string> webhook_allow;
+  std::int64_t webhook_retry_ms = 0, webhook_retry_max_ms = 0, webhook_timeout_ms = 10000;
   auto add_serve = [&](CLI::App* c) {
     c->add_option("--listen", listen, "address:port to listen on (port 0: any)")
         ->capture_default_str();
@@ -38,6 +40,19 @@ int main(int argc, char** argv) {
     c->add_option("--immediate-ack", serve_options.immediate_ack,
                   "seconds an IMMEDIATE recipient has to acknowledge (0: none; default: the "
                   "hub's)");
+    c->add_option("--webhook-allow", webhook_allow,
+                  "webhook URL prefix allowed (repeat; replaces the hub's [webhooks] allow)");
+    c->add_option("--webhook-retry-ms", webhook_retry_ms,
+                  "first webhook retry after about this many ms (default 1000, doubling)");
+    c->add_option("--webhook-retry-max-ms", webhook_retry_max_ms,
+                  "longest wait between webhook retries in ms (default 300000)");
+    c->add_option("--webhook-max-attempts", serve_options.webhook_max_attempts,
+                  "webhook attempts before giving up (default 100; 24 h at most)");
+    c->add_option("--webhook-timeout-ms", webhook_timeout_ms,
+                  "webhook connect and answer timeouts in ms")
+        ->capture_default_str();
+    c->add_option("--webhook-ca", serve_options.webhook_ca,
+                  "PEM file of extra CA certificates trusted for https webhooks");
     // Test seam: shifts the server's clock by the seconds written in this file.
     c->add_option("--clock-file", serve_options.clock_file)->group("");
     c->add_option("--web-root", serve_options.web_root, "folder of the built web UI served at /")
@@ -146,6 +161,15 @@ int main(int argc, char** argv) {
 
   if (*init) return cli::Init(db, config);
   if (*serve || *demo) {
+    if (!webhook_allow.empty()) serve_options.webhook_allow = webhook_allow;
+    if (webhook_retry_ms > 0) {
+      serve_options.webhook_retry_initial = std::chrono::milliseconds(webhook_retry_ms);
+    }
+    if (webhook_retry_max_ms > 0) {
+      serve_options.webhook_retry_max = std::chrono::milliseconds(webhook_retry_max_ms);
+    }
+    serve_options.webhook_timeout =
+        std::chrono::milliseconds(std::max<std::int64_t>(webhook_timeout_ms, 1));
     if (!cli::ParseListen(listen, &serve_options)) {
       spdlog::error("--listen must be address:port, got '{}'", listen);
       return 2;

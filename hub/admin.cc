@@ -4,9 +4,12 @@
 #include <filesystem>
 
 #include <toml++/toml.h>
+#include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "dissem/webhook.h"
 #include "hub/auth.h"
+#include "hub/webhooks.h"
 #include "stix/identifier.h"
 #include "stix/markings.h"
 #include "stix/timestamp.h"
@@ -162,6 +165,25 @@ Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name
     }
     *field = static_cast<int>(*minutes);
   }
+  if (auto node = t["webhooks"]["allow"]) {
+    auto* allow = node.as_array();
+    if (!allow) {
+      return InvalidArgument(std::string(source_name) +
+                             ": [webhooks] allow must be a list of URL prefixes");
+    }
+    for (auto& e : *allow) {
+      auto v = e.value<std::string>();
+      if (!v) {
+        return InvalidArgument(std::string(source_name) +
+                               ": [webhooks] allow must be a list of URL prefixes");
+      }
+      spec.webhook_allow.push_back(*v);
+    }
+    auto parsed = dissem::WebhookAllowList::Parse(spec.webhook_allow);
+    if (!parsed.ok()) {
+      return InvalidArgument(std::string(source_name) + ": " + parsed.status().message());
+    }
+  }
   if (auto* parties = t["party"].as_array()) {
     for (auto& node : *parties) {
       auto* p = node.as_table();
@@ -214,6 +236,11 @@ Status InitHub(const std::string& db_path, const HubSpec& spec_in, const Clock& 
     TANSIQ_RETURN_IF_ERROR(txn.PutMeta("hub.name", spec.name));
     TANSIQ_RETURN_IF_ERROR(txn.PutMeta("hub.identity", hub_identity));
     TANSIQ_RETURN_IF_ERROR(txn.PutMeta("audit.public_key", key->PublicKeyHex()));
+    {
+      boost::json::array allow;
+      for (const auto& a : spec.webhook_allow) allow.emplace_back(a);
+      TANSIQ_RETURN_IF_ERROR(txn.PutMeta(kWebhookAllowMeta, boost::json::serialize(allow)));
+    }
     TANSIQ_RETURN_IF_ERROR(txn.PutMeta(kFlashAckMeta, std::to_string(spec.flash_ack_minutes * 60)));
     TANSIQ_RETURN_IF_ERROR(
         txn.PutMeta(kImmediateAckMeta, std::to_string(spec.immediate_ack_minutes * 60)));

@@ -32,6 +32,9 @@ struct HubSpec {
   // override them.
   int flash_ack_minutes = 10;
   int immediate_ack_minutes = 30;
+  // [webhooks] allow: URL prefixes webhooks may post to (kept in meta "webhooks.allow");
+  // empty: webhooks disabled. `tansiq serve --webhook-allow` overrides it.
+  std::vector<std::string> webhook_allow;
   std::vector<PartySpec> parties;
   std::vector<UserSpec> users;
 };
@@ -40,7 +43,8 @@ struct HubSpec {
 inline constexpr std::string_view kFlashAckMeta = "dissemination.flash_ack_seconds";
 inline constexpr std::string_view kImmediateAckMeta = "dissemination.immediate_ack_seconds";
 
-// Parses the bootstrap TOML ([hub], [[party]], [[user]]). Errors name the entry and key.
+// Parses the bootstrap TOML ([hub], [dissemination], [webhooks], [[party]], [[user]]). Errors name
+// the entry and key.
 Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name);
 
 // Creates a new hub at `db_path` (fails if one exists): key file, schema, hub identity, the

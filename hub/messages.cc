@@ -13,6 +13,7 @@
 #include "dissem/recipients.h"
 #include "hub/ingest.h"
 #include "hub/search.h"
+#include "hub/webhooks.h"
 #include "stix/markings.h"
 #include "stix/timestamp.h"
 
@@ -274,6 +275,37 @@ class Messenger::Impl {
   }
 
   void SetSink(PushSink* sink) { sink_.store(sink); }
+  void SetWebhooks(Webhooks* webhooks) { webhooks_.store(webhooks); }
+
+  // The webhook outbox rows for one frame to `to`; none without webhooks.
+  std::vector<store::WebhookDelivery> HookRows(const Member& to, const std::string& message_id,
+                                               int realert, const std::string& escalated_for) {
+    Webhooks* w = webhooks_.load();
+    if (!w) return {};
+    return w->RowsFor(to.AsReader(), message_id, realert, escalated_for);
+  }
+  void HooksEnqueued(const std::vector<store::WebhookDelivery>& rows) {
+    if (rows.empty()) return;
+    if (Webhooks* w = webhooks_.load()) w->Enqueued(rows);
+  }
+
+  Result<std::string> FrameFor(const policy::Reader& to, std::string_view message_id, int realert,
+                               std::string_view escalated_for) {
+    auto record = hub_.store().GetMessage(message_id);
+    if (!record.ok()) return record.status();
+    if (!record->has_value()) return NotFound(std::string(kNoSuchMessage));
+    auto rows = hub_.store().Deliveries(message_id);
+    if (!rows.ok()) return rows.status();
+    const bool recipient = std::any_of(rows->begin(), rows->end(),
+                                       [&](const auto& r) { return r.user_id == to.user_id; });
+    if (!recipient) return NotFound(std::string(kNoSuchMessage));
+    dissem::Message m = MessageFromJson(**record);
+    auto hidden = hub_.store().HiddenAmong(to, m.object_refs);
+    if (!hidden.ok()) return hidden.status();
+    std::string frame = MessageFrame((*record)->json, *hidden, realert, escalated_for);
+    if (frame.empty()) return Internal("stored message is not JSON");
+    return frame;
+  }
 
   Status Start() {
     auto ids = hub_.store().MessagesWithDeadlines();
@@ -402,10 +434,17 @@ class Messenger::Impl {
       rows.push_back(ToRecord(m.id, r));
     }
     const std::string party_code = party ? party->code : "-";
-    auto also = [this, record, rows, writer, party_code,
+    std::vector<store::WebhookDelivery> hooks;
+    for (const Member& member : recipients) {
+      auto more = HookRows(member, m.id, 0, "");
+      hooks.insert(hooks.end(), std::make_move_iterator(more.begin()),
+                   std::make_move_iterator(more.end()));
+    }
+    auto also = [this, record, rows, hooks, writer, party_code,
                  n = recipients.size()](store::WriteTxn& txn) -> Status {
       TANSIQ_RETURN_IF_ERROR(txn.PutMessage(record));
       for (const auto& row : rows) TANSIQ_RETURN_IF_ERROR(txn.PutDelivery(row));
+      for (const auto& hook : hooks) TANSIQ_RETURN_IF_ERROR(txn.PutWebhookDelivery(hook));
       return hub_.auditor().Append(
           txn,
           {{writer.user_name, party_code, "message.send", record.id,
@@ -413,7 +452,7 @@ class Messenger::Impl {
                 std::string(dissem::PrecedenceName(static_cast<Precedence>(record.precedence)))}});
     };
     BeginWrite();
-    auto stored = [this, m, recipients, effective, record,
+    auto stored = [this, m, recipients, effective, record, hooks = std::move(hooks),
                    done = std::move(done)](Result<IngestReport> report) mutable {
       if (!report.ok()) {
         done(report.status());
@@ -421,6 +460,7 @@ class Messenger::Impl {
         auto sent = tracker_.Send(m, recipients, std::move(effective));
         if (!sent.ok()) spdlog::error("tracking {}: {}", m.id, sent.status().message());
         PushToAll(recipients, record);
+        HooksEnqueued(hooks);
         {
           std::lock_guard lock(metrics_mu_);
           ++sent_[dissem::Index(m.precedence)];
@@ -593,6 +633,13 @@ class Messenger::Impl {
     std::vector<DeliveryAction> actions = tracker_.Tick();
     DrainSamples();
     std::set<std::string> touched;
+    std::map<std::string, std::vector<store::WebhookDelivery>> hooks;  // by message
+    auto add_hooks = [&](const DeliveryAction& a, int realert, const std::string& escalated_for) {
+      auto rows = HookRows(a.target, a.message_id, realert, escalated_for);
+      auto& to = hooks[a.message_id];
+      to.insert(to.end(), std::make_move_iterator(rows.begin()),
+                std::make_move_iterator(rows.end()));
+    };
     for (const DeliveryAction& a : actions) {
       touched.insert(a.message_id);
       auto record = hub_.store().GetMessage(a.message_id);
@@ -600,9 +647,11 @@ class Messenger::Impl {
       switch (a.kind) {
         case DeliveryAction::Kind::kReAlert:
           PushMessage(a.target, **record, a.realert, "");
+          add_hooks(a, a.realert, "");
           break;
         case DeliveryAction::Kind::kEscalate:
           PushMessage(a.target, **record, 0, a.recipient);
+          add_hooks(a, 0, a.recipient);
           break;
         case DeliveryAction::Kind::kNotifySender: {
           json::object f{{"kind", "delivery"},
@@ -623,9 +672,12 @@ class Messenger::Impl {
     }
     for (const auto& id : touched) {
       BeginWrite(id);
-      Persist(id, {0, "-", 0, 0}, "message.escalate", [](Status s) {
-        if (!s.ok()) spdlog::error("persisting escalation: {}", s.message());
-      });
+      Persist(
+          id, {0, "-", 0, 0}, "message.escalate",
+          [](Status s) {
+            if (!s.ok()) spdlog::error("persisting escalation: {}", s.message());
+          },
+          false, std::move(hooks[id]));
     }
     {
       std::lock_guard lock(writes_mu_);
@@ -777,23 +829,28 @@ class Messenger::Impl {
   // (a delivery confirmation must not rewrite all N rows: N confirmations of one message
   // would write N² rows). With an audit record when `action` is set. The caller has called
   // BeginWrite.
+  // `hooks`: webhook outbox rows the change causes (escalation copies), written with it.
   void Persist(const std::string& id, const policy::Reader& actor, std::string action,
-               DoneStatus done, bool own_rows_only = false) {
+               DoneStatus done, bool own_rows_only = false,
+               std::vector<store::WebhookDelivery> hooks = {}) {
     auto dir = hub_.directory();
     const store::Party* party = dir->PartyByIndex(actor.party);
     std::string party_code = party ? party->code : "-";
     hub_.store().Submit(
-        [this, id, actor, action, party_code, own_rows_only](store::WriteTxn& txn) -> Status {
+        [this, id, actor, action, party_code, own_rows_only,
+         hooks](store::WriteTxn& txn) -> Status {
           std::optional<MessageDelivery> d =
               own_rows_only ? tracker_.FindFor(id, actor.user_id) : tracker_.Find(id);
           if (!d) return Status::Ok();
           for (const RecipientDelivery& r : d->recipients) {
             TANSIQ_RETURN_IF_ERROR(txn.PutDelivery(ToRecord(id, r)));
           }
+          for (const auto& hook : hooks) TANSIQ_RETURN_IF_ERROR(txn.PutWebhookDelivery(hook));
           if (action.empty()) return Status::Ok();
           return hub_.auditor().Append(txn, {{actor.user_name, party_code, action, id, "ok"}});
         },
-        [this, id, done = std::move(done)](Status s) {
+        [this, id, hooks, done = std::move(done)](Status s) {
+          if (s.ok()) HooksEnqueued(hooks);
           done(s);
           EndWrite(id);
         });
@@ -1083,6 +1140,7 @@ class Messenger::Impl {
   const MessagingOptions options_;
   dissem::DeliveryTracker tracker_;
   std::atomic<PushSink*> sink_{nullptr};
+  std::atomic<Webhooks*> webhooks_{nullptr};
 
   std::mutex writes_mu_;
   std::condition_variable writes_done_;
@@ -1108,6 +1166,11 @@ Messenger::Messenger(Hub& hub, MessagingOptions options)
     : impl_(std::make_unique<Impl>(hub, std::move(options))) {}
 Messenger::~Messenger() = default;
 void Messenger::SetSink(PushSink* sink) { impl_->SetSink(sink); }
+void Messenger::SetWebhooks(Webhooks* webhooks) { impl_->SetWebhooks(webhooks); }
+Result<std::string> Messenger::FrameFor(const policy::Reader& to, std::string_view message_id,
+                                        int realert, std::string_view escalated_for) {
+  return impl_->FrameFor(to, message_id, realert, escalated_for);
+}
 Status Messenger::Start() { return impl_->Start(); }
 void Messenger::Send(const policy::Reader& sender, const json::object& body, SendDone done) {
   impl_->Send(sender, body, std::move(done));

@@ -27,6 +27,8 @@
 
 namespace tansiq::hub {
 
+class Webhooks;
+
 // Where frames go. Implemented by server/ (every open stream session of a user).
 // Called from any thread; must not block.
 class PushSink {
@@ -66,6 +68,9 @@ class Messenger {
 
   // Where frames go; set before the first Send. nullptr: frames wait in the durable queue.
   void SetSink(PushSink* sink);
+  // Webhook posts: their outbox rows are written in the same transaction as the message (or
+  // the escalation) they carry. Set before Start; nullptr: no webhooks. Must outlive this.
+  void SetWebhooks(Webhooks* webhooks);
   // Resumes escalation of every message with a pending deadline (after a restart) and
   // subscribes watch rules to the hub's commits. Call once, after SetSink.
   Status Start();
@@ -83,6 +88,11 @@ class Messenger {
   // The durable queue of `reader`: frames of every message not yet confirmed as received,
   // FLASH first (sent on connect).
   Result<std::vector<dissem::OutgoingFrame>> Pending(const policy::Reader& reader);
+  // The `message` frame of `message_id` as recipient `to` gets it (`realert` > 0: a re-alert;
+  // `escalated_for`: an escalation copy), references `to` may not see removed. NotFound when
+  // `to` is not a recipient. For webhook posts.
+  Result<std::string> FrameFor(const policy::Reader& to, std::string_view message_id, int realert,
+                               std::string_view escalated_for);
   // GET /api/v1/messages/{id}: the sender sees every recipient's state, a recipient their
   // own; anyone else gets NotFound.
   Result<std::string> View(const policy::Reader& reader, std::string_view id);

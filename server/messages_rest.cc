@@ -170,6 +170,7 @@ void RegisterMessaging(Router& router, Messaging& m) {
           call, Status(ErrorCode::kPermissionDenied, "metrics are for hub administrators"));
     }
     std::string text = m.messenger.Metrics();
+    text += m.webhooks->Metrics();
     text += "# HELP tansiq_stream_sessions Open push stream sessions.\n";
     text += "# TYPE tansiq_stream_sessions gauge\n";
     text += "tansiq_stream_sessions " + std::to_string(m.streams.sessions()) + "\n";

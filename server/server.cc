@@ -366,9 +366,23 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
       deadline(options.immediate_ack, hub::kImmediateAckMeta,
                ack[dissem::Index(dissem::Precedence::kImmediate)]);
   messaging.tick_interval = options.deadline_check;
-  s.messaging = std::make_unique<Messaging>(hub, messaging);
-  TANSIQ_RETURN_IF_ERROR(s.messaging->messenger.Start());
+  hub::WebhookOptions webhooks;
+  webhooks.allow = options.webhook_allow;
+  if (options.webhook_retry_initial) {
+    webhooks.retry.initial = options.webhook_retry_initial->count() * 1000;
+  }
+  if (options.webhook_retry_max) {
+    webhooks.retry.max_interval = options.webhook_retry_max->count() * 1000;
+  }
+  if (options.webhook_max_attempts > 0) webhooks.retry.max_attempts = options.webhook_max_attempts;
+  WebhookSenderOptions sender;
+  sender.connect_timeout = options.webhook_timeout;
+  sender.response_timeout = options.webhook_timeout;
+  sender.ca_file = options.webhook_ca;
+  s.messaging = std::make_unique<Messaging>(hub, messaging, std::move(webhooks), std::move(sender));
+  TANSIQ_RETURN_IF_ERROR(s.messaging->Start());
   RegisterMessaging(s.router, *s.messaging);
+  RegisterWebhooks(s.router, *s.messaging);
   RegisterWeb(s.router, hub, options, s.auth, s.web_sessions);
   RegisterAnalysis(s.router, hub);
 

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "hub/hub.h"
@@ -28,6 +29,15 @@ struct ServerOptions {
   std::optional<std::chrono::seconds> flash_ack;
   std::optional<std::chrono::seconds> immediate_ack;
   std::chrono::milliseconds deadline_check{1000};
+  // Webhooks: the allow-list (unset: the hub's, from `[webhooks] allow` at init), the retry
+  // back-off (unset/0: 1 s doubling to 5 min, 100 attempts, given up after 24 h), the timeout
+  // of connecting and of the answer, extra CA certificates to trust (PEM file).
+  std::optional<std::vector<std::string>> webhook_allow;
+  std::optional<std::chrono::milliseconds> webhook_retry_initial;
+  std::optional<std::chrono::milliseconds> webhook_retry_max;
+  int webhook_max_attempts = 0;
+  std::chrono::milliseconds webhook_timeout{10000};
+  std::string webhook_ca;
   // Test seam (hidden flag): the clock is the real one shifted by the seconds in this file.
   std::string clock_file;
   // The built web UI (web/dist) served at /; when absent, / says how to build it.

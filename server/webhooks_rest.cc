@@ -1,0 +1,60 @@
+// REST routes of webhooks (issue 4 item 5): register, list, delete. Posting is in
+// webhook_sender.cc, the rules in hub/webhooks.cc.
+#include <boost/json.hpp>
+
+#include "server/await.h"
+#include "server/errors.h"
+#include "server/messaging.h"
+
+namespace tansiq::server {
+namespace json = boost::json;
+using boost::asio::awaitable;
+
+namespace {
+constexpr std::string_view kJson = "application/json; charset=utf-8";
+
+Result<json::object> JsonObjectBody(const Call& call) {
+  auto type = call.request[http::field::content_type];
+  if (!type.starts_with("application/json")) {
+    return Status(ErrorCode::kUnsupportedMedia, "send the body as application/json");
+  }
+  boost::system::error_code ec;
+  json::value v = json::parse(call.request.body(), ec);
+  if (ec) return InvalidArgument("the body is not valid JSON: " + ec.message());
+  if (!v.is_object()) return InvalidArgument("the body must be a JSON object");
+  return std::move(v.get_object());
+}
+}  // namespace
+
+void RegisterWebhooks(Router& router, Messaging& m) {
+  router.Add(http::verb::post, "/api/v1/webhooks", [&m](Call& call) -> awaitable<Response> {
+    auto body = JsonObjectBody(call);
+    if (!body.ok()) co_return ErrorResponse(call, body.status());
+    const policy::Reader reader = *call.reader;
+    auto start = [&](std::function<void(Result<std::string>)> cb) {
+      m.webhooks->Add(reader, *body, std::move(cb));
+    };
+    Result<std::string> created = co_await Await<Result<std::string>>(start);
+    if (!created.ok()) co_return ErrorResponse(call, created.status());
+    Response r = MakeResponse(call, http::status::created, std::move(*created), kJson);
+    r.set(http::field::cache_control, "no-store");  // the secret is shown once
+    co_return r;
+  });
+  router.Add(http::verb::get, "/api/v1/webhooks", [&m](Call& call) -> awaitable<Response> {
+    auto out = m.webhooks->List(*call.reader);
+    if (!out.ok()) co_return ErrorResponse(call, out.status());
+    co_return MakeResponse(call, http::status::ok, std::move(*out), kJson);
+  });
+  router.Add(http::verb::delete_, "/api/v1/webhooks/{}", [&m](Call& call) -> awaitable<Response> {
+    const policy::Reader reader = *call.reader;
+    std::string id = call.captures[0];
+    auto start = [&](std::function<void(Status)> cb) {
+      m.webhooks->Delete(reader, id, std::move(cb));
+    };
+    Status s = co_await Await<Status>(start);
+    if (!s.ok()) co_return ErrorResponse(call, s);
+    co_return MakeResponse(call, http::status::no_content, "", kJson);
+  });
+}
+
+}  // namespace tansiq::server
