@@ -258,6 +258,8 @@ class Webhooks::Impl {
       return std::nullopt;
     }
     next.next_at = now + dissem::RetryDelay(next.attempts, options_.retry, randombytes_random());
+    spdlog::info("webhook delivery {} of {}: attempt {} failed ({}), next in {} ms", d.id,
+                 d.message_id, next.attempts, why, (next.next_at - now) / 1000);
     hub_.store().Submit([next](store::WriteTxn& txn) { return txn.PutWebhookDelivery(next); },
                         [id = d.id](Status s) {
                           if (!s.ok()) spdlog::warn("webhook delivery {}: {}", id, s.message());

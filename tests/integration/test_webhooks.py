@@ -7,6 +7,8 @@ import hmac
 import json
 import os
 import signal
+import ssl
+import subprocess
 import sys
 import threading
 import time
@@ -40,7 +42,7 @@ class Receiver:
     /ok/... 200; /flaky/... 500 for the first two posts of each X-Tansiq-Delivery, then 200;
     /gate/... 503 while the gate is closed; /hang/... answers only after 30 s."""
 
-    def __init__(self):
+    def __init__(self, tls=None):
         self.posts = []
         self.started = []  # paths of posts as they arrive (before any answer)
         self.lock = threading.Lock()
@@ -83,12 +85,18 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        self.scheme = "http"
+        if tls:  # (certificate, key) PEM files
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
+            self.scheme = "https"
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
     def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
     def posts_to(self, path):
         with self.lock:
@@ -109,20 +117,49 @@ class Receiver:
         self.server.server_close()
 
 
+TLS_OK = None         # https, certificate trusted through --webhook-ca
+TLS_UNTRUSTED = None  # https, self-signed and not trusted
+TLS_WRONG_NAME = None  # https, trusted, but issued for another name
+CERTS = None
+
+
+def certificate(name, san):
+    cert, key = os.path.join(CERTS, name + ".pem"), os.path.join(CERTS, name + ".key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=" + name, "-addext", "subjectAltName=" + san,
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    return cert, key
+
+
 def setUpModule():
-    global HUB, RX, OTHER
+    global HUB, RX, OTHER, TLS_OK, TLS_UNTRUSTED, TLS_WRONG_NAME, CERTS
+    import tempfile
+    CERTS = tempfile.mkdtemp(prefix="tansiq-wh-certs-")
+    ok = certificate("ok", "IP:127.0.0.1")
+    untrusted = certificate("untrusted", "IP:127.0.0.1")
+    wrong = certificate("wrong", "DNS:other.example,IP:10.9.9.9")
+    ca = os.path.join(CERTS, "ca.pem")
+    with open(ca, "w") as out:
+        for cert in (ok[0], wrong[0]):
+            with open(cert) as f:
+                out.write(f.read())
     RX = Receiver()
     OTHER = Receiver()
-    toml = ("\n[webhooks]\nallow = [\"https://hooks.nation-a.example/\", "
-            f"\"http://127.0.0.1:{RX.port}/\"]\n")
+    TLS_OK, TLS_UNTRUSTED, TLS_WRONG_NAME = Receiver(ok), Receiver(untrusted), Receiver(wrong)
+    allow = ["https://hooks.nation-a.example/", f"http://127.0.0.1:{RX.port}/"] + [
+        f"https://127.0.0.1:{r.port}/" for r in (TLS_OK, TLS_UNTRUSTED, TLS_WRONG_NAME)]
+    toml = "\n[webhooks]\nallow = " + json.dumps(allow) + "\n"
     HUB = harness.Hub(users=USERS, extra_toml=toml)
+    SERVE_ARGS.extend(["--webhook-ca", ca])
     start()
 
 
 def tearDownModule():
     HUB.cleanup()
-    RX.close()
-    OTHER.close()
+    for r in (RX, OTHER, TLS_OK, TLS_UNTRUSTED, TLS_WRONG_NAME):
+        r.close()
+    import shutil
+    shutil.rmtree(CERTS, ignore_errors=True)
 
 
 def start():
@@ -331,6 +368,23 @@ class Delivery(unittest.TestCase):
         finally:
             ws.close()
             RX.release.set()
+
+
+    def test_https_with_certificate_and_host_name_verification(self):
+        failures0 = metric("tansiq_webhook_failures_total")
+        for r in (TLS_OK, TLS_UNTRUSTED, TLS_WRONG_NAME):
+            register("b2", r.url("/tls"))
+        mid = send(recipients={"users": ["b2"]}, subject="over tls")
+        post = TLS_OK.wait("/tls", lambda ps: any(json.loads(p["body"])["id"] == mid
+                                                  for p in ps))[-1]
+        self.assertEqual(json.loads(post["body"])["subject"], "over tls")
+        deadline = time.monotonic() + 8  # both refused handshakes counted as failures
+        while (metric("tansiq_webhook_failures_total") - failures0 < 2
+               and time.monotonic() < deadline):
+            time.sleep(0.1)
+        self.assertGreaterEqual(metric("tansiq_webhook_failures_total") - failures0, 2)
+        self.assertEqual(TLS_UNTRUSTED.started, [])  # no request ever reached them
+        self.assertEqual(TLS_WRONG_NAME.started, [])
 
 
 class Durability(unittest.TestCase):
