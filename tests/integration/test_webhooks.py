@@ -413,6 +413,31 @@ class Durability(unittest.TestCase):
         r = HUB.cli("audit", "verify", "--db", HUB.db)
         self.assertEqual(r.returncode, 0)
 
+    def test_allow_list_is_checked_again_at_send_time(self):
+        RX.gate_open.clear()
+        register("b4", RX.url("/gate/shrink"))
+        mid = send(recipients={"users": ["b4"]})
+        RX.wait("/gate/shrink", lambda ps: any(json.loads(p["body"])["id"] == mid for p in ps))
+        self.assertEqual(HUB.stop(), 0)  # a clean stop with a post pending
+        # The allow-list shrinks (the receiver is no longer on it): the pending post is dropped.
+        HUB.start(extra_args=SERVE_ARGS + ["--webhook-allow", "https://hooks.nation-a.example/"])
+        try:
+            deadline = time.monotonic() + 8
+            while metric("tansiq_webhook_given_up_total") < 1 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            self.assertEqual(metric("tansiq_webhook_given_up_total"), 1)
+            r = register("b4", RX.url("/ok/again"), expect=422)
+            harness.check_error(self, r, 422)
+        finally:
+            self.assertEqual(HUB.stop(), 0)
+        n = len(RX.posts_to("/gate/shrink"))
+        RX.gate_open.set()
+        start()
+        time.sleep(1.0)
+        self.assertEqual(len(RX.posts_to("/gate/shrink")), n)  # dropped for good
+        self.assertEqual(state_of(mid, "b4")["state"], "queued")  # still in the durable queue
+        delete_all("b4")
+
 
 if __name__ == "__main__":
     unittest.main()
