@@ -121,6 +121,12 @@ awaitable<void> WebhookSender::Run(store::WebhookDelivery d) {
       auto waited = co_await timer.async_wait(kTuple);
       if (std::get<0>(waited)) co_return;  // shutting down: the row stays in the outbox
     }
+    // One turn among the posts to this webhook (all coroutines run on ioc_'s one thread).
+    while (in_flight_[d.webhook_id] >= std::max(1, options_.max_in_flight_per_webhook)) {
+      asio::steady_timer turn(ex, std::chrono::milliseconds(20));
+      auto waited = co_await turn.async_wait(kTuple);
+      if (std::get<0>(waited)) co_return;
+    }
     auto post = webhooks_.Prepare(d);
     std::string error;
     unsigned status = 0;
@@ -135,7 +141,9 @@ awaitable<void> WebhookSender::Run(store::WebhookDelivery d) {
       }
       error = post.status().message();  // a storage fault: try again later
     } else {
+      ++in_flight_[d.webhook_id];
       status = co_await Post(*post, d.id, error);
+      if (--in_flight_[d.webhook_id] == 0) in_flight_.erase(d.webhook_id);
       if (status >= 200 && status < 300) {
         webhooks_.Succeeded(d);
         co_return;

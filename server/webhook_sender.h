@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -23,6 +24,9 @@ struct WebhookSenderOptions {
   std::chrono::milliseconds connect_timeout{5000};    // resolve, connect, TLS handshake
   std::chrono::milliseconds response_timeout{10000};  // send the request, read the answer
   std::string ca_file;  // extra trusted CA certificates (PEM); system ones are always trusted
+  // Posts in flight to one webhook at once; the others wait their turn (a dead endpoint
+  // holds at most this many sockets, and only its own posts wait).
+  int max_in_flight_per_webhook = 8;
 };
 
 // Owned by server::Messaging; destroyed before the Webhooks and Messenger it uses. Thread-safe.
@@ -49,7 +53,8 @@ class WebhookSender final : public hub::WebhookDispatch {
   const Clock& clock_;
   const WebhookSenderOptions options_;
   boost::asio::ssl::context tls_;
-  boost::asio::io_context ioc_;  // after tls_: destroyed first, with every coroutine
+  boost::asio::io_context ioc_;           // after tls_: destroyed first, with every coroutine
+  std::map<std::string, int> in_flight_;  // by webhook id; used only on ioc_'s thread
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::thread thread_;
 };
