@@ -297,9 +297,9 @@ class Web {
   // Logins and logouts of the web UI go to the audit chain; the target is the client address.
   void AuditSession(std::string_view user, std::string party, std::string action,
                     std::string_view client, std::string outcome) {
-    hub_.auditor().Record(hub_.store(), {{std::string(user.substr(0, 256)), std::move(party),
-                                          std::move(action), std::string(client),
-                                          std::move(outcome)}});
+    hub_.auditor().Record(hub_.store(),
+                          {{std::string(user.substr(0, 256)), std::move(party), std::move(action),
+                            std::string(client), std::move(outcome)}});
   }
 
   hub::Hub& hub_;
