@@ -17,8 +17,8 @@ namespace tansiq::server {
 // sender (its thread stopped) first, then the Webhooks and the Messenger (its timer stopped,
 // its writes done) before the stream registry it pushes into.
 struct Messaging {
-  Messaging(hub::Hub& hub, hub::MessagingOptions options, hub::WebhookOptions webhook_options,
-            WebhookSenderOptions sender_options)
+  Messaging(hub::Hub& hub, hub::MessagingOptions options, hub::WebhookOptions webhook_options = {},
+            WebhookSenderOptions sender_options = {})
       : tickets(hub.clock()), messenger(hub, std::move(options)) {
     messenger.SetSink(&streams);
     webhooks = std::make_unique<hub::Webhooks>(hub, messenger, std::move(webhook_options));
