@@ -72,11 +72,15 @@ class Receiver:
                     status = 503
                 elif self.path.startswith("/hang/"):
                     rx.release.wait(30)
+                elif self.path.startswith("/redirect/"):
+                    status = 302
                 with rx.lock:
                     rx.posts.append({"path": self.path, "headers": dict(self.headers),
                                      "body": body, "status": status, "at": time.monotonic()})
                 try:
                     self.send_response(status)
+                    if status == 302:
+                        self.send_header("Location", rx.url("/ok/redirected"))
                     self.send_header("Content-Length", "0")
                     self.send_header("Connection", "close")
                     self.end_headers()
@@ -324,6 +328,16 @@ class Delivery(unittest.TestCase):
         self.assertGreater(posts[1]["at"] - posts[0]["at"], 0.05)  # backed off
         self.assertGreaterEqual(metric("tansiq_webhook_attempts_total") - attempts0, 3)
         self.assertGreaterEqual(metric("tansiq_webhook_failures_total") - failures0, 2)
+
+    def test_redirects_are_not_followed(self):
+        register("b3", RX.url("/redirect/b3"))
+        mid = send(recipients={"users": ["b3"]})
+        posts = RX.wait("/redirect/b3", lambda ps: len(
+            [p for p in ps if json.loads(p["body"])["id"] == mid]) >= 2)  # a 3xx is retried
+        self.assertEqual(len({p["headers"]["X-Tansiq-Delivery"] for p in posts
+                              if json.loads(p["body"])["id"] == mid}), 1)
+        self.assertEqual(RX.posts_to("/ok/redirected"), [])
+        self.assertEqual(state_of(mid, "b3")["state"], "queued")
 
     def test_a_user_who_is_not_a_recipient_gets_no_post(self):
         register("b3", RX.url("/ok/not-b3"))
