@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <map>
+#include <array>
 
 #include <boost/json.hpp>
 
@@ -30,12 +30,53 @@ std::string RandomSecret() {
   return hex;
 }
 
+using SecretKey = std::array<unsigned char, 32>;
+static_assert(crypto_secretbox_KEYBYTES == 32);
+
+// The stored form of a secret: "v1:" + hex(nonce || secretbox(secret)) under a key derived from
+// the hub's key file, so a copy of the database alone does not reveal it.
+std::string SealSecret(const SecretKey& key, std::string_view secret) {
+  std::string raw(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + secret.size(), '\0');
+  auto* out = reinterpret_cast<unsigned char*>(raw.data());
+  randombytes_buf(out, crypto_secretbox_NONCEBYTES);
+  crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES,
+                        reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), out,
+                        key.data());
+  std::string hex(raw.size() * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), out, raw.size());
+  hex.pop_back();
+  return "v1:" + hex;
+}
+
+std::optional<std::string> OpenSecret(const SecretKey& key, std::string_view sealed) {
+  if (!sealed.starts_with("v1:")) return std::nullopt;
+  sealed.remove_prefix(3);
+  std::string raw(sealed.size() / 2, '\0');
+  std::size_t len = 0;
+  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), sealed.data(),
+                     sealed.size(), nullptr, &len, nullptr) != 0 ||
+      len < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
+    return std::nullopt;
+  }
+  const auto* in = reinterpret_cast<const unsigned char*>(raw.data());
+  std::string secret(len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
+  if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(secret.data()),
+                                 in + crypto_secretbox_NONCEBYTES,
+                                 len - crypto_secretbox_NONCEBYTES, in, key.data()) != 0) {
+    return std::nullopt;
+  }
+  return secret;
+}
+
 }  // namespace
 
 class Webhooks::Impl {
  public:
   Impl(Hub& hub, Messenger& messenger, WebhookOptions options)
-      : hub_(hub), messenger_(messenger), options_(std::move(options)) {}
+      : hub_(hub),
+        messenger_(messenger),
+        options_(std::move(options)),
+        key_(hub.key().DeriveKey("webhook-secrets")) {}
 
   Status Start() {
     std::vector<std::string> entries;
@@ -117,7 +158,7 @@ class Webhooks::Impl {
     w.user_id = reader.user_id;
     if (party_scope) w.party = reader.party;
     w.url = checked->normalized;
-    w.secret = secret;
+    w.secret = SealSecret(key_, secret);
     w.created = hub_.clock().NowMicros();
     const std::string party_code = PartyCode(reader.party);
     hub_.store().Submit(
@@ -127,11 +168,11 @@ class Webhooks::Impl {
               txn, {{reader.user_name, party_code, "webhook.add", w.id,
                      "ok: " + std::string(w.party ? "party " : "user ") + w.url}});
         },
-        [this, w, generated, done = std::move(done)](Status s) {
+        [this, w, secret, generated, done = std::move(done)](Status s) {
           if (s.ok()) s = Reload();
           if (!s.ok()) return done(s);
           json::object o = Describe(w);
-          if (generated) o["secret"] = w.secret;
+          if (generated) o["secret"] = secret;
           done(json::serialize(o));
         });
   }
@@ -295,10 +336,22 @@ class Webhooks::Impl {
   }
 
  private:
+  // Loads every webhook with its secret opened (one that does not open — another hub key — is
+  // left out, with a warning).
   Status Reload() {
     auto hooks = hub_.store().Webhooks();
     if (!hooks.ok()) return hooks.status();
-    auto snapshot = std::make_shared<const std::vector<store::WebhookRecord>>(std::move(*hooks));
+    std::vector<store::WebhookRecord> usable;
+    for (auto& w : *hooks) {
+      auto secret = OpenSecret(key_, w.secret);
+      if (!secret) {
+        spdlog::warn("webhook {}: its secret does not open with this hub's key; skipped", w.id);
+        continue;
+      }
+      w.secret = std::move(*secret);
+      usable.push_back(std::move(w));
+    }
+    auto snapshot = std::make_shared<const std::vector<store::WebhookRecord>>(std::move(usable));
     std::lock_guard lock(mu_);
     hooks_ = std::move(snapshot);
     return Status::Ok();
@@ -339,6 +392,7 @@ class Webhooks::Impl {
   Hub& hub_;
   Messenger& messenger_;
   const WebhookOptions options_;
+  const SecretKey key_;  // seals secrets at rest
   std::atomic<WebhookDispatch*> dispatch_{nullptr};
   std::atomic<std::uint64_t> attempts_{0}, failures_{0}, delivered_{0}, given_up_{0};
 

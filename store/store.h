@@ -251,7 +251,7 @@ struct WatchRecord {
 };
 
 // A webhook (issue 4): where message frames of a user — or, with `party`, of every user of a
-// party — are posted. `secret` is the HMAC key, kept because signing needs it.
+// party — are posted. `secret` is the HMAC key as hub/ seals it (opaque to the store).
 struct WebhookRecord {
   std::string id;
   std::int64_t user_id = 0;                 // who registered it

@@ -7,6 +7,7 @@ import hmac
 import json
 import os
 import signal
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -288,6 +289,16 @@ class Delivery(unittest.TestCase):
     def test_signature_verifies_with_the_secret_and_counts_as_delivered(self):
         secret = "s3cr3t-" + "x" * 30
         register("b4", RX.url("/ok/sig"), secret=secret)
+        con = sqlite3.connect(f"file:{HUB.db}?mode=ro", uri=True, timeout=10)
+        try:  # sealed at rest: the database alone does not reveal it
+            stored = [r[0] for r in con.execute("SELECT secret FROM webhooks")]
+        finally:
+            con.close()
+        self.assertTrue(stored)
+        for value in stored:
+            self.assertTrue(value.startswith("v1:"), value)
+            self.assertNotIn(secret, value)
+            self.assertNotIn(secret.encode().hex(), value)
         mid = send(recipients={"users": ["b4"]}, subject="signed")
         post = RX.wait("/ok/sig", lambda ps: any(json.loads(p["body"])["id"] == mid
                                                  for p in ps))[-1]
