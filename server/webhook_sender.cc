@@ -114,6 +114,13 @@ void WebhookSender::Schedule(store::WebhookDelivery delivery) {
 
 awaitable<void> WebhookSender::Run(store::WebhookDelivery d) {
   auto ex = co_await asio::this_coro::executor;
+  // A row scheduled twice (enqueued while start-up loaded the outbox) runs once.
+  if (!scheduled_.insert(d.id).second) co_return;
+  struct Unschedule {
+    std::set<std::string>& set;
+    std::string id;
+    ~Unschedule() { set.erase(id); }
+  } unschedule{scheduled_, d.id};
   for (;;) {
     const Micros wait = d.next_at - clock_.NowMicros();
     if (wait > 0) {

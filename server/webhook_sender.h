@@ -8,6 +8,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -53,8 +54,10 @@ class WebhookSender final : public hub::WebhookDispatch {
   const Clock& clock_;
   const WebhookSenderOptions options_;
   boost::asio::ssl::context tls_;
+  // Used only on ioc_'s thread; declared before ioc_ so they outlive the coroutines.
+  std::map<std::string, int> in_flight_;  // posts in flight by webhook id
+  std::set<std::string> scheduled_;       // outbox rows with a coroutine (no row runs twice)
   boost::asio::io_context ioc_;           // after tls_: destroyed first, with every coroutine
-  std::map<std::string, int> in_flight_;  // by webhook id; used only on ioc_'s thread
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::thread thread_;
 };
