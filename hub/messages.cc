@@ -839,13 +839,13 @@ class Messenger::Impl {
     hub_.store().Submit(
         [this, id, actor, action, party_code, own_rows_only,
          hooks](store::WriteTxn& txn) -> Status {
+          for (const auto& hook : hooks) TANSIQ_RETURN_IF_ERROR(txn.PutWebhookDelivery(hook));
           std::optional<MessageDelivery> d =
               own_rows_only ? tracker_.FindFor(id, actor.user_id) : tracker_.Find(id);
           if (!d) return Status::Ok();
           for (const RecipientDelivery& r : d->recipients) {
             TANSIQ_RETURN_IF_ERROR(txn.PutDelivery(ToRecord(id, r)));
           }
-          for (const auto& hook : hooks) TANSIQ_RETURN_IF_ERROR(txn.PutWebhookDelivery(hook));
           if (action.empty()) return Status::Ok();
           return hub_.auditor().Append(txn, {{actor.user_name, party_code, action, id, "ok"}});
         },

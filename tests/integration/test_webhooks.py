@@ -23,7 +23,7 @@ from wsclient import WebSocket  # noqa: E402
 
 USERS = {
     "alice": ("a", ["officer", "recipient"]),
-    "b2": ("b", ["recipient"]),
+    "b2": ("b", ["recipient"], ["b3"]),  # escalates to b3
     "b3": ("b", ["recipient"]),
     "b4": ("b", ["recipient"]),
     "b5": ("b", ["recipient"]),
@@ -35,7 +35,8 @@ HUB = None
 RX = None          # the receiver
 OTHER = None       # a second receiver, not on the allow-list
 SERVE_ARGS = ["--webhook-retry-ms", "150", "--webhook-retry-max-ms", "600",
-              "--webhook-timeout-ms", "2000"]
+              "--webhook-timeout-ms", "2000", "--flash-ack", "600"]
+CLOCK = None  # the server's clock offset (seconds), moved forward by the escalation test
 
 
 class Receiver:
@@ -158,7 +159,11 @@ def setUpModule():
         f"https://127.0.0.1:{r.port}/" for r in (TLS_OK, TLS_UNTRUSTED, TLS_WRONG_NAME)]
     toml = "\n[webhooks]\nallow = " + json.dumps(allow) + "\n"
     HUB = harness.Hub(users=USERS, extra_toml=toml)
-    SERVE_ARGS.extend(["--webhook-ca", ca])
+    global CLOCK
+    CLOCK = os.path.join(HUB.dir, "clock-offset")
+    with open(CLOCK, "w") as f:
+        f.write("0")
+    SERVE_ARGS.extend(["--webhook-ca", ca, "--clock-file", CLOCK])
     start()
 
 
@@ -466,6 +471,41 @@ class Durability(unittest.TestCase):
         self.assertEqual(len(RX.posts_to("/gate/shrink")), n)  # dropped for good
         self.assertEqual(state_of(mid, "b4")["state"], "queued")  # still in the durable queue
         delete_all("b4")
+
+
+class Escalation(unittest.TestCase):
+    """Runs after Delivery and Durability: it moves the server's clock forward for good."""
+
+    def test_escalation_copy_and_re_alert_are_posted(self):
+        register("b2", RX.url("/ok/esc-b2"))
+        register("b3", RX.url("/ok/esc-b3"))
+        mid = send(recipients={"users": ["b2"]}, precedence="flash", subject="escalate me")
+        RX.wait("/ok/esc-b2", lambda ps: any(json.loads(p["body"])["id"] == mid for p in ps))
+        with open(CLOCK) as f:
+            now = float(f.read().strip() or 0)
+        with open(CLOCK + ".tmp", "w") as f:
+            f.write(str(now + 601))  # past the FLASH deadline
+        os.replace(CLOCK + ".tmp", CLOCK)
+        copy = RX.wait("/ok/esc-b3", lambda ps: any(
+            json.loads(p["body"])["id"] == mid for p in ps))[-1]
+        frame = json.loads(copy["body"])
+        self.assertEqual(frame["escalated_for"], "b2")
+        self.assertEqual(copy["headers"]["X-Tansiq-Recipient"], "b3")
+        realert = RX.wait("/ok/esc-b2", lambda ps: any(
+            json.loads(p["body"])["id"] == mid and json.loads(p["body"])["realert"] >= 1
+            for p in ps))
+        self.assertTrue(realert)
+        ids = {p["headers"]["X-Tansiq-Delivery"] for p in RX.posts_to("/ok/esc-b2")
+               if json.loads(p["body"])["id"] == mid}
+        self.assertEqual(len(ids), 2)  # the first copy and the re-alert are distinct posts
+        line = state_of(mid, "b3")
+        self.assertEqual(line["alternate_for"], "b2")
+        deadline = time.monotonic() + 8
+        while state_of(mid, "b3")["state"] == "queued" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertNotEqual(state_of(mid, "b3")["state"], "queued")  # the post counted
+        delete_all("b2")
+        delete_all("b3")
 
 
 if __name__ == "__main__":
