@@ -229,6 +229,7 @@ int Scheduler::SendBriefs(Micros now) {
     spdlog::warn("brief: {}", users.status().message());
     return 0;
   }
+  const auto started = std::chrono::steady_clock::now();
   int sent = 0;
   for (const store::User& u : *users) {
     if (u.disabled) continue;
@@ -275,6 +276,12 @@ int Scheduler::SendBriefs(Micros now) {
       known->second = *due;
       ++sent;
     }
+  }
+  if (sent > 0) {
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    spdlog::info("daily brief: {} sent, {:.1f} ms", sent, ms);
   }
   return sent;
 }
