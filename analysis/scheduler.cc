@@ -209,6 +209,11 @@ Scheduler::TickResult Scheduler::Tick() {
   return r;
 }
 
+bool Scheduler::Stopping() {
+  std::lock_guard lock(mu_);
+  return stopping_;
+}
+
 bool Scheduler::SendAndWait(hub::HubMessage m, const std::string& what) {
   std::promise<Result<std::string>> promise;
   auto future = promise.get_future();
@@ -232,6 +237,7 @@ int Scheduler::SendBriefs(Micros now) {
   const auto started = std::chrono::steady_clock::now();
   int sent = 0;
   for (const store::User& u : *users) {
+    if (Stopping()) break;
     if (u.disabled) continue;
     if (brief_roles_ != 0 && (u.roles & brief_roles_) == 0) continue;
     const std::string key = std::string(kBriefSentMetaPrefix) + std::to_string(u.id);
@@ -301,6 +307,7 @@ int Scheduler::SendTrendAlerts(Micros now) {
   std::map<std::int64_t, std::map<std::string, Trend>> rising_of;
   int sent = 0;
   for (const store::WatchRecord& w : *watches) {
+    if (Stopping()) break;
     boost::system::error_code ec;
     json::value v = json::parse(w.json, ec);
     if (ec || !v.is_object()) continue;

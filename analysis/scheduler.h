@@ -80,6 +80,7 @@ class Scheduler {
   // Sends and waits; true when the message is durable.
   bool SendAndWait(hub::HubMessage m, const std::string& what);
   void Loop();
+  bool Stopping();  // the destructor has begun: a long tick ends early
 
   hub::Hub& hub_;
   Service& service_;

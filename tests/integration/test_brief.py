@@ -235,6 +235,20 @@ class A_DailyBrief(unittest.TestCase):
         self.assertEqual(len([m for m in inbox("bob") if self.date in m["subject"]]), 1)
 
 
+    def test_4_a_server_down_at_the_hour_sends_when_it_starts(self):
+        HUB.stop()
+        set_time(DAY0 + dt.timedelta(days=3, hours=10))  # down from 07:00 yesterday to 10:00
+        start()
+        date = (DAY0 + dt.timedelta(days=2)).strftime("%Y-%m-%d")
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if all(any(date in m["subject"] for m in inbox(u)) for u in BRIEF_USERS):
+                break
+            time.sleep(0.2)
+        for u in BRIEF_USERS:
+            self.assertEqual(len([m for m in inbox(u) if date in m["subject"]]), 1, u)
+
+
 class B_TrendAlerts(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
