@@ -166,10 +166,11 @@ Scheduler::~Scheduler() {
 void Scheduler::Start() {
   subscription_ = hub_.commits().Subscribe([this](const hub::CommitEvent& e) {
     // The Service subscribed first, so what this event stored is analysed by now. The hub's
-    // own messages change no count.
-    const bool counts = std::any_of(e.objects.begin(), e.objects.end(), [](const auto& o) {
-      return o.type != stix::kMessageType && o.type != "marking-definition";
-    });
+    // own messages change no count; the empty event is the Service's start-up backfill.
+    const bool counts =
+        e.objects.empty() || std::any_of(e.objects.begin(), e.objects.end(), [](const auto& o) {
+          return o.type != stix::kMessageType && o.type != "marking-definition";
+        });
     if (!counts) return;
     std::lock_guard lock(mu_);
     analysed_ = true;
