@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:8080";
   std::vector<std::string> webhook_allow;
   std::int64_t webhook_retry_ms = 0, webhook_retry_max_ms = 0, webhook_timeout_ms = 10000;
+  std::string brief_hour;
   auto add_serve = [&](CLI::App* c) {
     c->add_option("--listen", listen, "address:port to listen on (port 0: any)")
         ->capture_default_str();
@@ -53,6 +54,9 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     c->add_option("--webhook-ca", serve_options.webhook_ca,
                   "PEM file of extra CA certificates trusted for https webhooks");
+    c->add_option("--brief-hour", brief_hour,
+                  "UTC hour 0-23 of the daily brief, or off (default: the hub's [analysis] "
+                  "brief_hour)");
     // Test seam: shifts the server's clock by the seconds written in this file.
     c->add_option("--clock-file", serve_options.clock_file)->group("");
     c->add_option("--web-root", serve_options.web_root, "folder of the built web UI served at /")
@@ -173,6 +177,18 @@ int main(int argc, char** argv) {
     if (!cli::ParseListen(listen, &serve_options)) {
       spdlog::error("--listen must be address:port, got '{}'", listen);
       return 2;
+    }
+    if (!brief_hour.empty()) {
+      if (brief_hour == "off") {
+        serve_options.brief_hour = -1;
+      } else if (brief_hour.size() <= 2 &&
+                 brief_hour.find_first_not_of("0123456789") == std::string::npos &&
+                 std::stoi(brief_hour) <= 23) {
+        serve_options.brief_hour = std::stoi(brief_hour);
+      } else {
+        spdlog::error("--brief-hour must be an hour from 0 to 23 or off, got '{}'", brief_hour);
+        return 2;
+      }
     }
     return *serve ? cli::Serve(db, serve_options) : cli::Demo(demo_dir, report, serve_options);
   }

@@ -35,6 +35,11 @@ struct HubSpec {
   // [webhooks] allow: URL prefixes webhooks may post to (kept in meta "webhooks.allow");
   // empty: webhooks disabled. `tansiq serve --webhook-allow` overrides it.
   std::vector<std::string> webhook_allow;
+  // [analysis]: the UTC hour (0-23) at which each recipient gets the daily brief, -1 (or
+  // absent) for none; who gets it (role names; empty: every enabled user). `tansiq serve
+  // --brief-hour` overrides the hour.
+  int brief_hour = -1;
+  std::vector<std::string> brief_roles;
   std::vector<PartySpec> parties;
   std::vector<UserSpec> users;
 };
@@ -43,7 +48,13 @@ struct HubSpec {
 inline constexpr std::string_view kFlashAckMeta = "dissemination.flash_ack_seconds";
 inline constexpr std::string_view kImmediateAckMeta = "dissemination.immediate_ack_seconds";
 
-// Parses the bootstrap TOML ([hub], [dissemination], [webhooks], [[party]], [[user]]). Errors name
+// Meta keys holding the daily brief's configuration: the hour ("-1".."23") and the roles
+// (comma-separated role names; empty: every enabled user).
+inline constexpr std::string_view kBriefHourMeta = "analysis.brief_hour";
+inline constexpr std::string_view kBriefRolesMeta = "analysis.brief_roles";
+
+// Parses the bootstrap TOML ([hub], [dissemination], [analysis], [webhooks], [[party]],
+// [[user]]). Errors name
 // the entry and key.
 Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name);
 

@@ -38,6 +38,8 @@ struct ServerOptions {
   int webhook_max_attempts = 0;
   std::chrono::milliseconds webhook_timeout{10000};
   std::string webhook_ca;
+  // The daily brief's UTC hour (0-23; -1: none); unset: the hub's ([analysis] brief_hour).
+  std::optional<int> brief_hour;
   // Test seam (hidden flag): the clock is the real one shifted by the seconds in this file.
   std::string clock_file;
   // The built web UI (web/dist) served at /; when absent, / says how to build it.
