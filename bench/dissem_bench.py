@@ -576,6 +576,7 @@ def run_cpp_client(args, hub, result):
     cmd = [args.client_bin, "--port", str(hub.port), "--tokens", tokens, "--late", hub.late,
            "--sender-authorization", hub.basic("sender", hub.sender_pw),
            "--messages", str(args.messages), "--burst", str(args.burst), "--queue", str(args.queue),
+           "--burst-senders", str(args.burst_senders),
            "--echo-rounds", str(args.echo_rounds), "--connect-concurrency",
            str(args.connect_concurrency), "--timeout", str(args.timeout)]
     if args.perf:
@@ -722,6 +723,8 @@ def main():
     ap.add_argument("-n", "--recipients", type=int, default=1000)
     ap.add_argument("--messages", type=int, default=20, help="messages per precedence (latency)")
     ap.add_argument("--burst", type=int, default=100, help="ROUTINE messages in the throughput burst")
+    ap.add_argument("--burst-senders", type=int, default=4,
+                    help="sender connections posting the burst at once (cpp client; python: 1)")
     ap.add_argument("--queue", type=int, default=200, help="messages queued for the offline recipient")
     ap.add_argument("--echo-rounds", type=int, default=20, help="echo rounds over all sockets")
     ap.add_argument("--quick", action="store_true",

@@ -304,6 +304,7 @@ struct Options {
   std::string sender_authorization;
   int messages = 20;
   int burst = 100;
+  int burst_senders = 4;
   int queue = 200;
   int echo_rounds = 20;
   int warmup = 1;
@@ -376,7 +377,7 @@ class Bench {
       latency[p] = std::move(r);
     }
     out["latency"] = std::move(latency);
-    json::object throughput = co_await Throughput(sender, everyone);
+    json::object throughput = co_await Throughput(sender, server, everyone);
     out["throughput"] = std::move(throughput);
     if (!late.empty() && o_.queue > 0) {
       json::object drain = co_await Drain(sender, server, late.front());
@@ -456,16 +457,42 @@ class Bench {
     co_return r;
   }
 
-  // A burst of ROUTINE messages posted back to back on the keep-alive connection;
+  // A burst of ROUTINE messages posted back to back by `burst_senders` keep-alive
+  // connections at once (so the hub's group commit can batch them, as with many senders);
   // deliveries/s from the first POST's start to the last arrival.
-  asio::awaitable<json::object> Throughput(Sender& sender, const json::object& to) {
-    std::vector<std::pair<std::string, TimePoint>> ids;
-    const TimePoint t0 = SteadyClock::now();
-    for (int i = 0; i < o_.burst; ++i) {
-      const TimePoint start = SteadyClock::now();
-      std::string id = co_await sender.Send("routine", to, "burst " + std::to_string(i));
-      ids.emplace_back(std::move(id), start);
+  asio::awaitable<json::object> Throughput(Sender& first, const tcp::endpoint& server,
+                                           const json::object& to) {
+    std::vector<std::unique_ptr<Sender>> extra;
+    std::vector<Sender*> senders{&first};
+    for (int i = 1; i < o_.burst_senders; ++i) {
+      extra.push_back(std::make_unique<Sender>(io_, server, o_.sender_authorization));
+      senders.push_back(extra.back().get());
     }
+    std::vector<std::pair<std::string, TimePoint>> ids(o_.burst);
+    const TimePoint t0 = SteadyClock::now();
+    int next = 0;
+    std::size_t running = senders.size();
+    std::string failure;
+    auto finished = std::make_shared<Event>(io_.get_executor());
+    for (Sender* sender : senders) {
+      auto worker = [&, sender]() -> asio::awaitable<void> {
+        try {
+          while (next < o_.burst) {
+            const int i = next++;
+            const TimePoint start = SteadyClock::now();
+            std::string id = co_await sender->Send("routine", to, "burst " + std::to_string(i));
+            ids[i] = {std::move(id), start};
+          }
+        } catch (const std::exception& e) {
+          failure = e.what();
+          next = o_.burst;
+        }
+        if (--running == 0) finished->Set();
+      };
+      asio::co_spawn(io_, worker, asio::detached);
+    }
+    co_await finished->Wait(TimePoint::max());
+    if (!failure.empty()) throw std::runtime_error(failure);
     const TimePoint posted = SteadyClock::now();
     const TimePoint deadline = Deadline();
     std::uint64_t missing = 0, delivered = 0;
@@ -485,6 +512,7 @@ class Bench {
     const double post_s = Seconds(posted - t0);
     json::object r = Summary(lat);
     r["messages"] = o_.burst;
+    r["senders"] = o_.burst_senders;
     r["recipients"] = sessions_.size();
     r["deliveries"] = delivered;
     r["missing"] = missing;
@@ -559,6 +587,9 @@ int main(int argc, char** argv) {
       ->required();
   app.add_option("--messages", o.messages, "messages per precedence (latency)");
   app.add_option("--burst", o.burst, "ROUTINE messages in the throughput burst");
+  app.add_option("--burst-senders", o.burst_senders,
+                 "sender connections posting the burst concurrently")
+      ->check(CLI::Range(1, 64));
   app.add_option("--queue", o.queue, "messages queued for the offline recipient");
   app.add_option("--echo-rounds", o.echo_rounds, "echo rounds over all sessions");
   app.add_option("--warmup", o.warmup, "ROUTINE messages to everyone before measuring");

@@ -471,6 +471,7 @@ class Messenger::Impl {
     }
     std::optional<MessageDelivery> after = snapshot();
     if (before && after) NotifySender(*before, *after);
+    if (change == Change::kReceived) return PersistReceived(id, reader.user_id, std::move(done));
     Persist(id, reader, change == Change::kAcknowledged ? "message.ack" : "", std::move(done),
             own_rows_only);
   }
@@ -799,6 +800,52 @@ class Messenger::Impl {
         });
   }
 
+  // Writes the row of a `received` confirmation. Confirmations arrive by the thousand per
+  // message (one per recipient session), so they are batched: one store job, submitted by the
+  // first confirmation while none is queued, writes the rows of every confirmation gathered
+  // until it runs (one savepoint for all, inside the store's group commit) and answers each
+  // of them once that commit is durable. Nothing is answered before its row is durable; a
+  // failed batch answers every confirmation in it with the error. The caller has called
+  // BeginWrite(id).
+  void PersistReceived(const std::string& id, std::int64_t user_id, DoneStatus done) {
+    {
+      std::lock_guard lock(confirm_mu_);
+      confirms_.push_back({id, user_id, std::move(done)});
+      if (confirm_job_queued_) return;
+      confirm_job_queued_ = true;
+    }
+    struct Batch {
+      std::vector<Confirmation> taken;
+      bool ran = false;
+    };
+    auto batch = std::make_shared<Batch>();
+    auto take = [this, batch] {
+      std::lock_guard lock(confirm_mu_);
+      batch->ran = true;
+      batch->taken.swap(confirms_);
+      confirm_job_queued_ = false;
+    };
+    hub_.store().Submit(
+        [this, batch, take](store::WriteTxn& txn) -> Status {
+          take();
+          for (const Confirmation& c : batch->taken) {
+            std::optional<MessageDelivery> d = tracker_.FindFor(c.id, c.user_id);
+            if (!d) continue;
+            for (const RecipientDelivery& r : d->recipients) {
+              TANSIQ_RETURN_IF_ERROR(txn.PutDelivery(ToRecord(c.id, r)));
+            }
+          }
+          return Status::Ok();
+        },
+        [this, batch, take](Status s) {
+          if (!batch->ran) take();  // the job never ran (store closing): answer them all
+          for (Confirmation& c : batch->taken) {
+            c.done(s);
+            EndWrite(c.id);
+          }
+        });
+  }
+
   // A message is forgotten (reloaded on demand) once nothing is pending for it: every
   // recipient has it and no acknowledgement deadline is open.
   static bool Settled(const MessageDelivery& d) {
@@ -850,11 +897,18 @@ class Messenger::Impl {
   }
 
   // The first push of a new message to every recipient: the stored JSON is parsed once, and
-  // one frame is built per distinct set of references hidden from a recipient (usually one
-  // frame for all), so a fan-out to N recipients does not parse and serialise N times.
+  // one frame is built per distinct set of references hidden from a recipient (one frame for
+  // all when the message has no references: no per-recipient HiddenAmong then). Each frame's
+  // bytes are shared by all its recipients' sessions and handed over in one PushMany.
   void PushToAll(const std::vector<Member>& to, const store::MessageRecord& record) {
+    PushSink* sink = sink_.load();
+    if (sink == nullptr) return;
     const dissem::Message m = MessageFromJson(record);
-    std::map<std::vector<std::string>, std::string> frames;  // hidden refs → frame
+    struct Group {
+      dissem::FrameBytes frame;
+      std::vector<std::int64_t> users;
+    };
+    std::map<std::vector<std::string>, Group> groups;  // hidden refs → frame and its users
     for (const Member& r : to) {
       std::vector<std::string> hidden;
       if (!m.object_refs.empty()) {
@@ -862,16 +916,23 @@ class Messenger::Impl {
         if (!h.ok()) continue;  // stays in the durable queue
         hidden = std::move(*h);
       }
-      auto it = frames.find(hidden);
-      if (it == frames.end()) {
-        it = frames.emplace(hidden, MessageFrame(record.json, hidden, 0, "")).first;
+      auto it = groups.find(hidden);
+      if (it == groups.end()) {
+        auto frame = std::make_shared<const std::string>(MessageFrame(record.json, hidden, 0, ""));
+        it = groups.emplace(std::move(hidden), Group{std::move(frame), {}}).first;
+        it->second.users.reserve(to.size());
       }
-      Push(r.user_id, {record.id, m.precedence, it->second});
+      it->second.users.push_back(r.user_id);
+    }
+    for (const auto& entry : groups) {
+      sink->PushMany(entry.second.users, {record.id, m.precedence, entry.second.frame});
     }
   }
 
   // Tells the sender about every recipient whose displayed state changed.
   void NotifySender(const MessageDelivery& before, const MessageDelivery& after) {
+    PushSink* sink = sink_.load();
+    if (sink == nullptr || !sink->Online(after.sender.user_id)) return;  // nobody to tell
     for (const RecipientDelivery& r : after.recipients) {
       std::string_view old_state = "queued";
       for (const RecipientDelivery& b : before.recipients) {
@@ -1089,6 +1150,16 @@ class Messenger::Impl {
   int writes_ = 0;  // guarded by writes_mu_: submitted, not yet done
   std::unordered_map<std::string, int> writes_of_;  // guarded by writes_mu_
   int ticking_ = 0;                                 // guarded by writes_mu_
+
+  // `received` confirmations waiting for their batched write (PersistReceived).
+  struct Confirmation {
+    std::string id;
+    std::int64_t user_id = 0;
+    DoneStatus done;
+  };
+  std::mutex confirm_mu_;
+  std::vector<Confirmation> confirms_;  // guarded by confirm_mu_
+  bool confirm_job_queued_ = false;     // guarded by confirm_mu_
 
   std::mutex metrics_mu_;
   Histograms histograms_;                                       // guarded by metrics_mu_

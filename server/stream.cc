@@ -3,8 +3,10 @@
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <deque>
 #include <iterator>
+#include <vector>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -77,7 +79,9 @@ asio::awaitable<void> WriteLoop(WebSocket& ws, std::shared_ptr<Outbox> box) {
       continue;
     }
     ws.text(true);
-    auto written = co_await ws.async_write(asio::buffer(frame->payload), kTuple);
+    // frame->payload is shared with every other session the frame went to; it stays alive
+    // in `frame` until the write completes.
+    auto written = co_await ws.async_write(asio::buffer(frame->text()), kTuple);
     if (std::get<0>(written)) {
       box->closing = true;
       break;
@@ -201,6 +205,38 @@ void StreamHub::Push(std::int64_t user_id, const dissem::OutgoingFrame& frame) {
     const Endpoint& e = it->second.second;
     asio::post(e.executor, [deliver = e.deliver, frame] { deliver(frame); });
   }
+}
+
+void StreamHub::PushMany(std::span<const std::int64_t> user_ids,
+                         const dissem::OutgoingFrame& frame) {
+  struct Batch {
+    asio::any_io_executor executor;
+    std::vector<std::function<void(dissem::OutgoingFrame)>> deliver;
+  };
+  std::vector<Batch> batches;  // one per io_context: a handful
+  {
+    std::lock_guard lock(mu_);
+    for (std::int64_t user : user_ids) {
+      auto [begin, end] = by_user_.equal_range(user);
+      for (auto it = begin; it != end; ++it) {
+        const Endpoint& e = it->second.second;
+        auto same = [&](const Batch& b) { return b.executor == e.executor; };
+        auto b = std::find_if(batches.begin(), batches.end(), same);
+        if (b == batches.end()) b = batches.insert(batches.end(), Batch{e.executor, {}});
+        b->deliver.push_back(e.deliver);
+      }
+    }
+  }
+  for (Batch& b : batches) {
+    asio::post(b.executor, [deliver = std::move(b.deliver), frame] {
+      for (const auto& d : deliver) d(frame);
+    });
+  }
+}
+
+bool StreamHub::Online(std::int64_t user_id) const {
+  std::lock_guard lock(mu_);
+  return by_user_.contains(user_id);
 }
 
 std::size_t StreamHub::sessions() const {
