@@ -31,6 +31,7 @@ using dissem::RecipientDelivery;
 constexpr std::string_view kNoSuchMessage = "no such message";
 constexpr std::size_t kMaxPending = 100'000;  // frames replayed on one connect
 constexpr std::size_t kMaxWatchesPerUser = 100;
+constexpr std::int64_t kNoUser = -1;  // no user has this id
 
 json::value TimeOrNull(Micros t) {
   return t == 0 ? json::value(nullptr) : json::value(stix::FormatMicros(t));
@@ -393,19 +394,21 @@ class Messenger::Impl {
     store::MessageRecord record{m.id, dissem::Index(m.precedence), m.sender_user_id, m.sent_at,
                                 json::serialize(MessageJson(m, *dir))};
     const Micros ack = options_.policy.ack_deadline[dissem::Index(m.precedence)];
-    std::vector<store::DeliveryRecord> rows;
+    // Shared, not copied, into the write job (N rows; std::function needs a copyable job).
+    auto rows = std::make_shared<std::vector<store::DeliveryRecord>>();
+    rows->reserve(recipients.size());
     for (const Member& member : recipients) {
       RecipientDelivery r;
       r.recipient = member;
       r.queued_at = m.sent_at;
       r.deadline = ack > 0 ? m.sent_at + ack : 0;
-      rows.push_back(ToRecord(m.id, r));
+      rows->push_back(ToRecord(m.id, r));
     }
     const std::string party_code = party ? party->code : "-";
     auto also = [this, record, rows, writer, party_code,
                  n = recipients.size()](store::WriteTxn& txn) -> Status {
       TANSIQ_RETURN_IF_ERROR(txn.PutMessage(record));
-      for (const auto& row : rows) TANSIQ_RETURN_IF_ERROR(txn.PutDelivery(row));
+      for (const auto& row : *rows) TANSIQ_RETURN_IF_ERROR(txn.PutDelivery(row));
       return hub_.auditor().Append(
           txn,
           {{writer.user_name, party_code, "message.send", record.id,
@@ -413,7 +416,7 @@ class Messenger::Impl {
                 std::string(dissem::PrecedenceName(static_cast<Precedence>(record.precedence)))}});
     };
     BeginWrite();
-    auto stored = [this, m, recipients, effective, record,
+    auto stored = [this, m, recipients = std::move(recipients), effective, record,
                    done = std::move(done)](Result<IngestReport> report) mutable {
       if (!report.ok()) {
         done(report.status());
@@ -449,7 +452,12 @@ class Messenger::Impl {
     // a principal (an alternate's ack), so it looks at (and writes) every row of the message.
     // Copying all N rows per confirmation would make one message to N recipients cost N².
     const bool own_rows_only = change != Change::kAcknowledged;
-    auto snapshot = [&] {
+    // The before/after snapshots only feed the sender's status frames: none while the sender
+    // is offline (they would go nowhere; View shows the states). The sender is known only
+    // once the message is tracked, which EnsureTracked made sure of.
+    const bool notify = SenderOnline(id);
+    auto snapshot = [&]() -> std::optional<MessageDelivery> {
+      if (!notify) return std::nullopt;
       return own_rows_only ? tracker_.FindFor(id, reader.user_id) : tracker_.Find(id);
     };
     std::optional<MessageDelivery> before = snapshot();
@@ -927,6 +935,15 @@ class Messenger::Impl {
     for (const auto& entry : groups) {
       sink->PushMany(entry.second.users, {record.id, m.precedence, entry.second.frame});
     }
+  }
+
+  // Whether the sender of tracked message `id` has an open stream session now.
+  bool SenderOnline(const std::string& id) {
+    PushSink* sink = sink_.load();
+    if (sink == nullptr) return false;
+    // FindFor of a user who is no recipient copies the message's header and none of its rows.
+    std::optional<MessageDelivery> header = tracker_.FindFor(id, kNoUser);
+    return header && sink->Online(header->sender.user_id);
   }
 
   // Tells the sender about every recipient whose displayed state changed.

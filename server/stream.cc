@@ -43,6 +43,7 @@ struct Outbox {
   std::deque<dissem::OutgoingFrame> backlog;
   bool closing = false;
   bool writer_running = true;
+  bool writer_waiting = false;  // the writer waits on `wake`: only then is there one to cancel
   int errors = 0;
   static constexpr std::size_t kSlice = 256;
 
@@ -59,7 +60,7 @@ struct Outbox {
     if (queue.Push(std::move(frame)) == dissem::OutgoingQueue::PushResult::kDropConnection) {
       closing = true;  // too far behind: the writer closes; the durable queue catches up
     }
-    wake.cancel();
+    if (writer_waiting) wake.cancel();  // a fan-out posts thousands: no timer work per frame
   }
 };
 
@@ -75,7 +76,9 @@ asio::awaitable<void> WriteLoop(WebSocket& ws, std::shared_ptr<Outbox> box) {
     std::optional<dissem::OutgoingFrame> frame = box->queue.Pop();
     if (!frame) {
       box->wake.expires_at(asio::steady_timer::time_point::max());
+      box->writer_waiting = true;
       co_await box->wake.async_wait(kTuple);
+      box->writer_waiting = false;
       continue;
     }
     ws.text(true);
