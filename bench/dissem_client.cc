@@ -613,6 +613,7 @@ int main(int argc, char** argv) {
     } catch (const std::exception& ex) {
       error = ex.what();
     }
+    io.stop();  // sessions still reading (and callbacks into the failed step) are abandoned
   });
   io.run();
   if (!error.empty()) out["error"] = error;
