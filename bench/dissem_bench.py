@@ -564,6 +564,51 @@ def fmt(v, w=9):
     return f"{v:,}".rjust(w)
 
 
+def run_cpp_client(args, hub, result):
+    """The workloads by bench/dissem_client (C++, one io_context): every latency is taken on
+    the client's clock from the start of the sender's POST to the frame's arrival."""
+    tokens = os.path.join(hub.dir, "tokens.txt")
+    with open(tokens, "w") as f:
+        for u in hub.recipients + [hub.late]:
+            f.write(f"{u} {hub.tokens[u]}\n")
+    pid = hub.proc.pid
+    cpu0 = proc_cpu_seconds(pid)
+    cmd = [args.client_bin, "--port", str(hub.port), "--tokens", tokens, "--late", hub.late,
+           "--sender-authorization", hub.basic("sender", hub.sender_pw),
+           "--messages", str(args.messages), "--burst", str(args.burst), "--queue", str(args.queue),
+           "--burst-senders", str(args.burst_senders),
+           "--echo-rounds", str(args.echo_rounds), "--connect-concurrency",
+           str(args.connect_concurrency), "--timeout", str(args.timeout)]
+    if args.perf:
+        perf_out = os.path.join(REPO, "bench", "results", "dissem-perf.data")
+        perf = subprocess.Popen(["perf", "record", "-g", "-F", "999", "-p", str(pid), "-o",
+                                 perf_out], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if args.perf:
+        perf.send_signal(signal.SIGINT)
+        perf.wait()
+        print(f"perf profile of the server: {os.path.relpath(perf_out, os.getcwd())}", file=sys.stderr)
+    if r.stderr:
+        sys.stderr.write(r.stderr)
+    try:
+        out = json.loads(r.stdout)
+    except json.JSONDecodeError:
+        raise RuntimeError(f"dissem_client failed ({r.returncode}): {r.stdout[:500]}")
+    if "error" in out:
+        raise RuntimeError(f"dissem_client: {out['error']}")
+    result["setup"]["connect_s"] = round(out["connect_s"], 3)
+    result["setup"]["sessions"] = out["sessions"]
+    for k in ("baseline_echo", "latency", "throughput", "drain", "client", "errors"):
+        result[k] = out[k]
+    status, body = hub.request("GET", "/metrics", hub.basic("root", hub.admin_pw))
+    if status != 200:
+        raise RuntimeError(f"GET /metrics: {status}")
+    result["server_metrics"] = parse_metrics(body.decode())
+    cpu1 = proc_cpu_seconds(pid)
+    result["server"] = {"cpu_s": round(cpu1 - cpu0, 3) if cpu0 is not None else None,
+                        "rss_bytes": proc_rss(pid)}
+
+
 async def main_async(args, hub, result):
     loop = asyncio.get_running_loop()
     pool = concurrent.futures.ThreadPoolExecutor(1)
@@ -640,7 +685,7 @@ def report(result, goals):
               f"{str(h.get('p50_le_s')):>10}{str(h.get('p99_le_s')):>10}")
     sv = result["server"]
     print(f"server CPU {sv['cpu_s']} s, RSS {(sv['rss_bytes'] or 0) / 2**20:.1f} MiB; "
-          f"client (Python) CPU {result['client']['cpu_s']} s; "
+          f"client ({result['client'].get('kind', 'python')}) CPU {result['client']['cpu_s']:.3f} s; "
           f"errors {result['errors']}")
     print("\nGoals (issue 4; informative)")
     for g in goals:
@@ -678,6 +723,8 @@ def main():
     ap.add_argument("-n", "--recipients", type=int, default=1000)
     ap.add_argument("--messages", type=int, default=20, help="messages per precedence (latency)")
     ap.add_argument("--burst", type=int, default=100, help="ROUTINE messages in the throughput burst")
+    ap.add_argument("--burst-senders", type=int, default=4,
+                    help="sender connections posting the burst at once (cpp client; python: 1)")
     ap.add_argument("--queue", type=int, default=200, help="messages queued for the offline recipient")
     ap.add_argument("--echo-rounds", type=int, default=20, help="echo rounds over all sockets")
     ap.add_argument("--quick", action="store_true",
@@ -688,12 +735,22 @@ def main():
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for one phase step")
     ap.add_argument("--json", default=os.path.join(REPO, "bench", "results", "dissem-latest.json"))
     ap.add_argument("--keep", action="store_true", help="keep the temp directory")
+    ap.add_argument("--client", choices=["cpp", "python"], default="cpp",
+                    help="cpp: bench/dissem_client (POST start -> frame arrival on the client's "
+                         "clock); python: the asyncio client (frame arrival - sent_at)")
+    ap.add_argument("--client-bin", default=os.path.join(REPO, "build", "default", "bench",
+                                                         "dissem_client"))
+    ap.add_argument("--perf", action="store_true",
+                    help="record the server with perf during the client run (cpp client only)")
     ap.add_argument("--goal-flash-p99-ms", type=float, default=20.0)
     ap.add_argument("--goal-deliveries-per-s", type=float, default=200000.0)
     ap.add_argument("--goal-echo-ratio", type=float, default=3.0)
     args = ap.parse_args()
     if args.quick:
         args.recipients, args.messages, args.burst, args.queue, args.echo_rounds = 100, 5, 20, 50, 5
+    if args.client == "cpp" and not os.path.isfile(args.client_bin):
+        print(f"dissem_bench: {args.client_bin} is not built", file=sys.stderr)
+        return 2
     if not os.path.isfile(args.tansiq):
         print(f"dissem_bench: {args.tansiq} is not built", file=sys.stderr)
         return 2
@@ -709,13 +766,17 @@ def main():
     hub = Hub(os.path.abspath(args.tansiq), args.recipients, work, args.server_threads)
     result = {"benchmark": "dissemination", "machine": machine(), "git_commit": git_commit(),
               "started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-              "config": {k: v for k, v in vars(args).items() if k not in ("json", "tansiq")}}
+              "config": {k: v for k, v in vars(args).items()
+                         if k not in ("json", "tansiq", "client_bin")}}
     rc = 0
     t_all = time.monotonic()
     try:
         result["setup"] = hub.create(args.token_workers)
         hub.start()
-        asyncio.run(main_async(args, hub, result))
+        if args.client == "cpp":
+            run_cpp_client(args, hub, result)
+        else:
+            asyncio.run(main_async(args, hub, result))
         goals = goals_of(result, args)
         result["goals"] = goals
         result["total_s"] = round(time.monotonic() - t_all, 1)

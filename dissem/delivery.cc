@@ -55,13 +55,14 @@ Result<bool> DeliveryTracker::Send(const Message& message, std::span<const Membe
   d.sender = Member{message.sender_user_id, message.sender_user, message.sender_party, 0, false};
   d.sent_at = message.sent_at != 0 ? message.sent_at : now;
   const Micros ack = policy_.ack_deadline[Index(message.precedence)];
+  d.recipients.reserve(recipients.size());
+  t.index.reserve(recipients.size());
   for (const Member& m : recipients) {
-    auto same = [&](const RecipientDelivery& r) { return r.recipient.user_id == m.user_id; };
-    if (std::any_of(d.recipients.begin(), d.recipients.end(), same)) continue;
+    if (t.index.contains(m.user_id)) continue;
     RecipientDelivery r;
     r.recipient = m;
     r.queued_at = now;
-    d.recipients.push_back(std::move(r));
+    AddRecipient(t, std::move(r));
   }
   auto [it, inserted] = messages_.emplace(message.id, std::move(t));
   if (ack > 0) {
@@ -77,7 +78,11 @@ Result<bool> DeliveryTracker::Restore(MessageDelivery delivery, EffectiveReleasa
   std::lock_guard lock(mu_);
   if (messages_.contains(delivery.message_id)) return false;
   const std::string id = delivery.message_id;
-  auto [it, inserted] = messages_.emplace(id, Tracked{std::move(delivery), std::move(effective)});
+  Tracked t{std::move(delivery), std::move(effective), {}};
+  for (std::size_t i = 0; i < t.delivery.recipients.size(); ++i) {
+    t.index.emplace(t.delivery.recipients[i].recipient.user_id, i);
+  }
+  auto [it, inserted] = messages_.emplace(id, std::move(t));
   for (RecipientDelivery& r : it->second.delivery.recipients) {
     const Micros deadline = r.acknowledged_at == 0 ? r.deadline : 0;
     r.deadline = 0;
@@ -87,10 +92,13 @@ Result<bool> DeliveryTracker::Restore(MessageDelivery delivery, EffectiveReleasa
 }
 
 RecipientDelivery* DeliveryTracker::FindRecipient(Tracked& t, std::int64_t user_id) {
-  for (RecipientDelivery& r : t.delivery.recipients) {
-    if (r.recipient.user_id == user_id) return &r;
-  }
-  return nullptr;
+  auto it = t.index.find(user_id);
+  return it == t.index.end() ? nullptr : &t.delivery.recipients[it->second];
+}
+
+void DeliveryTracker::AddRecipient(Tracked& t, RecipientDelivery r) {
+  t.index.emplace(r.recipient.user_id, t.delivery.recipients.size());
+  t.delivery.recipients.push_back(std::move(r));
 }
 
 Result<RecipientDelivery*> DeliveryTracker::Lookup(std::string_view message_id,
@@ -219,7 +227,7 @@ void DeliveryTracker::HandleMissed(Tracked& t, RecipientDelivery& r, Micros dead
         added.recipient = alt;
         added.alternate_for = principal.name;
         added.queued_at = now;
-        d.recipients.push_back(std::move(added));
+        AddRecipient(t, std::move(added));
       }
       DeliveryAction escalate = base;
       escalate.kind = DeliveryAction::Kind::kEscalate;
@@ -282,8 +290,8 @@ std::optional<MessageDelivery> DeliveryTracker::FindFor(std::string_view message
   if (it == messages_.end()) return std::nullopt;
   const MessageDelivery& d = it->second.delivery;
   MessageDelivery out{d.message_id, d.precedence, d.sender, d.sent_at, {}};
-  for (const RecipientDelivery& r : d.recipients) {
-    if (r.recipient.user_id == user_id) out.recipients.push_back(r);
+  if (auto row = it->second.index.find(user_id); row != it->second.index.end()) {
+    out.recipients.push_back(d.recipients[row->second]);
   }
   return out;
 }

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "base/clock.h"
@@ -171,10 +172,14 @@ class DeliveryTracker {
   struct Tracked {
     MessageDelivery delivery;
     EffectiveReleasability effective;
+    // user id → position in delivery.recipients: a confirmation finds its row in O(1), not
+    // by a scan of all N rows (N confirmations of one message would cost N²).
+    std::unordered_map<std::int64_t, std::size_t> index;
   };
   using DeadlineKey = std::tuple<Micros, std::string, std::int64_t>;  // deadline, id, user
 
-  RecipientDelivery* FindRecipient(Tracked& t, std::int64_t user_id);
+  static RecipientDelivery* FindRecipient(Tracked& t, std::int64_t user_id);
+  static void AddRecipient(Tracked& t, RecipientDelivery r);
   Result<RecipientDelivery*> Lookup(std::string_view message_id, std::int64_t user_id,
                                     Tracked** tracked);
   // Locks, finds `user_id`'s delivery of `message_id` and applies fn(tracked, delivery, now).

@@ -10,7 +10,7 @@ OutgoingQueue::PushResult OutgoingQueue::Push(OutgoingFrame frame) {
   if (queued_ids_.contains(frame.message_id) || sent_ids_.contains(frame.message_id)) {
     return PushResult::kDuplicate;
   }
-  if (frames_ + 1 > limits_.max_frames || bytes_ + frame.payload.size() > limits_.max_bytes) {
+  if (frames_ + 1 > limits_.max_frames || bytes_ + frame.size() > limits_.max_bytes) {
     dropped_ = true;
     for (auto& q : by_precedence_) q.clear();
     queued_ids_.clear();
@@ -19,7 +19,7 @@ OutgoingQueue::PushResult OutgoingQueue::Push(OutgoingFrame frame) {
     return PushResult::kDropConnection;
   }
   queued_ids_.insert(frame.message_id);
-  bytes_ += frame.payload.size();
+  bytes_ += frame.size();
   ++frames_;
   by_precedence_[Index(frame.precedence)].push_back(std::move(frame));
   return PushResult::kQueued;
@@ -31,7 +31,7 @@ std::optional<OutgoingFrame> OutgoingQueue::Pop() {
     OutgoingFrame frame = std::move(q.front());
     q.pop_front();
     --frames_;
-    bytes_ -= frame.payload.size();
+    bytes_ -= frame.size();
     queued_ids_.erase(frame.message_id);
     if (limits_.remembered_ids > 0) {
       sent_ids_.insert(frame.message_id);

@@ -5,21 +5,42 @@
 #include <array>
 #include <cstddef>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 
 #include "dissem/message.h"
 
 namespace tansiq::dissem {
 
+// The encoded bytes of a frame, immutable and shared: a fan-out to N sessions queues one
+// buffer N times instead of N copies.
+using FrameBytes = std::shared_ptr<const std::string>;
+
 // One frame waiting to be written: the message id, its precedence and the encoded frame.
 struct OutgoingFrame {
+  OutgoingFrame() = default;
+  OutgoingFrame(std::string id, Precedence p, std::string text)
+      : message_id(std::move(id)),
+        precedence(p),
+        payload(std::make_shared<const std::string>(std::move(text))) {}
+  OutgoingFrame(std::string id, Precedence p, FrameBytes bytes)
+      : message_id(std::move(id)), precedence(p), payload(std::move(bytes)) {}
+
   std::string message_id;
   Precedence precedence = Precedence::kRoutine;
-  std::string payload;
-  bool operator==(const OutgoingFrame&) const = default;
+  FrameBytes payload;  // never null once constructed with a payload
+
+  std::string_view text() const {
+    return payload ? std::string_view(*payload) : std::string_view();
+  }
+  std::size_t size() const { return payload ? payload->size() : 0; }
+  bool operator==(const OutgoingFrame& o) const {
+    return message_id == o.message_id && precedence == o.precedence && text() == o.text();
+  }
 };
 
 // Owned by one connection (session) and used only on that connection's strand: not

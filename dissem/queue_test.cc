@@ -67,7 +67,7 @@ TEST(OutgoingQueue, PayloadAndPrecedenceArePreserved) {
   OutgoingQueue q;
   OutgoingFrame f{"m", Precedence::kImmediate, R"({"kind":"message","id":"m"})"};
   ASSERT_EQ(q.Push(f), Push::kQueued);
-  EXPECT_EQ(q.bytes(), f.payload.size());
+  EXPECT_EQ(q.bytes(), f.size());
   EXPECT_EQ(q.Pop(), f);
   EXPECT_EQ(q.bytes(), 0u);
 }
@@ -145,6 +145,22 @@ TEST(OutgoingQueue, RandomisedOrderMatchesAStableSortByPrecedence) {
   std::vector<std::string> want;
   for (const auto& e : expected) want.push_back(e.second);
   EXPECT_EQ(Drain(q), want);
+}
+
+TEST(OutgoingQueue, ConnectionsShareOneEncodedFrame) {
+  // A fan-out queues the same bytes on every connection: counted per queue, never copied.
+  const FrameBytes bytes = std::make_shared<const std::string>(R"({"kind":"message","id":"m"})");
+  OutgoingQueue a, b;
+  ASSERT_EQ(a.Push({"m", Precedence::kFlash, bytes}), Push::kQueued);
+  ASSERT_EQ(b.Push({"m", Precedence::kFlash, bytes}), Push::kQueued);
+  EXPECT_EQ(a.bytes(), bytes->size());
+  EXPECT_EQ(b.bytes(), bytes->size());
+  std::optional<OutgoingFrame> fa = a.Pop();
+  std::optional<OutgoingFrame> fb = b.Pop();
+  ASSERT_TRUE(fa && fb);
+  EXPECT_EQ(fa->payload.get(), bytes.get());
+  EXPECT_EQ(fb->payload.get(), bytes.get());
+  EXPECT_EQ(fa->text(), *bytes);
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ using dissem::RecipientDelivery;
 constexpr std::string_view kNoSuchMessage = "no such message";
 constexpr std::size_t kMaxPending = 100'000;  // frames replayed on one connect
 constexpr std::size_t kMaxWatchesPerUser = 100;
+constexpr std::int64_t kNoUser = -1;  // no user has this id
 
 json::value TimeOrNull(Micros t) {
   return t == 0 ? json::value(nullptr) : json::value(stix::FormatMicros(t));
@@ -478,13 +479,15 @@ class Messenger::Impl {
     store::MessageRecord record{m.id, dissem::Index(m.precedence), m.sender_user_id, m.sent_at,
                                 json::serialize(MessageJson(m, *dir))};
     const Micros ack = options_.policy.ack_deadline[dissem::Index(m.precedence)];
-    std::vector<store::DeliveryRecord> rows;
+    // Shared, not copied, into the write job (N rows; std::function needs a copyable job).
+    auto rows = std::make_shared<std::vector<store::DeliveryRecord>>();
+    rows->reserve(recipients.size());
     for (const Member& member : recipients) {
       RecipientDelivery r;
       r.recipient = member;
       r.queued_at = m.sent_at;
       r.deadline = ack > 0 ? m.sent_at + ack : 0;
-      rows.push_back(ToRecord(m.id, r));
+      rows->push_back(ToRecord(m.id, r));
     }
     const std::string party_code = party ? party->code : "-";
     std::vector<store::WebhookDelivery> hooks;
@@ -497,7 +500,7 @@ class Messenger::Impl {
                  action = std::move(action),
                  n = recipients.size()](store::WriteTxn& txn) -> Status {
       TANSIQ_RETURN_IF_ERROR(txn.PutMessage(record));
-      for (const auto& row : rows) TANSIQ_RETURN_IF_ERROR(txn.PutDelivery(row));
+      for (const auto& row : *rows) TANSIQ_RETURN_IF_ERROR(txn.PutDelivery(row));
       for (const auto& hook : hooks) TANSIQ_RETURN_IF_ERROR(txn.PutWebhookDelivery(hook));
       if (extra) TANSIQ_RETURN_IF_ERROR(extra(txn));
       return hub_.auditor().Append(
@@ -507,7 +510,8 @@ class Messenger::Impl {
                 std::string(dissem::PrecedenceName(static_cast<Precedence>(record.precedence)))}});
     };
     BeginWrite();
-    auto stored = [this, m, recipients, effective, record, hooks = std::move(hooks),
+    auto stored = [this, m, recipients = std::move(recipients), effective, record,
+                   hooks = std::move(hooks),
                    done = std::move(done)](Result<IngestReport> report) mutable {
       if (!report.ok()) {
         done(report.status());
@@ -544,7 +548,12 @@ class Messenger::Impl {
     // a principal (an alternate's ack), so it looks at (and writes) every row of the message.
     // Copying all N rows per confirmation would make one message to N recipients cost N².
     const bool own_rows_only = change != Change::kAcknowledged;
-    auto snapshot = [&] {
+    // The before/after snapshots only feed the sender's status frames: none while the sender
+    // is offline (they would go nowhere; View shows the states). The sender is known only
+    // once the message is tracked, which EnsureTracked made sure of.
+    const bool notify = SenderOnline(id);
+    auto snapshot = [&]() -> std::optional<MessageDelivery> {
+      if (!notify) return std::nullopt;
       return own_rows_only ? tracker_.FindFor(id, reader.user_id) : tracker_.Find(id);
     };
     std::optional<MessageDelivery> before = snapshot();
@@ -566,6 +575,7 @@ class Messenger::Impl {
     }
     std::optional<MessageDelivery> after = snapshot();
     if (before && after) NotifySender(*before, *after);
+    if (change == Change::kReceived) return PersistReceived(id, reader.user_id, std::move(done));
     Persist(id, reader, change == Change::kAcknowledged ? "message.ack" : "", std::move(done),
             own_rows_only);
   }
@@ -911,6 +921,52 @@ class Messenger::Impl {
         });
   }
 
+  // Writes the row of a `received` confirmation. Confirmations arrive by the thousand per
+  // message (one per recipient session), so they are batched: one store job, submitted by the
+  // first confirmation while none is queued, writes the rows of every confirmation gathered
+  // until it runs (one savepoint for all, inside the store's group commit) and answers each
+  // of them once that commit is durable. Nothing is answered before its row is durable; a
+  // failed batch answers every confirmation in it with the error. The caller has called
+  // BeginWrite(id).
+  void PersistReceived(const std::string& id, std::int64_t user_id, DoneStatus done) {
+    {
+      std::lock_guard lock(confirm_mu_);
+      confirms_.push_back({id, user_id, std::move(done)});
+      if (confirm_job_queued_) return;
+      confirm_job_queued_ = true;
+    }
+    struct Batch {
+      std::vector<Confirmation> taken;
+      bool ran = false;
+    };
+    auto batch = std::make_shared<Batch>();
+    auto take = [this, batch] {
+      std::lock_guard lock(confirm_mu_);
+      batch->ran = true;
+      batch->taken.swap(confirms_);
+      confirm_job_queued_ = false;
+    };
+    hub_.store().Submit(
+        [this, batch, take](store::WriteTxn& txn) -> Status {
+          take();
+          for (const Confirmation& c : batch->taken) {
+            std::optional<MessageDelivery> d = tracker_.FindFor(c.id, c.user_id);
+            if (!d) continue;
+            for (const RecipientDelivery& r : d->recipients) {
+              TANSIQ_RETURN_IF_ERROR(txn.PutDelivery(ToRecord(c.id, r)));
+            }
+          }
+          return Status::Ok();
+        },
+        [this, batch, take](Status s) {
+          if (!batch->ran) take();  // the job never ran (store closing): answer them all
+          for (Confirmation& c : batch->taken) {
+            c.done(s);
+            EndWrite(c.id);
+          }
+        });
+  }
+
   // A message is forgotten (reloaded on demand) once nothing is pending for it: every
   // recipient has it and no acknowledgement deadline is open.
   static bool Settled(const MessageDelivery& d) {
@@ -962,11 +1018,18 @@ class Messenger::Impl {
   }
 
   // The first push of a new message to every recipient: the stored JSON is parsed once, and
-  // one frame is built per distinct set of references hidden from a recipient (usually one
-  // frame for all), so a fan-out to N recipients does not parse and serialise N times.
+  // one frame is built per distinct set of references hidden from a recipient (one frame for
+  // all when the message has no references: no per-recipient HiddenAmong then). Each frame's
+  // bytes are shared by all its recipients' sessions and handed over in one PushMany.
   void PushToAll(const std::vector<Member>& to, const store::MessageRecord& record) {
+    PushSink* sink = sink_.load();
+    if (sink == nullptr) return;
     const dissem::Message m = MessageFromJson(record);
-    std::map<std::vector<std::string>, std::string> frames;  // hidden refs → frame
+    struct Group {
+      dissem::FrameBytes frame;
+      std::vector<std::int64_t> users;
+    };
+    std::map<std::vector<std::string>, Group> groups;  // hidden refs → frame and its users
     for (const Member& r : to) {
       std::vector<std::string> hidden;
       if (!m.object_refs.empty()) {
@@ -974,16 +1037,32 @@ class Messenger::Impl {
         if (!h.ok()) continue;  // stays in the durable queue
         hidden = std::move(*h);
       }
-      auto it = frames.find(hidden);
-      if (it == frames.end()) {
-        it = frames.emplace(hidden, MessageFrame(record.json, hidden, 0, "")).first;
+      auto it = groups.find(hidden);
+      if (it == groups.end()) {
+        auto frame = std::make_shared<const std::string>(MessageFrame(record.json, hidden, 0, ""));
+        it = groups.emplace(std::move(hidden), Group{std::move(frame), {}}).first;
+        it->second.users.reserve(to.size());
       }
-      Push(r.user_id, {record.id, m.precedence, it->second});
+      it->second.users.push_back(r.user_id);
     }
+    for (const auto& entry : groups) {
+      sink->PushMany(entry.second.users, {record.id, m.precedence, entry.second.frame});
+    }
+  }
+
+  // Whether the sender of tracked message `id` has an open stream session now.
+  bool SenderOnline(const std::string& id) {
+    PushSink* sink = sink_.load();
+    if (sink == nullptr) return false;
+    // FindFor of a user who is no recipient copies the message's header and none of its rows.
+    std::optional<MessageDelivery> header = tracker_.FindFor(id, kNoUser);
+    return header && sink->Online(header->sender.user_id);
   }
 
   // Tells the sender about every recipient whose displayed state changed.
   void NotifySender(const MessageDelivery& before, const MessageDelivery& after) {
+    PushSink* sink = sink_.load();
+    if (sink == nullptr || !sink->Online(after.sender.user_id)) return;  // nobody to tell
     for (const RecipientDelivery& r : after.recipients) {
       std::string_view old_state = "queued";
       for (const RecipientDelivery& b : before.recipients) {
@@ -1185,6 +1264,16 @@ class Messenger::Impl {
   int writes_ = 0;  // guarded by writes_mu_: submitted, not yet done
   std::unordered_map<std::string, int> writes_of_;  // guarded by writes_mu_
   int ticking_ = 0;                                 // guarded by writes_mu_
+
+  // `received` confirmations waiting for their batched write (PersistReceived).
+  struct Confirmation {
+    std::string id;
+    std::int64_t user_id = 0;
+    DoneStatus done;
+  };
+  std::mutex confirm_mu_;
+  std::vector<Confirmation> confirms_;  // guarded by confirm_mu_
+  bool confirm_job_queued_ = false;     // guarded by confirm_mu_
 
   std::mutex metrics_mu_;
   Histograms histograms_;                                       // guarded by metrics_mu_

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -36,6 +37,14 @@ class PushSink {
   virtual ~PushSink() = default;
   // Hands `frame` to every open session of `user_id`; no-op when they have none.
   virtual void Push(std::int64_t user_id, const dissem::OutgoingFrame& frame) = 0;
+  // Push to each of `user_ids` (a fan-out); a sink may batch the hand-over.
+  virtual void PushMany(std::span<const std::int64_t> user_ids,
+                        const dissem::OutgoingFrame& frame) {
+    for (std::int64_t user : user_ids) Push(user, frame);
+  }
+  // Whether `user_id` has an open session now (a hint: frames nobody would get need not be
+  // built).
+  virtual bool Online(std::int64_t /*user_id*/) const { return true; }
 };
 
 // Configuration of dissemination (per hub; tests shorten the intervals).

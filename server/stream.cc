@@ -3,8 +3,10 @@
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <deque>
 #include <iterator>
+#include <vector>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -41,6 +43,7 @@ struct Outbox {
   std::deque<dissem::OutgoingFrame> backlog;
   bool closing = false;
   bool writer_running = true;
+  bool writer_waiting = false;  // the writer waits on `wake`: only then is there one to cancel
   int errors = 0;
   static constexpr std::size_t kSlice = 256;
 
@@ -57,7 +60,7 @@ struct Outbox {
     if (queue.Push(std::move(frame)) == dissem::OutgoingQueue::PushResult::kDropConnection) {
       closing = true;  // too far behind: the writer closes; the durable queue catches up
     }
-    wake.cancel();
+    if (writer_waiting) wake.cancel();  // a fan-out posts thousands: no timer work per frame
   }
 };
 
@@ -73,11 +76,15 @@ asio::awaitable<void> WriteLoop(WebSocket& ws, std::shared_ptr<Outbox> box) {
     std::optional<dissem::OutgoingFrame> frame = box->queue.Pop();
     if (!frame) {
       box->wake.expires_at(asio::steady_timer::time_point::max());
+      box->writer_waiting = true;
       co_await box->wake.async_wait(kTuple);
+      box->writer_waiting = false;
       continue;
     }
     ws.text(true);
-    auto written = co_await ws.async_write(asio::buffer(frame->payload), kTuple);
+    // frame->payload is shared with every other session the frame went to; it stays alive
+    // in `frame` until the write completes.
+    auto written = co_await ws.async_write(asio::buffer(frame->text()), kTuple);
     if (std::get<0>(written)) {
       box->closing = true;
       break;
@@ -201,6 +208,38 @@ void StreamHub::Push(std::int64_t user_id, const dissem::OutgoingFrame& frame) {
     const Endpoint& e = it->second.second;
     asio::post(e.executor, [deliver = e.deliver, frame] { deliver(frame); });
   }
+}
+
+void StreamHub::PushMany(std::span<const std::int64_t> user_ids,
+                         const dissem::OutgoingFrame& frame) {
+  struct Batch {
+    asio::any_io_executor executor;
+    std::vector<std::function<void(dissem::OutgoingFrame)>> deliver;
+  };
+  std::vector<Batch> batches;  // one per io_context: a handful
+  {
+    std::lock_guard lock(mu_);
+    for (std::int64_t user : user_ids) {
+      auto [begin, end] = by_user_.equal_range(user);
+      for (auto it = begin; it != end; ++it) {
+        const Endpoint& e = it->second.second;
+        auto same = [&](const Batch& b) { return b.executor == e.executor; };
+        auto b = std::find_if(batches.begin(), batches.end(), same);
+        if (b == batches.end()) b = batches.insert(batches.end(), Batch{e.executor, {}});
+        b->deliver.push_back(e.deliver);
+      }
+    }
+  }
+  for (Batch& b : batches) {
+    asio::post(b.executor, [deliver = std::move(b.deliver), frame] {
+      for (const auto& d : deliver) d(frame);
+    });
+  }
+}
+
+bool StreamHub::Online(std::int64_t user_id) const {
+  std::lock_guard lock(mu_);
+  return by_user_.contains(user_id);
 }
 
 std::size_t StreamHub::sessions() const {

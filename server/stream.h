@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,11 @@ class StreamHub final : public hub::PushSink {
   std::uint64_t Add(std::int64_t user_id, Endpoint endpoint);
   void Remove(std::uint64_t handle);
   void Push(std::int64_t user_id, const dissem::OutgoingFrame& frame) override;
+  // One post per io_context (not per session) carries the frame to every open session of
+  // `user_ids`; the sessions share its encoded bytes.
+  void PushMany(std::span<const std::int64_t> user_ids,
+                const dissem::OutgoingFrame& frame) override;
+  bool Online(std::int64_t user_id) const override;
   std::size_t sessions() const;
 
  private:

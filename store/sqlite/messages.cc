@@ -71,10 +71,20 @@ Status PutMessage(Connection& db, const MessageRecord& m) {
 }
 
 Status PutDelivery(Connection& db, const DeliveryRecord& d) {
+  // An upsert, not INSERT OR REPLACE: REPLACE needs a statement journal, and SQLite's
+  // in-memory sub-journal is walked from its start whenever a statement inside a savepoint
+  // ends, so N rows in one write job (a send to N recipients, a batch of confirmations)
+  // cost O(N²) (measured: 24 µs/row at 1,000 rows, 84 µs/row at 3,000; the upsert stays at
+  // ~5–10 µs/row).
   auto st = db.Prepare(
-      "INSERT OR REPLACE INTO deliveries(message_id, user_id, state, queued_at, delivered_at, "
+      "INSERT INTO deliveries(message_id, user_id, state, queued_at, delivered_at, "
       "read_at, acknowledged_at, escalated_at, deadline, realerts, detail) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+      "ON CONFLICT(message_id, user_id) DO UPDATE SET state = excluded.state, "
+      "queued_at = excluded.queued_at, delivered_at = excluded.delivered_at, "
+      "read_at = excluded.read_at, acknowledged_at = excluded.acknowledged_at, "
+      "escalated_at = excluded.escalated_at, deadline = excluded.deadline, "
+      "realerts = excluded.realerts, detail = excluded.detail");
   if (!st.ok()) return st.status();
   Statement& s = **st;
   s.Bind(1, d.message_id).Bind(2, d.user_id).Bind(3, d.state).Bind(4, d.queued_at);
