@@ -101,14 +101,16 @@ CREATE TABLE entity_keys(
   PRIMARY KEY(key, at, id)) WITHOUT ROWID;
 CREATE INDEX entity_keys_by_id ON entity_keys(id);
 )sql",
-    // 6: situation pre-aggregation (issue 5). situation_counts: a count per (key, day, visibility
-    // class) of the situation's source rows (place and group entity keys, and 'type:<type>' per
-    // analysis row) whose head is neither TLP:RED nor gated; the class is the head's originator
-    // and party bitmask and search_docs' collection access (in_shared, private_parties), so a
-    // reader's visibility of a whole class is one policy::CanRead. situation_rows: the source
-    // rows of RED or gated heads, each checked by policy::IsVisible at query time. Triggers on
-    // every input (entity_keys, analysis, objects, search_docs) keep both equal to a recount in
-    // the same transaction as the change, whatever write path made it.
+    // 6: situation pre-aggregation (issue 5). situation_counts: a count per (key, UTC day,
+    // visibility class) of the situation's source rows (place and group entity keys, and
+    // 'type:<type>' per analysis row) of objects whose head is neither TLP:RED nor gated; the
+    // class is the head's originator and party bitmask and search_docs' collection access
+    // (in_shared, private_parties), so a reader's visibility of a whole class is one
+    // policy::CanRead. situation_rows: the source rows of RED or gated heads, each checked by
+    // policy::IsVisible at query time. situation_members: per counted object, the class its rows
+    // are counted under (per_row = 1: listed in situation_rows). The store keeps all three equal
+    // to a recount in the transaction of every change (SqliteWriteTxn::RefreshSituation); this
+    // step builds them by that recount.
     R"sql(
 CREATE TABLE situation_counts(
   key TEXT NOT NULL, day INTEGER NOT NULL, originator INTEGER NOT NULL, parties INTEGER NOT NULL,
@@ -118,154 +120,27 @@ CREATE TABLE situation_rows(
   key TEXT NOT NULL, at INTEGER NOT NULL, id TEXT NOT NULL,
   PRIMARY KEY(key, at, id)) WITHOUT ROWID;
 CREATE INDEX situation_rows_by_id ON situation_rows(id);
-CREATE VIEW situation_src(key, day, at, id) AS
-  SELECT key, at - (at % 86400000000 + 86400000000) % 86400000000, at, id FROM entity_keys
+CREATE TABLE situation_members(
+  id TEXT PRIMARY KEY, per_row INTEGER NOT NULL, originator INTEGER NOT NULL,
+  parties INTEGER NOT NULL, in_shared INTEGER NOT NULL, private_parties INTEGER NOT NULL)
+  WITHOUT ROWID;
+INSERT INTO situation_members(id, per_row, originator, parties, in_shared, private_parties)
+  SELECT a.id, h.red != 0 OR h.gates != '', h.originator, h.parties, d.in_shared,
+    d.private_parties
+  FROM analysis a JOIN objects h ON h.id = a.id JOIN search_docs d ON d.id = a.id;
+CREATE TEMP VIEW situation_src(key, at, id) AS
+  SELECT key, at, id FROM entity_keys
   WHERE (key >= 'gov:' AND key < 'gov;') OR (key >= 'grp:' AND key < 'grp;')
-  UNION ALL
-  SELECT 'type:' || type, at - (at % 86400000000 + 86400000000) % 86400000000, at, id
-  FROM analysis;
+  UNION ALL SELECT 'type:' || type, at, id FROM analysis;
 INSERT INTO situation_counts(key, day, originator, parties, in_shared, private_parties, n)
-  SELECT s.key, s.day, h.originator, h.parties, d.in_shared, d.private_parties, COUNT(*)
-  FROM situation_src s JOIN objects h ON h.id = s.id JOIN search_docs d ON d.id = s.id
-  WHERE h.red = 0 AND h.gates = '' GROUP BY 1, 2, 3, 4, 5, 6;
+  SELECT s.key, s.at - (s.at % 86400000000 + 86400000000) % 86400000000, m.originator,
+    m.parties, m.in_shared, m.private_parties, COUNT(*)
+  FROM situation_src s JOIN situation_members m ON m.id = s.id WHERE m.per_row = 0
+  GROUP BY 1, 2, 3, 4, 5, 6;
 INSERT INTO situation_rows(key, at, id)
-  SELECT s.key, s.at, s.id FROM situation_src s JOIN objects h ON h.id = s.id
-  WHERE h.red != 0 OR h.gates != '';
--- One source row (an entity key of a place or group, or an analysis row) comes or goes.
-CREATE TRIGGER situation_key_in AFTER INSERT ON entity_keys
-WHEN (NEW.key >= 'gov:' AND NEW.key < 'gov;') OR (NEW.key >= 'grp:' AND NEW.key < 'grp;')
-BEGIN
-  INSERT INTO situation_counts(key, day, originator, parties, in_shared, private_parties, n)
-    SELECT NEW.key, NEW.at - (NEW.at % 86400000000 + 86400000000) % 86400000000,
-      h.originator, h.parties, d.in_shared, d.private_parties, 1
-    FROM objects h JOIN search_docs d ON d.id = h.id
-    WHERE h.id = NEW.id AND h.red = 0 AND h.gates = ''
-    ON CONFLICT DO UPDATE SET n = n + 1;
-  INSERT INTO situation_rows(key, at, id) SELECT NEW.key, NEW.at, NEW.id FROM objects h
-    WHERE h.id = NEW.id AND (h.red != 0 OR h.gates != '');
-END;
-CREATE TRIGGER situation_key_out AFTER DELETE ON entity_keys
-WHEN (OLD.key >= 'gov:' AND OLD.key < 'gov;') OR (OLD.key >= 'grp:' AND OLD.key < 'grp;')
-BEGIN
-  UPDATE situation_counts SET n = n - 1
-    WHERE key = OLD.key AND day = OLD.at - (OLD.at % 86400000000 + 86400000000) % 86400000000
-    AND (originator, parties, in_shared, private_parties) =
-      (SELECT h.originator, h.parties, d.in_shared, d.private_parties
-       FROM objects h JOIN search_docs d ON d.id = h.id
-       WHERE h.id = OLD.id AND h.red = 0 AND h.gates = '');
-  DELETE FROM situation_counts WHERE key = OLD.key
-    AND day = OLD.at - (OLD.at % 86400000000 + 86400000000) % 86400000000 AND n = 0;
-  DELETE FROM situation_rows WHERE key = OLD.key AND at = OLD.at AND id = OLD.id;
-END;
-CREATE TRIGGER situation_analysis_in AFTER INSERT ON analysis
-BEGIN
-  INSERT INTO situation_counts(key, day, originator, parties, in_shared, private_parties, n)
-    SELECT 'type:' || NEW.type, NEW.at - (NEW.at % 86400000000 + 86400000000) % 86400000000,
-      h.originator, h.parties, d.in_shared, d.private_parties, 1
-    FROM objects h JOIN search_docs d ON d.id = h.id
-    WHERE h.id = NEW.id AND h.red = 0 AND h.gates = ''
-    ON CONFLICT DO UPDATE SET n = n + 1;
-  INSERT INTO situation_rows(key, at, id) SELECT 'type:' || NEW.type, NEW.at, NEW.id
-    FROM objects h WHERE h.id = NEW.id AND (h.red != 0 OR h.gates != '');
-END;
-CREATE TRIGGER situation_analysis_out AFTER DELETE ON analysis
-BEGIN
-  UPDATE situation_counts SET n = n - 1
-    WHERE key = 'type:' || OLD.type
-    AND day = OLD.at - (OLD.at % 86400000000 + 86400000000) % 86400000000
-    AND (originator, parties, in_shared, private_parties) =
-      (SELECT h.originator, h.parties, d.in_shared, d.private_parties
-       FROM objects h JOIN search_docs d ON d.id = h.id
-       WHERE h.id = OLD.id AND h.red = 0 AND h.gates = '');
-  DELETE FROM situation_counts WHERE key = 'type:' || OLD.type
-    AND day = OLD.at - (OLD.at % 86400000000 + 86400000000) % 86400000000 AND n = 0;
-  DELETE FROM situation_rows WHERE key = 'type:' || OLD.type AND at = OLD.at AND id = OLD.id;
-END;
-CREATE TRIGGER situation_analysis_change AFTER UPDATE ON analysis
-WHEN OLD.type IS NOT NEW.type OR OLD.at IS NOT NEW.at OR OLD.id IS NOT NEW.id
-BEGIN
-  SELECT RAISE(ABORT, 'analysis rows are replaced, not updated');
-END;
-CREATE TRIGGER situation_key_change BEFORE UPDATE ON entity_keys
-BEGIN
-  SELECT RAISE(ABORT, 'entity keys are replaced, not updated');
-END;
--- The head of an object changes: move all its source rows from the old class to the new.
-CREATE TRIGGER situation_head_in AFTER INSERT ON objects
-BEGIN
-  INSERT INTO situation_counts(key, day, originator, parties, in_shared, private_parties, n)
-    SELECT s.key, s.day, NEW.originator, NEW.parties, d.in_shared, d.private_parties, 1
-    FROM situation_src s JOIN search_docs d ON d.id = s.id
-    WHERE s.id = NEW.id AND NEW.red = 0 AND NEW.gates = ''
-    ON CONFLICT DO UPDATE SET n = n + 1;
-  INSERT INTO situation_rows(key, at, id) SELECT key, at, id FROM situation_src
-    WHERE id = NEW.id AND (NEW.red != 0 OR NEW.gates != '');
-END;
-CREATE TRIGGER situation_head_out AFTER DELETE ON objects
-BEGIN
-  UPDATE situation_counts SET n = n - 1
-    WHERE OLD.red = 0 AND OLD.gates = '' AND originator = OLD.originator AND parties = OLD.parties
-    AND (in_shared, private_parties) = (SELECT in_shared, private_parties FROM search_docs WHERE id = OLD.id)
-    AND (key, day) IN (SELECT key, day FROM situation_src WHERE id = OLD.id);
-  DELETE FROM situation_counts WHERE n = 0
-    AND (key, day) IN (SELECT key, day FROM situation_src WHERE id = OLD.id);
-  DELETE FROM situation_rows WHERE id = OLD.id;
-END;
-CREATE TRIGGER situation_head_change AFTER UPDATE ON objects
-WHEN OLD.originator IS NOT NEW.originator OR OLD.parties IS NOT NEW.parties
-  OR OLD.red IS NOT NEW.red OR OLD.gates IS NOT NEW.gates OR OLD.id IS NOT NEW.id
-BEGIN
-  UPDATE situation_counts SET n = n - 1
-    WHERE OLD.red = 0 AND OLD.gates = '' AND originator = OLD.originator AND parties = OLD.parties
-    AND (in_shared, private_parties) = (SELECT in_shared, private_parties FROM search_docs WHERE id = OLD.id)
-    AND (key, day) IN (SELECT key, day FROM situation_src WHERE id = OLD.id);
-  DELETE FROM situation_counts WHERE n = 0
-    AND (key, day) IN (SELECT key, day FROM situation_src WHERE id = OLD.id);
-  DELETE FROM situation_rows WHERE id = OLD.id;
-  INSERT INTO situation_counts(key, day, originator, parties, in_shared, private_parties, n)
-    SELECT s.key, s.day, NEW.originator, NEW.parties, d.in_shared, d.private_parties, 1
-    FROM situation_src s JOIN search_docs d ON d.id = s.id
-    WHERE s.id = NEW.id AND NEW.red = 0 AND NEW.gates = ''
-    ON CONFLICT DO UPDATE SET n = n + 1;
-  INSERT INTO situation_rows(key, at, id) SELECT key, at, id FROM situation_src
-    WHERE id = NEW.id AND (NEW.red != 0 OR NEW.gates != '');
-END;
--- The collections holding an object change (search_docs): move its class likewise.
-CREATE TRIGGER situation_doc_in AFTER INSERT ON search_docs
-BEGIN
-  INSERT INTO situation_counts(key, day, originator, parties, in_shared, private_parties, n)
-    SELECT s.key, s.day, h.originator, h.parties, NEW.in_shared, NEW.private_parties, 1
-    FROM situation_src s JOIN objects h ON h.id = s.id
-    WHERE s.id = NEW.id AND h.red = 0 AND h.gates = ''
-    ON CONFLICT DO UPDATE SET n = n + 1;
-END;
-CREATE TRIGGER situation_doc_out AFTER DELETE ON search_docs
-BEGIN
-  UPDATE situation_counts SET n = n - 1
-    WHERE in_shared = OLD.in_shared AND private_parties = OLD.private_parties
-    AND (originator, parties) = (SELECT originator, parties FROM objects
-                                 WHERE id = OLD.id AND red = 0 AND gates = '')
-    AND (key, day) IN (SELECT key, day FROM situation_src WHERE id = OLD.id);
-  DELETE FROM situation_counts WHERE n = 0
-    AND (key, day) IN (SELECT key, day FROM situation_src WHERE id = OLD.id);
-END;
-CREATE TRIGGER situation_doc_change AFTER UPDATE ON search_docs
-WHEN OLD.in_shared IS NOT NEW.in_shared OR OLD.private_parties IS NOT NEW.private_parties
-  OR OLD.id IS NOT NEW.id
-BEGIN
-  UPDATE situation_counts SET n = n - 1
-    WHERE in_shared = OLD.in_shared AND private_parties = OLD.private_parties
-    AND (originator, parties) = (SELECT originator, parties FROM objects
-                                 WHERE id = OLD.id AND red = 0 AND gates = '')
-    AND (key, day) IN (SELECT key, day FROM situation_src WHERE id = OLD.id);
-  DELETE FROM situation_counts WHERE n = 0
-    AND (key, day) IN (SELECT key, day FROM situation_src WHERE id = OLD.id);
-  INSERT INTO situation_counts(key, day, originator, parties, in_shared, private_parties, n)
-    SELECT s.key, s.day, h.originator, h.parties, NEW.in_shared, NEW.private_parties, 1
-    FROM situation_src s JOIN objects h ON h.id = s.id
-    WHERE s.id = NEW.id AND h.red = 0 AND h.gates = ''
-    ON CONFLICT DO UPDATE SET n = n + 1;
-END;
+  SELECT s.key, s.at, s.id FROM situation_src s JOIN situation_members m ON m.id = s.id
+  WHERE m.per_row = 1;
+DROP VIEW situation_src;
 )sql",
 };
 

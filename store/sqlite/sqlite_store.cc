@@ -167,6 +167,14 @@ class SqliteWriteTxn final : public WriteTxn {
 
  private:
   Status RecomputeHead(std::string_view id);
+  // The situation pre-aggregation (migration 6) for one object: RefreshSituation moves its
+  // source rows to the class its analysis, head and collections give it now (a no-op when that
+  // is the class they are counted under); LeaveSituation takes them out. Every write that
+  // changes an input (PutVersion, RecomputeHead, PutAnalysis) calls one of them, with
+  // single-row statements only (a multi-row statement opens a statement journal, whose
+  // in-memory truncation walks the whole job's sub-journal: quadratic in a large job).
+  Status RefreshSituation(std::string_view id);
+  Status LeaveSituation(std::string_view id);
   // Makes `text` the indexed text of `id` (its latest version) and records that the object
   // is in `collection_id`.
   // `head` (the governing releasability and gates) goes along so that search can decide the
@@ -597,6 +605,7 @@ Result<PutOutcome> SqliteWriteTxn::PutVersion(const NewVersion& v) {
   } else {
     TANSIQ_RETURN_IF_ERROR(MarkCollection(v.id, v.collection_id));
   }
+  TANSIQ_RETURN_IF_ERROR(RefreshSituation(v.id));
   return PutOutcome{added, false, version};
 }
 
@@ -688,6 +697,7 @@ Status SqliteWriteTxn::RecomputeHead(std::string_view id) {
   Status status;
   if (!s.Step(&status)) {
     TANSIQ_RETURN_IF_ERROR(status);
+    TANSIQ_RETURN_IF_ERROR(LeaveSituation(id));
     for (const char* sql :
          {"DELETE FROM objects WHERE id = ?1",
           "DELETE FROM search WHERE rowid = (SELECT rowid FROM search_docs WHERE id = ?1)",
@@ -732,12 +742,13 @@ Status SqliteWriteTxn::RecomputeHead(std::string_view id) {
   std::vector<std::string> holding;
   while ((*colls)->Step(&status)) holding.push_back((*colls)->Text(0));
   TANSIQ_RETURN_IF_ERROR(status);
-  if (holding.empty()) return Status::Ok();
-  TANSIQ_RETURN_IF_ERROR(Reindex(id, type, version, text, holding.front(), h));
-  for (std::size_t i = 1; i < holding.size(); ++i) {
-    TANSIQ_RETURN_IF_ERROR(MarkCollection(id, holding[i]));
+  if (!holding.empty()) {
+    TANSIQ_RETURN_IF_ERROR(Reindex(id, type, version, text, holding.front(), h));
+    for (std::size_t i = 1; i < holding.size(); ++i) {
+      TANSIQ_RETURN_IF_ERROR(MarkCollection(id, holding[i]));
+    }
   }
-  return Status::Ok();
+  return RefreshSituation(id);
 }
 
 // Appends " AND <column> IN (?,?,...)" and records the values to bind.
@@ -1461,7 +1472,131 @@ Status SqliteStore::Backup(const std::string& path) {
 // ---------------------------------------------------------------------------------------
 // Analysis: entity keys and situation counts.
 
+namespace {
+
+// The situation's source rows of one object: its place and group keys and its type.
+constexpr const char* kSituationSource =
+    "SELECT key, at FROM entity_keys WHERE id = ?1 AND ((key >= 'gov:' AND key < 'gov;') OR "
+    "(key >= 'grp:' AND key < 'grp;')) UNION ALL SELECT 'type:' || type, at FROM analysis "
+    "WHERE id = ?1";
+
+// The visibility class an object's source rows are counted under: per_row (RED or gated
+// head: listed one by one), else the head's originator and party bitmask and the collection
+// access of the object.
+struct SituationClass {
+  bool per_row = false;
+  std::int64_t originator = 0, parties = 0, in_shared = 0, private_parties = 0;
+  bool operator==(const SituationClass&) const = default;
+};
+
+Result<std::optional<SituationClass>> ReadSituationClass(Connection& db, std::string_view id,
+                                                         const char* sql) {
+  return QueryOne(
+      db, sql,
+      [](const Statement& s) {
+        return SituationClass{s.Int(0) != 0, s.Int(1), s.Int(2), s.Int(3), s.Int(4)};
+      },
+      id);
+}
+
+Micros SituationDay(Micros at) {
+  return at - ((at % kSituationDay) + kSituationDay) % kSituationDay;
+}
+
+// Adds (+1) or removes (-1) the object's source rows under `c`.
+Status MoveSituationRows(Connection& db, std::string_view id, const SituationClass& c, int sign) {
+  if (c.per_row && sign < 0) {
+    auto del = db.Prepare("DELETE FROM situation_rows WHERE id = ?1");
+    if (!del.ok()) return del.status();
+    (*del)->Bind(1, id);
+    return (*del)->Run();
+  }
+  std::vector<std::pair<std::string, Micros>> rows;
+  {
+    auto src = db.Prepare(kSituationSource);
+    if (!src.ok()) return src.status();
+    (*src)->Bind(1, id);
+    Status status;
+    while ((*src)->Step(&status)) rows.emplace_back((*src)->Text(0), (*src)->Int(1));
+    (*src)->Reset();
+    TANSIQ_RETURN_IF_ERROR(status);
+  }
+  const char* sql =
+      c.per_row ? "INSERT OR IGNORE INTO situation_rows(key, at, id) VALUES(?1, ?2, ?3)"
+      : sign > 0
+          ? "INSERT INTO situation_counts(key, day, originator, parties, in_shared, "
+            "private_parties, n) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 1) ON CONFLICT DO UPDATE SET "
+            "n = n + 1"
+          : "UPDATE situation_counts SET n = n - 1 WHERE key = ?1 AND day = ?2 AND "
+            "originator = ?3 AND parties = ?4 AND in_shared = ?5 AND private_parties = ?6";
+  for (const auto& [key, at] : rows) {
+    auto st = db.Prepare(sql);
+    if (!st.ok()) return st.status();
+    Statement& s = **st;
+    if (c.per_row) {
+      s.Bind(1, key).Bind(2, at).Bind(3, id);
+    } else {
+      s.Bind(1, key).Bind(2, SituationDay(at)).Bind(3, c.originator).Bind(4, c.parties);
+      s.Bind(5, c.in_shared).Bind(6, c.private_parties);
+    }
+    TANSIQ_RETURN_IF_ERROR(s.Run());
+    if (!c.per_row && sign < 0) {
+      auto gone = db.Prepare(
+          "DELETE FROM situation_counts WHERE key = ?1 AND day = ?2 AND originator = ?3 AND "
+          "parties = ?4 AND in_shared = ?5 AND private_parties = ?6 AND n <= 0");
+      if (!gone.ok()) return gone.status();
+      Statement& g = **gone;
+      g.Bind(1, key).Bind(2, SituationDay(at)).Bind(3, c.originator).Bind(4, c.parties);
+      g.Bind(5, c.in_shared).Bind(6, c.private_parties);
+      TANSIQ_RETURN_IF_ERROR(g.Run());
+    }
+  }
+  return Status::Ok();
+}
+
+constexpr const char* kSituationMember =
+    "SELECT per_row, originator, parties, in_shared, private_parties FROM situation_members "
+    "WHERE id = ?1";
+
+}  // namespace
+
+Status SqliteWriteTxn::LeaveSituation(std::string_view id) {
+  auto was = ReadSituationClass(db_, id, kSituationMember);
+  if (!was.ok()) return was.status();
+  if (!*was) return Status::Ok();
+  TANSIQ_RETURN_IF_ERROR(MoveSituationRows(db_, id, **was, -1));
+  auto del = db_.Prepare("DELETE FROM situation_members WHERE id = ?1");
+  if (!del.ok()) return del.status();
+  (*del)->Bind(1, id);
+  return (*del)->Run();
+}
+
+Status SqliteWriteTxn::RefreshSituation(std::string_view id) {
+  // Counted only with an analysis, a head and a search row (what Situation's joins need).
+  auto now = ReadSituationClass(
+      db_, id,
+      "SELECT h.red != 0 OR h.gates != '', h.originator, h.parties, d.in_shared, "
+      "d.private_parties FROM analysis a JOIN objects h ON h.id = a.id JOIN search_docs d ON "
+      "d.id = a.id WHERE a.id = ?1");
+  if (!now.ok()) return now.status();
+  auto was = ReadSituationClass(db_, id, kSituationMember);
+  if (!was.ok()) return was.status();
+  if (*now == *was) return Status::Ok();
+  TANSIQ_RETURN_IF_ERROR(LeaveSituation(id));
+  if (!*now) return Status::Ok();
+  TANSIQ_RETURN_IF_ERROR(MoveSituationRows(db_, id, **now, +1));
+  auto ins = db_.Prepare(
+      "INSERT INTO situation_members(id, per_row, originator, parties, in_shared, "
+      "private_parties) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!ins.ok()) return ins.status();
+  const SituationClass& c = **now;
+  (*ins)->Bind(1, id).Bind(2, c.per_row ? 1 : 0).Bind(3, c.originator).Bind(4, c.parties);
+  (*ins)->Bind(5, c.in_shared).Bind(6, c.private_parties);
+  return (*ins)->Run();
+}
+
 Status SqliteWriteTxn::PutAnalysis(const AnalysisRecord& r) {
+  TANSIQ_RETURN_IF_ERROR(LeaveSituation(r.id));  // counted under its old keys until now
   for (const char* sql :
        {"DELETE FROM entity_keys WHERE id = ?1", "DELETE FROM analysis WHERE id = ?1"}) {
     auto del = db_.Prepare(sql);
@@ -1481,7 +1616,7 @@ Status SqliteWriteTxn::PutAnalysis(const AnalysisRecord& r) {
     (*key)->Bind(1, k).Bind(2, r.at).Bind(3, r.id);
     TANSIQ_RETURN_IF_ERROR((*key)->Run());
   }
-  return Status::Ok();
+  return RefreshSituation(r.id);
 }
 
 Result<std::optional<AnalysisRecord>> SqliteStore::Analysis(std::string_view id) {
