@@ -424,8 +424,8 @@ int Run(const Options& o) {
     for (const char* x : tables) n += sizes.count(x) ? sizes[x] : 0;
     return n;
   };
-  const std::uint64_t situation_bytes =
-      size_of({"situation_counts", "situation_rows", "situation_rows_by_id"});
+  const std::uint64_t situation_bytes = size_of(
+      {"situation_counts", "situation_rows", "situation_rows_by_id", "analysis_visibility"});
   const std::uint64_t index_bytes = size_of({"analysis", "analysis_by_at", "analysis_by_added",
                                              "entity_keys", "entity_keys_by_id"}) +
                                     situation_bytes;
@@ -470,7 +470,7 @@ int Run(const Options& o) {
         Fixed(100.0 * linked / std::max<std::size_t>(1, link_us.size()), 1) + " %", "-"},
        {"keys per object", Fixed(key_count / n, 2), "-"},
        {"entity-key index incl. situation (MB)", Fixed(index_bytes / 1e6, 1), "-"},
-       {"situation aggregate (MB)", Fixed(situation_bytes / 1e6, 1), "-"},
+       {"situation aggregate + visibility (MB)", Fixed(situation_bytes / 1e6, 1), "-"},
        {"object versions + heads (MB)", Fixed(version_bytes / 1e6, 1), "-"},
        {"object JSON (MB)", Fixed(data_bytes / 1e6, 1), "-"},
        {"situation p50 (ms)", Fixed(sit.p50_ms, 2), Fixed(sit_base.p50_ms, 2) + " (no visibility)"},

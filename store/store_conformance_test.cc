@@ -741,7 +741,7 @@ TEST_P(StoreConformance, SituationCountsPerReaderEqualBruteForce) {
 // dimension and several windows, after each step of a random history: new objects (some RED,
 // some gated on others, some in party a's private collection), new versions that widen, narrow
 // (recall) or turn RED, older versions that do not govern, re-analysis, deletions.
-TEST_P(StoreConformance, SituationPreAggregationEqualsRowsThroughRandomHistory) {
+TEST_P(StoreConformance, SituationAndPostingsEqualBruteForceThroughRandomHistory) {
   struct Obj {
     policy::PartyIndex origin = 0;
     Micros version = 0;
@@ -807,6 +807,22 @@ TEST_P(StoreConformance, SituationPreAggregationEqualsRowsThroughRandomHistory) 
           ASSERT_TRUE(page.ok());
           if (!page->rows.empty()) visible.insert(id);
         }
+      }
+      // Postings decide visibility through the same maintained inputs: equal to the brute
+      // force too.
+      for (const char* key : {"gov:g0", "gov:g1", "gov:g2", "grp:k0", "grp:k1", "grp:k2",
+                              "place:p0", "place:p1", "place:p2", "place:p3"}) {
+        std::set<std::string> want;
+        for (const auto& [id, o] : objs) {
+          if (o.analysed && visible.count(id) &&
+              std::find(o.keys.begin(), o.keys.end(), key) != o.keys.end())
+            want.insert(id);
+        }
+        auto got = store_->Postings(*r, key, 1000);
+        ASSERT_TRUE(got.ok());
+        EXPECT_EQ(std::set<std::string>(got->ids.begin(), got->ids.end()), want)
+            << "step " << step << " " << r->user_name << " " << key;
+        EXPECT_EQ(got->ids.size(), want.size());
       }
       for (SituationQuery q : windows) {
         for (auto by : {SituationQuery::By::kPlace, SituationQuery::By::kGroup,

@@ -107,10 +107,11 @@ CREATE INDEX entity_keys_by_id ON entity_keys(id);
     // class is the head's originator and party bitmask and search_docs' collection access
     // (in_shared, private_parties), so a reader's visibility of a whole class is one
     // policy::CanRead. situation_rows: the source rows of RED or gated heads, each checked by
-    // policy::IsVisible at query time. situation_members: per counted object, the class its rows
-    // are counted under (per_row = 1: listed in situation_rows). The store keeps all three equal
-    // to a recount in the transaction of every change (SqliteWriteTxn::RefreshSituation); this
-    // step builds them by that recount.
+    // policy::IsVisible at query time. analysis_visibility: per analysed object that has a head
+    // and a search row, the class its rows are counted under (per_row = 1: RED or gated, listed
+    // in situation_rows); Postings decides plain rows from it too. The store keeps all three
+    // equal to a recount in the transaction of every change (SqliteWriteTxn::RefreshSituation);
+    // this step builds them by that recount.
     R"sql(
 CREATE TABLE situation_counts(
   key TEXT NOT NULL, day INTEGER NOT NULL, originator INTEGER NOT NULL, parties INTEGER NOT NULL,
@@ -120,11 +121,11 @@ CREATE TABLE situation_rows(
   key TEXT NOT NULL, at INTEGER NOT NULL, id TEXT NOT NULL,
   PRIMARY KEY(key, at, id)) WITHOUT ROWID;
 CREATE INDEX situation_rows_by_id ON situation_rows(id);
-CREATE TABLE situation_members(
+CREATE TABLE analysis_visibility(
   id TEXT PRIMARY KEY, per_row INTEGER NOT NULL, originator INTEGER NOT NULL,
   parties INTEGER NOT NULL, in_shared INTEGER NOT NULL, private_parties INTEGER NOT NULL)
   WITHOUT ROWID;
-INSERT INTO situation_members(id, per_row, originator, parties, in_shared, private_parties)
+INSERT INTO analysis_visibility(id, per_row, originator, parties, in_shared, private_parties)
   SELECT a.id, h.red != 0 OR h.gates != '', h.originator, h.parties, d.in_shared,
     d.private_parties
   FROM analysis a JOIN objects h ON h.id = a.id JOIN search_docs d ON d.id = a.id;
@@ -135,10 +136,10 @@ CREATE TEMP VIEW situation_src(key, at, id) AS
 INSERT INTO situation_counts(key, day, originator, parties, in_shared, private_parties, n)
   SELECT s.key, s.at - (s.at % 86400000000 + 86400000000) % 86400000000, m.originator,
     m.parties, m.in_shared, m.private_parties, COUNT(*)
-  FROM situation_src s JOIN situation_members m ON m.id = s.id WHERE m.per_row = 0
+  FROM situation_src s JOIN analysis_visibility m ON m.id = s.id WHERE m.per_row = 0
   GROUP BY 1, 2, 3, 4, 5, 6;
 INSERT INTO situation_rows(key, at, id)
-  SELECT s.key, s.at, s.id FROM situation_src s JOIN situation_members m ON m.id = s.id
+  SELECT s.key, s.at, s.id FROM situation_src s JOIN analysis_visibility m ON m.id = s.id
   WHERE m.per_row = 1;
 DROP VIEW situation_src;
 )sql",

@@ -134,7 +134,7 @@ TEST(SituationMigration, BuildsTheAggregateFromExistingRows) {
     char* err = nullptr;
     ASSERT_EQ(sqlite3_exec(db,
                            "DROP TABLE situation_counts; DROP TABLE situation_rows; "
-                           "DROP TABLE situation_members; PRAGMA user_version = 5;",
+                           "DROP TABLE analysis_visibility; PRAGMA user_version = 5;",
                            nullptr, nullptr, &err),
               SQLITE_OK)
         << (err ? err : "");

@@ -1555,7 +1555,7 @@ Status MoveSituationRows(Connection& db, std::string_view id, const SituationCla
 }
 
 constexpr const char* kSituationMember =
-    "SELECT per_row, originator, parties, in_shared, private_parties FROM situation_members "
+    "SELECT per_row, originator, parties, in_shared, private_parties FROM analysis_visibility "
     "WHERE id = ?1";
 
 }  // namespace
@@ -1565,7 +1565,7 @@ Status SqliteWriteTxn::LeaveSituation(std::string_view id) {
   if (!was.ok()) return was.status();
   if (!*was) return Status::Ok();
   TANSIQ_RETURN_IF_ERROR(MoveSituationRows(db_, id, **was, -1));
-  auto del = db_.Prepare("DELETE FROM situation_members WHERE id = ?1");
+  auto del = db_.Prepare("DELETE FROM analysis_visibility WHERE id = ?1");
   if (!del.ok()) return del.status();
   (*del)->Bind(1, id);
   return (*del)->Run();
@@ -1586,7 +1586,7 @@ Status SqliteWriteTxn::RefreshSituation(std::string_view id) {
   if (!*now) return Status::Ok();
   TANSIQ_RETURN_IF_ERROR(MoveSituationRows(db_, id, **now, +1));
   auto ins = db_.Prepare(
-      "INSERT INTO situation_members(id, per_row, originator, parties, in_shared, "
+      "INSERT INTO analysis_visibility(id, per_row, originator, parties, in_shared, "
       "private_parties) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
   if (!ins.ok()) return ins.status();
   const SituationClass& c = **now;
@@ -1650,11 +1650,14 @@ Result<KeyPostings> SqliteStore::Postings(const policy::Reader& reader, std::str
   if (!db.ok()) return db.status();
   // Rows stream newest first through the (key, at, id) primary key and stop as soon as
   // limit + 1 visible ones are found, or after kMaxPostingScan rows: every check (collection
-  // access, the party clauses, policy::IsVisible) is done here so the scan is bounded.
+  // access, the party clauses, policy::IsVisible) is done here so the scan is bounded. Each row
+  // joins analysis_visibility (one seek: the head's and collections' visibility inputs, kept
+  // equal to objects and search_docs in every write, see RefreshSituation); only RED or gated
+  // heads are read in full, for policy::IsVisible.
   auto st = (*db)->Prepare(
-      "SELECT k.id, h.originator, h.parties, h.red, h.recipients, h.federable, h.gates, "
-      "d.in_shared, d.private_parties FROM entity_keys k JOIN objects h ON h.id = k.id "
-      "JOIN search_docs d ON d.id = k.id WHERE k.key = ?1 ORDER BY k.at DESC");
+      "SELECT k.id, m.per_row, m.originator, m.parties, m.in_shared, m.private_parties "
+      "FROM entity_keys k JOIN analysis_visibility m ON m.id = k.id WHERE k.key = ?1 "
+      "ORDER BY k.at DESC");
   if (!st.ok()) return st.status();
   Statement& s = **st;
   s.Bind(1, key);
@@ -1669,24 +1672,22 @@ Result<KeyPostings> SqliteStore::Postings(const policy::Reader& reader, std::str
       out.more = true;
       break;
     }
-    if (s.Int(7) == 0 && (s.Int(8) & bit) == 0) continue;  // no accessible collection
-    std::string id = s.Text(0);
-    if (s.Int(3) == 0 && s.View(6).empty()) {
-      // Neither red nor gated: IsVisible reduces to CanRead on this head (no recipients, no
-      // gates), decided here without building and caching the head.
+    if (s.Int(4) == 0 && (s.Int(5) & bit) == 0) continue;  // no accessible collection
+    if (s.Int(1) == 0) {
+      // Neither red nor gated: IsVisible reduces to CanRead on the head's originator and
+      // party bitmask (no recipients, no gates).
       policy::Releasability rel;
-      rel.originator = static_cast<policy::PartyIndex>(s.Int(1));
-      rel.parties = static_cast<policy::PartyMask>(s.Int(2));
+      rel.originator = static_cast<policy::PartyIndex>(s.Int(2));
+      rel.parties = static_cast<policy::PartyMask>(s.Int(3));
       if (!policy::CanRead(reader, rel)) continue;
-    } else {
-      cache.Put(id, HeadColumns(s, 1));
-      if (!policy::IsVisible(reader, id, lookup)) continue;
+    } else if (!policy::IsVisible(reader, s.View(0), lookup)) {
+      continue;
     }
     if (out.ids.size() == limit) {
       out.more = true;
       break;
     }
-    out.ids.push_back(std::move(id));
+    out.ids.push_back(s.Text(0));
   }
   s.Reset();
   TANSIQ_RETURN_IF_ERROR(status);
