@@ -1816,11 +1816,33 @@ Result<SituationCounts> SqliteStore::Situation(const policy::Reader& reader,
     const std::string rows_key = key_sql == "CAST(c.originator AS TEXT)"
                                      ? "CAST(h.originator AS TEXT)"
                                      : "substr(r.key, " + std::to_string(key_skip) + ")";
-    return pass(DistinctKeys("situation_rows", key_lo, key_hi), rows_key,
-                "dims JOIN situation_rows r ON r.key = dims.k AND r.at >= ?6 AND r.at < ?4 "
-                "JOIN objects h ON h.id = r.id JOIN search_docs d ON d.id = r.id WHERE "
-                "(h.red != 0 OR h.gates != '')",
-                q.from, agg_to, add);
+    // The rows of RED or gated heads, one per (key, object), each decided by the rule:
+    // collection access from analysis_visibility, then policy::CanRead on the head (RED, no
+    // gates: the originator or a named recipient) or policy::IsVisible (gates).
+    auto per_row = (*db)->Prepare(
+        DistinctKeys("situation_rows", key_lo, key_hi) + "SELECT " + rows_key +
+        ", (r.at - ?3) / ?5, r.id, h.originator, h.parties, h.red, h.recipients, h.federable, "
+        "h.gates FROM dims JOIN situation_rows r ON r.key = dims.k AND r.at >= ?6 AND r.at < ?4 "
+        "JOIN analysis_visibility m ON m.id = r.id JOIN objects h ON h.id = r.id "
+        "WHERE (h.red != 0 OR h.gates != '') AND (m.in_shared != 0 OR (m.private_parties & ?2) "
+        "!= 0)");
+    if (!per_row.ok()) return per_row.status();
+    Statement& r = **per_row;
+    bind(r, q.from, agg_to);
+    while (r.Step(&status)) {
+      policy::ObjectHead head = HeadColumns(r, 3);
+      bool visible = false;
+      if (head.gate_refs.empty()) {
+        visible = policy::CanRead(reader, head.releasability);
+      } else {
+        std::string id = r.Text(2);
+        cache.Put(id, std::move(head));
+        visible = policy::IsVisible(reader, id, lookup);
+      }
+      if (visible) add(r.Text(0), q.from + r.Int(1) * q.bucket, 1);
+    }
+    r.Reset();
+    return status;
   };
   // The row pass over [rows_from, q.to): entity_keys (place, group: a key range) or analysis
   // (type, party).
