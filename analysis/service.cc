@@ -422,7 +422,7 @@ Result<json::object> Service::Brief(const policy::Reader& reader, Micros day,
   sections.push_back(json::object{
       {"kind", "urgent"}, {"title", Text(BriefText::kUrgent, l)}, {"items", std::move(urgent)}});
   // 2. Strongest new correlations among what the reader may see that arrived that day.
-  auto fresh = hub_.store().AnalysedBetween(reader, day, day + kDay, 50);
+  auto fresh = hub_.store().AnalysedBetween(reader, day, day + kDay, 50);  // kFreshScan
   if (!fresh.ok()) return fresh.status();
   struct Pair {
     std::string a, a_name, b;
@@ -484,6 +484,13 @@ Result<json::object> Service::Brief(const policy::Reader& reader, Micros day,
   if (rising.empty()) plain += "  " + std::string(Text(BriefText::kNone, l)) + "\n";
   sections.push_back(json::object{
       {"kind", "rising"}, {"title", Text(BriefText::kRising, l)}, {"items", std::move(rising)}});
+  // How many new objects the reader may see arrived that day, under the title (capped by the
+  // scan: "50+").
+  constexpr std::size_t kFreshScan = 50;
+  const std::string count =
+      std::to_string(fresh->size()) + (fresh->size() >= kFreshScan ? "+" : "");
+  plain.insert(plain.find('\n') + 1,
+               count + " " + std::string(Text(BriefText::kReports, l)) + "\n");
   out["sections"] = std::move(sections);
   out["text"] = plain;
   return out;

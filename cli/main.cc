@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   server::ServerOptions serve_options;
   serve_options.web_root = TANSIQ_DEFAULT_WEB_ROOT;
   std::string listen = "127.0.0.1:8080";
+  std::string brief_hour;
   auto add_serve = [&](CLI::App* c) {
     c->add_option("--listen", listen, "address:port to listen on (port 0: any)")
         ->capture_default_str();
@@ -38,6 +39,9 @@ int main(int argc, char** argv) {
     c->add_option("--immediate-ack", serve_options.immediate_ack,
                   "seconds an IMMEDIATE recipient has to acknowledge (0: none; default: the "
                   "hub's)");
+    c->add_option("--brief-hour", brief_hour,
+                  "UTC hour 0-23 of the daily brief, or off (default: the hub's [analysis] "
+                  "brief_hour)");
     // Test seam: shifts the server's clock by the seconds written in this file.
     c->add_option("--clock-file", serve_options.clock_file)->group("");
     c->add_option("--web-root", serve_options.web_root, "folder of the built web UI served at /")
@@ -149,6 +153,18 @@ int main(int argc, char** argv) {
     if (!cli::ParseListen(listen, &serve_options)) {
       spdlog::error("--listen must be address:port, got '{}'", listen);
       return 2;
+    }
+    if (!brief_hour.empty()) {
+      if (brief_hour == "off") {
+        serve_options.brief_hour = -1;
+      } else if (brief_hour.size() <= 2 &&
+                 brief_hour.find_first_not_of("0123456789") == std::string::npos &&
+                 std::stoi(brief_hour) <= 23) {
+        serve_options.brief_hour = std::stoi(brief_hour);
+      } else {
+        spdlog::error("--brief-hour must be an hour from 0 to 23 or off, got '{}'", brief_hour);
+        return 2;
+      }
     }
     return *serve ? cli::Serve(db, serve_options) : cli::Demo(demo_dir, report, serve_options);
   }

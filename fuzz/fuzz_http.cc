@@ -1,6 +1,7 @@
 // libFuzzer target for the HTTP request path: any bytes → Boost.Beast request parser with the
 // server's limits (header 16 KiB; body 1 MiB here) → the target's origin-form → the real
-// router with the TAXII, REST and web UI handlers (static files included) on a small
+// router with the TAXII, REST, web UI (static files included), messaging and analysis
+// handlers on a small
 // temporary hub, each handler coroutine run to completion without sockets. This mirrors
 // server.cc's Handle() except for authentication (argon2id per input would stall the
 // fuzzer): every request runs as an officer of party "iq". A handler must never throw nor
@@ -25,8 +26,10 @@
 #include "fuzz/fuzz_hub.h"
 #include "hub/auth.h"
 #include "hub/web_session.h"
+#include "server/analysis_rest.h"
 #include "server/call.h"
 #include "server/errors.h"
+#include "server/messaging.h"
 #include "server/paging.h"
 #include "server/router.h"
 #include "server/server.h"
@@ -48,11 +51,14 @@ struct Routes {
   server::PageTokens tokens;
   hub::Authenticator auth;
   hub::WebSessions sessions;
+  server::Messaging messaging;
   server::Router router;
   Routes(hub::Hub& hub, const std::string& dir)
       : tokens(hub.key().DeriveKey("taxii-next")),
         auth(hub.store(), hub.clock()),
-        sessions(hub.store(), hub.clock()) {
+        sessions(hub.store(), hub.clock()),
+        messaging(hub, NoTimer()) {
+    if (!messaging.messenger.Start().ok()) std::abort();
     options.max_content_length = kBodyLimit;
     // A small built web UI, so static paths answer 200/304/400/404 (absent, / would be 503).
     options.web_root = dir + "/web";
@@ -62,6 +68,14 @@ struct Routes {
     server::RegisterTaxii(router, hub, options, tokens);
     server::RegisterRest(router, hub);
     server::RegisterWeb(router, hub, options, auth, sessions);
+    server::RegisterMessaging(router, messaging);
+    server::RegisterAnalysis(router, hub);
+  }
+  // Deadlines are not what is fuzzed: no timer thread.
+  static hub::MessagingOptions NoTimer() {
+    hub::MessagingOptions o;
+    o.start_timer = false;
+    return o;
   }
 };
 

@@ -162,6 +162,31 @@ Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name
     }
     *field = static_cast<int>(*minutes);
   }
+  if (auto node = t["analysis"]["brief_hour"]) {
+    auto hour = node.value<std::int64_t>();
+    if (!hour || *hour < -1 || *hour > 23) {
+      return InvalidArgument(std::string(source_name) +
+                             ": [analysis] brief_hour must be a whole UTC hour from 0 to 23, or "
+                             "-1 for no daily brief");
+    }
+    spec.brief_hour = static_cast<int>(*hour);
+  }
+  if (auto node = t["analysis"]["brief_roles"]) {
+    auto* roles = node.as_array();
+    if (!roles) {
+      return InvalidArgument(std::string(source_name) +
+                             ": [analysis] brief_roles must be a list of role names");
+    }
+    for (auto& r : *roles) {
+      auto name = r.value<std::string>();
+      if (!name || !policy::ParseRole(*name).ok()) {
+        return InvalidArgument(std::string(source_name) +
+                               ": [analysis] brief_roles: unknown role '" +
+                               name.value_or(std::string("?")) + "'");
+      }
+      spec.brief_roles.push_back(*name);
+    }
+  }
   if (auto* parties = t["party"].as_array()) {
     for (auto& node : *parties) {
       auto* p = node.as_table();
@@ -217,6 +242,10 @@ Status InitHub(const std::string& db_path, const HubSpec& spec_in, const Clock& 
     TANSIQ_RETURN_IF_ERROR(txn.PutMeta(kFlashAckMeta, std::to_string(spec.flash_ack_minutes * 60)));
     TANSIQ_RETURN_IF_ERROR(
         txn.PutMeta(kImmediateAckMeta, std::to_string(spec.immediate_ack_minutes * 60)));
+    TANSIQ_RETURN_IF_ERROR(txn.PutMeta(kBriefHourMeta, std::to_string(spec.brief_hour)));
+    std::string roles;
+    for (const auto& r : spec.brief_roles) roles += (roles.empty() ? "" : ",") + r;
+    TANSIQ_RETURN_IF_ERROR(txn.PutMeta(kBriefRolesMeta, roles));
     TANSIQ_RETURN_IF_ERROR(txn.AddCollection(
         {coalition_id, std::string(kCoalitionAlias), "Coalition",
          "Shared by every party; what each party reads is decided by releasability",

@@ -32,6 +32,11 @@ struct HubSpec {
   // override them.
   int flash_ack_minutes = 10;
   int immediate_ack_minutes = 30;
+  // [analysis]: the UTC hour (0-23) at which each recipient gets the daily brief, -1 (or
+  // absent) for none; who gets it (role names; empty: every enabled user). `tansiq serve
+  // --brief-hour` overrides the hour.
+  int brief_hour = -1;
+  std::vector<std::string> brief_roles;
   std::vector<PartySpec> parties;
   std::vector<UserSpec> users;
 };
@@ -40,7 +45,13 @@ struct HubSpec {
 inline constexpr std::string_view kFlashAckMeta = "dissemination.flash_ack_seconds";
 inline constexpr std::string_view kImmediateAckMeta = "dissemination.immediate_ack_seconds";
 
-// Parses the bootstrap TOML ([hub], [[party]], [[user]]). Errors name the entry and key.
+// Meta keys holding the daily brief's configuration: the hour ("-1".."23") and the roles
+// (comma-separated role names; empty: every enabled user).
+inline constexpr std::string_view kBriefHourMeta = "analysis.brief_hour";
+inline constexpr std::string_view kBriefRolesMeta = "analysis.brief_roles";
+
+// Parses the bootstrap TOML ([hub], [dissemination], [analysis], [[party]], [[user]]). Errors name
+// the entry and key.
 Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name);
 
 // Creates a new hub at `db_path` (fails if one exists): key file, schema, hub identity, the

@@ -334,9 +334,62 @@ class Messenger::Impl {
     std::vector<std::string> red_users;
     if (m.tlp == stix::Tlp::kRed) red_users = m.recipients.users;
     StoreAndPush(sender, std::move(m), std::move(*checked), std::move(*effective),
-                 std::move(red_users), [done = std::move(done)](Result<std::string> r) {
+                 std::move(red_users), {}, "message.send",
+                 [done = std::move(done)](Result<std::string> r) {
                    done({std::move(r), {}});
                  });
+  }
+
+  void SendFromHub(HubMessage hm, DoneWith done) {
+    if (hm.recipients.empty()) return done(InvalidArgument("a message needs recipients"));
+    dissem::Message m;
+    m.id = Hub::NewId(stix::kMessageType);
+    m.precedence = hm.precedence;
+    m.subject = std::move(hm.subject);
+    m.body = std::move(hm.body);
+    m.lang = std::move(hm.lang);
+    m.object_refs = std::move(hm.object_refs);
+    m.tlp = hm.tlp;
+    m.releasable_to = std::move(hm.releasable_to);
+    m.sender_user = "tansiq";
+    m.sender_party = kHubParty;
+    m.sent_at = hub_.clock().NowMicros();
+    std::vector<Member> recipients;
+    for (std::int64_t id : hm.recipients) {
+      auto user = hub_.store().UserById(id);
+      if (!user.ok()) return done(user.status());
+      if (!user->has_value() || (*user)->disabled) {
+        return done(NotFound("no enabled user with id " + std::to_string(id)));
+      }
+      m.recipients.users.push_back((*user)->name);
+      recipients.push_back(ToMember(**user));
+    }
+    auto dir = hub_.directory();
+    auto own = dissem::MessageReleasability(
+        m, dir->all_parties, [&](std::string_view s) { return dir->PartyOfIdentity(s); });
+    if (!own.ok()) return done(own.status());
+    // The hub sees everything: what matters is that every recipient sees each reference.
+    auto effective = dissem::EffectiveFor(
+        *own, m.object_refs,
+        [&](std::string_view id) {
+          return std::all_of(recipients.begin(), recipients.end(), [&](const Member& r) {
+            return hub_.store().IsVisible(r.AsReader(), id);
+          });
+        },
+        [&](std::string_view id) -> std::optional<policy::Releasability> {
+          auto head = hub_.store().Head(id);
+          if (!head.ok() || !head->has_value()) return std::nullopt;
+          return (*head)->releasability;
+        });
+    if (!effective.ok()) return done(effective.status());
+    auto checked = dissem::CheckRelease(std::move(recipients), *effective);
+    if (!checked.ok()) return done(checked.status());
+    std::vector<std::string> red_users;
+    if (m.tlp == stix::Tlp::kRed) red_users = m.recipients.users;
+    const policy::Reader hub_writer{0, "tansiq", kHubParty, 0};
+    std::string action = hm.audit_action.empty() ? "message.send" : std::move(hm.audit_action);
+    StoreAndPush(hub_writer, std::move(m), std::move(*checked), std::move(*effective),
+                 std::move(red_users), std::move(hm.also), std::move(action), std::move(done));
   }
 
   // Stores the message (its STIX object, a releasability marking when it needs one, the
@@ -344,7 +397,7 @@ class Messenger::Impl {
   // once durable, starts tracking and pushes to online recipients.
   void StoreAndPush(const policy::Reader& writer, dissem::Message m, std::vector<Member> recipients,
                     dissem::EffectiveReleasability effective, std::vector<std::string> red_users,
-                    DoneWith done) {
+                    AlsoInTxn extra, std::string action, DoneWith done) {
     auto dir = hub_.directory();
     const std::string now = stix::FormatMicros(m.sent_at);
     const store::Party* party = dir->PartyByIndex(writer.party);
@@ -402,13 +455,15 @@ class Messenger::Impl {
       rows.push_back(ToRecord(m.id, r));
     }
     const std::string party_code = party ? party->code : "-";
-    auto also = [this, record, rows, writer, party_code,
+    auto also = [this, record, rows, writer, party_code, extra = std::move(extra),
+                 action = std::move(action),
                  n = recipients.size()](store::WriteTxn& txn) -> Status {
       TANSIQ_RETURN_IF_ERROR(txn.PutMessage(record));
       for (const auto& row : rows) TANSIQ_RETURN_IF_ERROR(txn.PutDelivery(row));
+      if (extra) TANSIQ_RETURN_IF_ERROR(extra(txn));
       return hub_.auditor().Append(
           txn,
-          {{writer.user_name, party_code, "message.send", record.id,
+          {{writer.user_name, party_code, action, record.id,
             "ok: " + std::to_string(n) + " recipient(s), " +
                 std::string(dissem::PrecedenceName(static_cast<Precedence>(record.precedence)))}});
     };
@@ -1048,35 +1103,18 @@ class Messenger::Impl {
   }
 
   void SendWatchMessage(const WatchRule& w, const StoredObject& o) {
-    auto head = hub_.store().Head(o.id);
-    if (!head.ok() || !head->has_value()) return;
-    auto dir = hub_.directory();
-    dissem::Message m;
-    m.id = Hub::NewId(stix::kMessageType);
+    HubMessage m;
+    m.recipients = {w.reader.user_id};
     m.precedence = w.precedence;
     std::string title = o.search.title.empty() ? o.id : o.search.title;
     if (title.size() > 300) title.resize(300);
     m.subject = "Watch: " + title;
     m.body = o.type + " " + o.id;
     m.object_refs = {o.id};
-    m.recipients.users = {w.reader.user_name};
     m.tlp = stix::Tlp::kRed;  // only the watcher reads the notice itself
-    m.sender_user = "tansiq";
-    m.sender_party = kHubParty;
-    m.sent_at = hub_.clock().NowMicros();
-    policy::Releasability own;
-    own.originator = kHubParty;
-    own.red = true;
-    own.recipients = {w.reader.user_name};
-    dissem::EffectiveReleasability effective{{own, (*head)->releasability}};
-    auto user = hub_.store().UserById(w.reader.user_id);
-    if (!user.ok() || !user->has_value()) return;
-    std::vector<Member> recipients{ToMember(**user)};
-    const policy::Reader hub_writer{0, "tansiq", kHubParty, 0};
-    StoreAndPush(hub_writer, std::move(m), std::move(recipients), std::move(effective),
-                 {w.reader.user_name}, [id = o.id](Result<std::string> r) {
-                   if (!r.ok()) spdlog::warn("watch message for {}: {}", id, r.status().message());
-                 });
+    SendFromHub(std::move(m), [id = o.id](Result<std::string> r) {
+      if (!r.ok()) spdlog::warn("watch message for {}: {}", id, r.status().message());
+    });
   }
 
   Hub& hub_;
@@ -1111,6 +1149,9 @@ void Messenger::SetSink(PushSink* sink) { impl_->SetSink(sink); }
 Status Messenger::Start() { return impl_->Start(); }
 void Messenger::Send(const policy::Reader& sender, const json::object& body, SendDone done) {
   impl_->Send(sender, body, std::move(done));
+}
+void Messenger::SendFromHub(HubMessage message, DoneWith done) {
+  impl_->SendFromHub(std::move(message), std::move(done));
 }
 void Messenger::Received(const policy::Reader& reader, std::string id, std::string session,
                          DoneStatus done) {

@@ -54,6 +54,29 @@ struct SendOutcome {
 using SendDone = std::function<void(SendOutcome)>;
 using DoneStatus = std::function<void(Status)>;
 
+// A message the hub itself sends (watch notices, daily briefs, trend alerts): sender "tansiq"
+// of no party, the hub identity as creator. Its releasability is the caller's to choose but
+// is checked like any send: every recipient must pass it and see every referenced object.
+struct HubMessage {
+  std::vector<std::int64_t> recipients;  // user ids; enabled users only
+  dissem::Precedence precedence = dissem::Precedence::kRoutine;
+  std::string subject;
+  std::string body;
+  std::string lang;
+  // Each must be visible to every recipient, else Unprocessable (the same text whether the
+  // object is absent or invisible).
+  std::vector<std::string> object_refs;
+  // kRed (the default): readable by the recipients alone. Otherwise the parties of
+  // `releasable_to` (party identity ids) under that TLP.
+  stix::Tlp tlp = stix::Tlp::kRed;
+  std::vector<std::string> releasable_to;
+  // Runs inside the message's write transaction (e.g. a durable "already sent" marker, so a
+  // message and the record that it was sent commit together); may be empty.
+  std::function<Status(store::WriteTxn&)> also;
+  // The audited action ("message.send" when empty) and what the audit record names.
+  std::string audit_action;
+};
+
 // One per hub process. Thread-safe. Created after the Hub, destroyed before it; stops its
 // timer thread and unsubscribes nothing (the Hub's CommitFeed outlives it only if the
 // caller destroys the Messenger after the Hub stops publishing: server/ does).
@@ -73,6 +96,12 @@ class Messenger {
   // POST /api/v1/messages: parse, plan (recipients, all-or-nothing release check), store the
   // message and its queue durably, push to online recipients. `done` gets the message id.
   void Send(const policy::Reader& sender, const boost::json::object& body, SendDone done);
+
+  // The one way the hub sends on its own behalf: resolves the recipients, checks the
+  // releasability (all or nothing: Unprocessable naming who is outside), then stores, audits,
+  // tracks and pushes exactly like Send. `done` gets the message id once it is durable (on
+  // the store's writer thread).
+  void SendFromHub(HubMessage message, DoneWith done);
 
   // A recipient's state changes, from a stream frame (`session`) or REST. NotFound (404)
   // when `reader` is not a recipient of `id` (the same for an unknown id). Durable on done.

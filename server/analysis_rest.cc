@@ -66,7 +66,7 @@ Response Json(const Call& call, const json::value& v) {
 
 }  // namespace
 
-void RegisterAnalysis(Router& router, hub::Hub& hub) {
+std::shared_ptr<analysis::Service> RegisterAnalysis(Router& router, hub::Hub& hub) {
   auto svc = std::make_shared<analysis::Service>(hub);
   analysis::Service::Start(svc);
 
@@ -189,6 +189,7 @@ void RegisterAnalysis(Router& router, hub::Hub& hub) {
     if (!out.ok()) co_return ErrorResponse(call, out.status());
     co_return Json(call, *out);
   });
+  return svc;
 }
 
 }  // namespace tansiq::server

@@ -27,6 +27,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/url/parse.hpp>
 
+#include "analysis/scheduler.h"
 #include "hub/admin.h"
 #include "hub/auth.h"
 #include "server/analysis_rest.h"
@@ -370,7 +371,18 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
   TANSIQ_RETURN_IF_ERROR(s.messaging->messenger.Start());
   RegisterMessaging(s.router, *s.messaging);
   RegisterWeb(s.router, hub, options, s.auth, s.web_sessions);
-  RegisterAnalysis(s.router, hub);
+  auto analysis_service = RegisterAnalysis(s.router, hub);
+  // The daily brief and trend alerts: destroyed (thread stopped, sends done) before `s`,
+  // whose Messenger it sends through.
+  analysis::SchedulerOptions scheduling;
+  TANSIQ_RETURN_IF_ERROR(analysis::LoadBriefConfig(hub, scheduling));
+  if (options.brief_hour) scheduling.brief_hour = *options.brief_hour;
+  scheduling.interval = options.deadline_check;
+  analysis::Scheduler scheduler(hub, *analysis_service, s.messaging->messenger, scheduling);
+  scheduler.Start();
+  if (scheduling.brief_hour >= 0) {
+    spdlog::info("daily brief at {:02}:00 UTC", scheduling.brief_hour);
+  }
 
   int n = options.threads > 0 ? options.threads
                               : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));

@@ -28,6 +28,8 @@ struct ServerOptions {
   std::optional<std::chrono::seconds> flash_ack;
   std::optional<std::chrono::seconds> immediate_ack;
   std::chrono::milliseconds deadline_check{1000};
+  // The daily brief's UTC hour (0-23; -1: none); unset: the hub's ([analysis] brief_hour).
+  std::optional<int> brief_hour;
   // Test seam (hidden flag): the clock is the real one shifted by the seconds in this file.
   std::string clock_file;
   // The built web UI (web/dist) served at /; when absent, / says how to build it.

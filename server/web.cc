@@ -140,12 +140,19 @@ class Web {
     }
     // The same argon2id check and throttling as HTTP Basic.
     auto reader = auth_.Password(*user, *password, call.client);
-    if (!reader.ok()) co_return ErrorResponse(call, reader.status());
+    if (!reader.ok()) {
+      // Failed logins are audited with the name tried (bounded above) and the client address;
+      // the answer stays the same whether the user exists or not.
+      AuditSession(*user, "-", "session.login", call.client,
+                   reader.status().code() == ErrorCode::kTooManyRequests ? "throttled" : "denied");
+      co_return ErrorResponse(call, reader.status());
+    }
     auto u = hub_.store().UserById(reader->user_id);
     if (!u.ok()) co_return ErrorResponse(call, u.status());
     const std::string lang = u->has_value() ? (*u)->lang : "";
     auto session = sessions_.Create(reader->user_id);
     if (!session.ok()) co_return ErrorResponse(call, session.status());
+    AuditSession(reader->user_name, PartyCode(*reader), "session.login", call.client, "ok");
     Response r =
         MakeResponse(call, http::status::ok,
                      json::serialize(SessionJson(hub_, *reader, lang, session->csrf)), kJson);
@@ -166,7 +173,13 @@ class Web {
 
   awaitable<Response> Logout(Call& call) {
     if (call.request.find(http::field::authorization) == call.request.end()) {
-      if (auto token = CookieValue(call.request, hub::kSessionCookie)) sessions_.Remove(*token);
+      if (auto token = CookieValue(call.request, hub::kSessionCookie)) {
+        if (auto s = sessions_.Resolve(*token); s.ok()) {
+          AuditSession(s->reader.user_name, PartyCode(s->reader), "session.logout", call.client,
+                       "ok");
+        }
+        sessions_.Remove(*token);
+      }
     }
     Response r = MakeResponse(call, http::status::no_content, "", kJson);
     r.set(http::field::set_cookie, SessionCookie(options_, "", 0));
@@ -277,6 +290,18 @@ class Web {
   }
 
  private:
+  std::string PartyCode(const policy::Reader& r) const {
+    const store::Party* party = hub_.directory()->PartyByIndex(r.party);
+    return party ? party->code : "-";
+  }
+  // Logins and logouts of the web UI go to the audit chain; the target is the client address.
+  void AuditSession(std::string_view user, std::string party, std::string action,
+                    std::string_view client, std::string outcome) {
+    hub_.auditor().Record(hub_.store(),
+                          {{std::string(user.substr(0, 256)), std::move(party), std::move(action),
+                            std::string(client), std::move(outcome)}});
+  }
+
   hub::Hub& hub_;
   const ServerOptions& options_;
   hub::Authenticator& auth_;

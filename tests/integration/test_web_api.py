@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -126,8 +127,20 @@ def prefs_lang(user):
 
 
 def audited_changes():
-    """Audit records of everything but reads (searches are audited too, asynchronously)."""
-    return [row for row in hub.audit_rows() if row[4] not in ("object.search", "object.read")]
+    """Audit records of everything but reads and logins (both audited, asynchronously)."""
+    return [row for row in hub.audit_rows()
+            if row[4] not in ("object.search", "object.read", "session.login", "session.logout")]
+
+
+def wait_for_audit(tc, predicate):
+    """Reads and logins are audited asynchronously: polls for a matching record."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        rows = [row for row in hub.audit_rows() if predicate(row)]
+        if rows:
+            return rows
+        time.sleep(0.05)
+    tc.fail("no such audit record")
 
 
 def search_ids(user, q):
@@ -236,6 +249,17 @@ class Session(unittest.TestCase):
         api_error(self, r, 401)
         self.assertNotIn("basic", (r.header("WWW-Authenticate") or "").lower())
         api_error(self, b.get("/api/v1/session"), 401)
+        # Login and logout are in the audit chain (actor, party, client address, outcome).
+        for action in ("session.login", "session.logout"):
+            rows = wait_for_audit(self, lambda row: row[2] == "carol" and row[4] == action)
+            self.assertEqual(rows[-1][5], "127.0.0.1", rows[-1])
+            self.assertEqual(rows[-1][6], "ok", rows[-1])
+
+    def test_failed_login_is_audited(self):
+        name = "nobody-" + os.urandom(4).hex()
+        api_error(self, Browser().login(name, "wrong"), 401)
+        rows = wait_for_audit(self, lambda row: row[2] == name and row[4] == "session.login")
+        self.assertEqual((rows[0][3], rows[0][6]), ("-", "denied"), rows)
 
     def test_forged_and_missing_cookies(self):
         for cookie in ("tansiq_session=" + "0" * 64, "tansiq_session=", "tansiq_session=x;y",
