@@ -302,7 +302,14 @@ struct SituationQuery {
   Micros to = 0;    // exclusive
   Micros bucket = 86'400'000'000;
   By by = By::kPlace;
+  // Count every row through the rule instead of the per-day pre-aggregation (used by tests
+  // that prove both equal; the answer is the same, only slower).
+  bool per_row = false;
 };
+
+// The granularity of the situation pre-aggregation: windows whose `from` and `bucket` are whole
+// UTC days use it for their whole days.
+inline constexpr Micros kSituationDay = 86'400'000'000;
 
 struct SituationCell {
   std::string key;    // governorate id, group key, STIX type, or party index (decimal)

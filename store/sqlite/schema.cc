@@ -8,7 +8,7 @@ namespace tansiq::store::sqlite {
 namespace {
 
 // Index i migrates from user_version i to i+1. Never edit a released step: append one.
-constexpr std::array<const char*, 6> kMigrations = {
+constexpr std::array<const char*, 7> kMigrations = {
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE parties(
@@ -114,6 +114,48 @@ CREATE TABLE webhook_outbox(
   WITHOUT ROWID;
 CREATE INDEX webhook_outbox_by_next ON webhook_outbox(next_at);
 CREATE INDEX webhook_outbox_by_webhook ON webhook_outbox(webhook_id);
+)sql",
+    // 7: situation pre-aggregation (issue 5). situation_counts: a count per (key, UTC day,
+    // visibility class) of the situation's source rows (place and group entity keys, and
+    // 'type:<type>' per analysis row) of objects whose head is neither TLP:RED nor gated; the
+    // class is the head's originator and party bitmask and search_docs' collection access
+    // (in_shared, private_parties), so a reader's visibility of a whole class is one
+    // policy::CanRead. situation_rows: the source rows of RED or gated heads, each checked by
+    // policy::IsVisible at query time. analysis_visibility: per analysed object that has a head
+    // and a search row, the class its rows are counted under (per_row = 1: RED or gated, listed
+    // in situation_rows); Postings decides plain rows from it too. The store keeps all three
+    // equal to a recount in the transaction of every change (SqliteWriteTxn::RefreshSituation);
+    // this step builds them by that recount.
+    R"sql(
+CREATE TABLE situation_counts(
+  key TEXT NOT NULL, day INTEGER NOT NULL, originator INTEGER NOT NULL, parties INTEGER NOT NULL,
+  in_shared INTEGER NOT NULL, private_parties INTEGER NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY(key, day, originator, parties, in_shared, private_parties)) WITHOUT ROWID;
+CREATE TABLE situation_rows(
+  key TEXT NOT NULL, at INTEGER NOT NULL, id TEXT NOT NULL,
+  PRIMARY KEY(key, at, id)) WITHOUT ROWID;
+CREATE INDEX situation_rows_by_id ON situation_rows(id);
+CREATE TABLE analysis_visibility(
+  id TEXT PRIMARY KEY, per_row INTEGER NOT NULL, originator INTEGER NOT NULL,
+  parties INTEGER NOT NULL, in_shared INTEGER NOT NULL, private_parties INTEGER NOT NULL)
+  WITHOUT ROWID;
+INSERT INTO analysis_visibility(id, per_row, originator, parties, in_shared, private_parties)
+  SELECT a.id, h.red != 0 OR h.gates != '', h.originator, h.parties, d.in_shared,
+    d.private_parties
+  FROM analysis a JOIN objects h ON h.id = a.id JOIN search_docs d ON d.id = a.id;
+CREATE TEMP VIEW situation_src(key, at, id) AS
+  SELECT key, at, id FROM entity_keys
+  WHERE (key >= 'gov:' AND key < 'gov;') OR (key >= 'grp:' AND key < 'grp;')
+  UNION ALL SELECT 'type:' || type, at, id FROM analysis;
+INSERT INTO situation_counts(key, day, originator, parties, in_shared, private_parties, n)
+  SELECT s.key, s.at - (s.at % 86400000000 + 86400000000) % 86400000000, m.originator,
+    m.parties, m.in_shared, m.private_parties, COUNT(*)
+  FROM situation_src s JOIN analysis_visibility m ON m.id = s.id WHERE m.per_row = 0
+  GROUP BY 1, 2, 3, 4, 5, 6;
+INSERT INTO situation_rows(key, at, id)
+  SELECT s.key, s.at, s.id FROM situation_src s JOIN analysis_visibility m ON m.id = s.id
+  WHERE m.per_row = 1;
+DROP VIEW situation_src;
 )sql",
 };
 
