@@ -301,6 +301,10 @@ awaitable<void> Listen(Shared& s, tcp::acceptor& acceptor,
       continue;
     }
     auto& socket = std::get<1>(accepted);
+    // Responses and pushed frames are small and latency-bound (a FLASH must not wait for
+    // Nagle's algorithm to meet a delayed ACK): send segments at once.
+    beast::error_code nodelay;
+    socket.set_option(tcp::no_delay(true), nodelay);
     auto ex = socket.get_executor();
     if (s.tls) {
       asio::co_spawn(ex, TlsSession(s, tcp::socket(std::move(socket))), asio::detached);
