@@ -59,7 +59,9 @@ void Service::Start(const std::shared_ptr<Service>& self) {
   self->hub_.commits().Subscribe([weak](const hub::CommitEvent& e) {
     auto s = weak.lock();
     if (!s) return;
-    if (e.objects.empty()) {  // the start-up backfill, queued below in commit order
+    // The start-up backfill (queued below, in commit order), or the feed's gap marker after
+    // an overflow: either way, whatever is stored but not analysed is found in the store.
+    if (e.objects.empty()) {
       auto n = s->Backfill();
       if (!n.ok()) spdlog::warn("analysis backfill: {}", n.status().message());
       if (n.ok() && *n > 0) spdlog::info("analysis: {} stored objects analysed", *n);

@@ -2,12 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <exception>
 
 namespace tansiq::hub {
 
 CommitFeed::CommitFeed(std::size_t max_queued)
-    : max_queued_(max_queued), thread_([this] { Run(); }) {}
+    : max_queued_(std::max<std::size_t>(max_queued, 2)), thread_([this] { Run(); }) {}
 
 CommitFeed::~CommitFeed() {
   {
@@ -39,9 +40,18 @@ void CommitFeed::Publish(CommitEvent event) {
     if (listeners_.empty()) return;
     ++published_;
     if (queue_.size() >= max_queued_) {
-      queue_.pop_front();
+      // Drops the oldest event; one gap marker in front of what remains tells the listeners
+      // where the gap is (max_queued_ >= 2, so a marker never stands alone here).
+      const bool marked = queue_.front()->gap;
+      queue_.erase(queue_.begin() + (marked ? 1 : 0));
       ++dropped_;
       ++handled_;
+      if (!marked) {
+        auto marker = std::make_shared<CommitEvent>();
+        marker->gap = true;
+        queue_.push_front(std::move(marker));
+        ++published_;
+      }
     }
     queue_.push_back(std::make_shared<const CommitEvent>(std::move(event)));
   }

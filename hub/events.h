@@ -36,13 +36,18 @@ struct StoredObject {
 struct CommitEvent {
   policy::Reader writer;
   std::vector<StoredObject> objects;
+  // Set on the marker the feed queues where it dropped events (queue overflow): what they
+  // stored is in the store but was never seen by the listeners. A listener that keeps derived
+  // state recovers from the store (the analysis backfill); the marker carries no objects.
+  bool gap = false;
 };
 
 using CommitListener = std::function<void(const CommitEvent&)>;
 
 // A queue of commit events drained by one thread that calls every listener in order.
 // Publish never blocks the writer: events queue up to `max_queued`, after which the oldest
-// are dropped and counted (listeners must tolerate a gap; none of them holds primary data).
+// are dropped and counted, and a `gap` marker takes their place at the head of the queue
+// (listeners must tolerate a gap; none of them holds primary data).
 // Thread-safe. Owned by the Hub; the thread stops in the destructor after draining.
 class CommitFeed {
  public:

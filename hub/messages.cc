@@ -1213,6 +1213,14 @@ class Messenger::Impl {
   // Runs on the commit feed's thread, after commit: each new object each watcher may see
   // and that matches their rule becomes a message to them.
   void MatchWatches(const CommitEvent& event) {
+    if (event.gap) {
+      // Objects committed while the feed overflowed were not matched; nothing replays them.
+      spdlog::warn(
+          "watch rules: the commit feed overflowed ({} events dropped so far); objects "
+          "stored meanwhile were not matched against watch rules",
+          hub_.commits().dropped());
+      return;
+    }
     std::shared_ptr<const std::vector<WatchRule>> watches;
     {
       std::lock_guard lock(watches_mu_);
