@@ -8,7 +8,7 @@ namespace tansiq::store::sqlite {
 namespace {
 
 // Index i migrates from user_version i to i+1. Never edit a released step: append one.
-constexpr std::array<const char*, 7> kMigrations = {
+constexpr std::array<const char*, 8> kMigrations = {
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE parties(
@@ -156,6 +156,35 @@ INSERT INTO situation_rows(key, at, id)
   SELECT s.key, s.at, s.id FROM situation_src s JOIN analysis_visibility m ON m.id = s.id
   WHERE m.per_row = 1;
 DROP VIEW situation_src;
+)sql",
+    // 8: the visibility inputs of RED and gated objects beside their situation rows (issue 5,
+    // second step). situation_rows carries each row's head columns (originator, parties, red,
+    // recipients, federable, gates) and collection access (in_shared, private_parties), so the
+    // situation query decides RED and gated rows from one range read with no seek per object;
+    // analysis_visibility keeps the same head columns of per_row objects (defaults for the
+    // others) so RefreshSituation sees a change of recipients or gates as a change of class.
+    R"sql(
+ALTER TABLE analysis_visibility ADD COLUMN red INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE analysis_visibility ADD COLUMN recipients TEXT NOT NULL DEFAULT '';
+ALTER TABLE analysis_visibility ADD COLUMN federable INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE analysis_visibility ADD COLUMN gates TEXT NOT NULL DEFAULT '';
+UPDATE analysis_visibility SET (red, recipients, federable, gates) =
+  (SELECT h.red, h.recipients, h.federable, h.gates FROM objects h
+   WHERE h.id = analysis_visibility.id)
+  WHERE per_row = 1;
+CREATE TABLE situation_rows_8(
+  key TEXT NOT NULL, at INTEGER NOT NULL, id TEXT NOT NULL, originator INTEGER NOT NULL,
+  parties INTEGER NOT NULL, red INTEGER NOT NULL, recipients TEXT NOT NULL,
+  federable INTEGER NOT NULL, gates TEXT NOT NULL, in_shared INTEGER NOT NULL,
+  private_parties INTEGER NOT NULL, PRIMARY KEY(key, at, id)) WITHOUT ROWID;
+INSERT INTO situation_rows_8(key, at, id, originator, parties, red, recipients, federable, gates,
+    in_shared, private_parties)
+  SELECT r.key, r.at, r.id, m.originator, m.parties, m.red, m.recipients, m.federable, m.gates,
+    m.in_shared, m.private_parties
+  FROM situation_rows r JOIN analysis_visibility m ON m.id = r.id;
+DROP TABLE situation_rows;
+ALTER TABLE situation_rows_8 RENAME TO situation_rows;
+CREATE INDEX situation_rows_by_id ON situation_rows(id);
 )sql",
 };
 

@@ -1,7 +1,8 @@
-// Migration 7 builds the situation pre-aggregation from the rows a hub already holds: a
-// database written before it (here: one taken back to schema version 6 by dropping what step 7
-// created) answers every situation query after the upgrade exactly as the per-row count does,
-// for every reader, and keeps doing so through later writes.
+// Migrations 7 and 8 build the situation pre-aggregation from the rows a hub already holds: a
+// database written before them (here: one taken back to schema version 6 by dropping what
+// steps 7 and 8 created, or to version 7 by putting back the shape step 7 left) answers every
+// situation query after the upgrade exactly as the per-row count does, for every reader, and
+// keeps doing so through later writes.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -69,14 +70,11 @@ void ExpectAggregateEqualsRows(Store& store, const std::string& when) {
   EXPECT_GT(seen, 0) << when;  // the fixture is not empty for everyone
 }
 
-TEST(SituationMigration, BuildsTheAggregateFromExistingRows) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("tansiq-situation-migration-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  ManualClock clock(1'700'000'000'000'000);
+// Writes the fixture (60 objects of three parties: shared, private collection, RED, gated, each
+// analysed) into a new hub in `dir`.
+void WriteFixture(const fs::path& dir, const Clock* clock) {
   {
-    auto store = Open(dir, &clock);
+    auto store = Open(dir, clock);
     ASSERT_TRUE(store);
     ASSERT_TRUE(store
                     ->Write([](WriteTxn& t) -> Status {
@@ -127,27 +125,95 @@ TEST(SituationMigration, BuildsTheAggregateFromExistingRows) {
     }
     ExpectAggregateEqualsRows(*store, "before");
   }
-  // Back to schema 6: what migration 7 created is gone, the analysis rows stay.
-  {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((dir / "hub.db").string().c_str(), &db), SQLITE_OK);
-    char* err = nullptr;
-    ASSERT_EQ(sqlite3_exec(db,
-                           "DROP TABLE situation_counts; DROP TABLE situation_rows; "
-                           "DROP TABLE analysis_visibility; PRAGMA user_version = 6;",
-                           nullptr, nullptr, &err),
-              SQLITE_OK)
-        << (err ? err : "");
-    sqlite3_close(db);
+}
+
+void Exec(const fs::path& dir, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "hub.db").string().c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+  EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+// A recall, new recipients of RED objects (a new version in the same shared collection, nothing
+// else changed) and a deletion.
+void LaterWrites(Store& store) {
+  ASSERT_TRUE(Put(store, "c1", "report--1", 2, {.originator = 0, .parties = Bit(0)}).ok());
+  std::vector<std::pair<std::string, Releasability>> red;
+  ASSERT_TRUE(store
+                  .Write([&](WriteTxn& t) -> Status {
+                    for (int i = 3; i < 60; ++i) {
+                      const std::string id = "report--" + std::to_string(i);
+                      auto h = t.GetHead(id);
+                      if (!h.ok()) return h.status();
+                      // Originator 0 may hold it in the private collection: skip it, so
+                      // that only the recipients change.
+                      if (*h && (*h)->releasability.red && (*h)->releasability.originator != 0) {
+                        red.emplace_back(id, (*h)->releasability);
+                      }
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_FALSE(red.empty());
+  for (auto& [id, rel] : red) {
+    rel.recipients = {rel.recipients == std::vector<std::string>{"alice"} ? "bob" : "alice"};
+    ASSERT_TRUE(Put(store, "c1", id, 2, rel).ok());
   }
+  ASSERT_TRUE(
+      store.Write([](WriteTxn& t) { return t.DeleteVersions("c1", "report--2", {}).status(); })
+          .ok());
+}
+
+TEST(SituationMigration, BuildsTheAggregateFromExistingRows) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("tansiq-situation-migration-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  ManualClock clock(1'700'000'000'000'000);
+  WriteFixture(dir, &clock);
+  if (HasFatalFailure()) return;
+  // Back to schema 6: what migrations 7 and 8 created is gone, the analysis rows stay.
+  Exec(dir,
+       "DROP TABLE situation_counts; DROP TABLE situation_rows; "
+       "DROP TABLE analysis_visibility; PRAGMA user_version = 6;");
+  if (HasFailure()) return;
   auto store = Open(dir, &clock);
   ASSERT_TRUE(store);
   ExpectAggregateEqualsRows(*store, "after migration");
-  // A recall and a deletion after the upgrade.
-  ASSERT_TRUE(Put(*store, "c1", "report--1", 2, {.originator = 0, .parties = Bit(0)}).ok());
-  ASSERT_TRUE(
-      store->Write([](WriteTxn& t) { return t.DeleteVersions("c1", "report--2", {}).status(); })
-          .ok());
+  LaterWrites(*store);
+  ExpectAggregateEqualsRows(*store, "after later writes");
+  store.reset();
+  fs::remove_all(dir);
+}
+
+// Migration 8 alone, on a database of schema 7: situation_rows without the visibility inputs,
+// analysis_visibility without the head columns.
+TEST(SituationMigration, CarriesTheVisibilityInputsIntoSituationRows) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("tansiq-situation-migration8-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  ManualClock clock(1'700'000'000'000'000);
+  WriteFixture(dir, &clock);
+  if (HasFatalFailure()) return;
+  Exec(dir,
+       "CREATE TABLE situation_rows_7(key TEXT NOT NULL, at INTEGER NOT NULL, id TEXT NOT NULL, "
+       "PRIMARY KEY(key, at, id)) WITHOUT ROWID; "
+       "INSERT INTO situation_rows_7 SELECT key, at, id FROM situation_rows; "
+       "DROP TABLE situation_rows; ALTER TABLE situation_rows_7 RENAME TO situation_rows; "
+       "CREATE INDEX situation_rows_by_id ON situation_rows(id); "
+       "ALTER TABLE analysis_visibility DROP COLUMN red; "
+       "ALTER TABLE analysis_visibility DROP COLUMN recipients; "
+       "ALTER TABLE analysis_visibility DROP COLUMN federable; "
+       "ALTER TABLE analysis_visibility DROP COLUMN gates; PRAGMA user_version = 7;");
+  if (HasFailure()) return;
+  auto store = Open(dir, &clock);
+  ASSERT_TRUE(store);
+  ExpectAggregateEqualsRows(*store, "after migration 8");
+  LaterWrites(*store);
   ExpectAggregateEqualsRows(*store, "after later writes");
   store.reset();
   fs::remove_all(dir);

@@ -177,7 +177,7 @@ class SqliteWriteTxn final : public WriteTxn {
 
  private:
   Status RecomputeHead(std::string_view id);
-  // The situation pre-aggregation (migration 7) for one object: RefreshSituation moves its
+  // The situation pre-aggregation (migrations 7, 8) for one object: RefreshSituation moves its
   // source rows to the class its analysis, head and collections give it now (a no-op when that
   // is the class they are counted under); LeaveSituation takes them out. Every write that
   // changes an input (PutVersion, RecomputeHead, PutAnalysis) calls one of them, with
@@ -1497,20 +1497,33 @@ constexpr const char* kSituationSource =
     "WHERE id = ?1";
 
 // The visibility class an object's source rows are counted under: per_row (RED or gated
-// head: listed one by one), else the head's originator and party bitmask and the collection
-// access of the object.
+// head: listed one by one, each row carrying every input of the rule: the head's red,
+// recipients, federable and gates columns too), else the head's originator and party bitmask
+// and the collection access of the object (the other head columns left at their defaults: a
+// plain head's visibility does not depend on them).
 struct SituationClass {
   bool per_row = false;
   std::int64_t originator = 0, parties = 0, in_shared = 0, private_parties = 0;
+  std::int64_t red = 0, federable = 0;
+  std::string recipients, gates;
   bool operator==(const SituationClass&) const = default;
 };
 
+// `sql` selects per_row, originator, parties, in_shared, private_parties, red, recipients,
+// federable, gates.
 Result<std::optional<SituationClass>> ReadSituationClass(Connection& db, std::string_view id,
                                                          const char* sql) {
   return QueryOne(
       db, sql,
       [](const Statement& s) {
-        return SituationClass{s.Int(0) != 0, s.Int(1), s.Int(2), s.Int(3), s.Int(4)};
+        SituationClass c{s.Int(0) != 0, s.Int(1), s.Int(2), s.Int(3), s.Int(4)};
+        if (c.per_row) {
+          c.red = s.Int(5);
+          c.recipients = s.Text(6);
+          c.federable = s.Int(7);
+          c.gates = s.Text(8);
+        }
+        return c;
       },
       id);
 }
@@ -1538,7 +1551,9 @@ Status MoveSituationRows(Connection& db, std::string_view id, const SituationCla
     TANSIQ_RETURN_IF_ERROR(status);
   }
   const char* sql =
-      c.per_row ? "INSERT OR IGNORE INTO situation_rows(key, at, id) VALUES(?1, ?2, ?3)"
+      c.per_row ? "INSERT OR IGNORE INTO situation_rows(key, at, id, originator, parties, red, "
+                  "recipients, federable, gates, in_shared, private_parties) VALUES(?1, ?2, ?3, "
+                  "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
       : sign > 0
           ? "INSERT INTO situation_counts(key, day, originator, parties, in_shared, "
             "private_parties, n) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 1) ON CONFLICT DO UPDATE SET "
@@ -1550,7 +1565,9 @@ Status MoveSituationRows(Connection& db, std::string_view id, const SituationCla
     if (!st.ok()) return st.status();
     Statement& s = **st;
     if (c.per_row) {
-      s.Bind(1, key).Bind(2, at).Bind(3, id);
+      s.Bind(1, key).Bind(2, at).Bind(3, id).Bind(4, c.originator).Bind(5, c.parties);
+      s.Bind(6, c.red).Bind(7, c.recipients).Bind(8, c.federable).Bind(9, c.gates);
+      s.Bind(10, c.in_shared).Bind(11, c.private_parties);
     } else {
       s.Bind(1, key).Bind(2, SituationDay(at)).Bind(3, c.originator).Bind(4, c.parties);
       s.Bind(5, c.in_shared).Bind(6, c.private_parties);
@@ -1571,8 +1588,8 @@ Status MoveSituationRows(Connection& db, std::string_view id, const SituationCla
 }
 
 constexpr const char* kSituationMember =
-    "SELECT per_row, originator, parties, in_shared, private_parties FROM analysis_visibility "
-    "WHERE id = ?1";
+    "SELECT per_row, originator, parties, in_shared, private_parties, red, recipients, "
+    "federable, gates FROM analysis_visibility WHERE id = ?1";
 
 }  // namespace
 
@@ -1592,8 +1609,8 @@ Status SqliteWriteTxn::RefreshSituation(std::string_view id) {
   auto now = ReadSituationClass(
       db_, id,
       "SELECT h.red != 0 OR h.gates != '', h.originator, h.parties, d.in_shared, "
-      "d.private_parties FROM analysis a JOIN objects h ON h.id = a.id JOIN search_docs d ON "
-      "d.id = a.id WHERE a.id = ?1");
+      "d.private_parties, h.red, h.recipients, h.federable, h.gates FROM analysis a JOIN "
+      "objects h ON h.id = a.id JOIN search_docs d ON d.id = a.id WHERE a.id = ?1");
   if (!now.ok()) return now.status();
   auto was = ReadSituationClass(db_, id, kSituationMember);
   if (!was.ok()) return was.status();
@@ -1603,11 +1620,13 @@ Status SqliteWriteTxn::RefreshSituation(std::string_view id) {
   TANSIQ_RETURN_IF_ERROR(MoveSituationRows(db_, id, **now, +1));
   auto ins = db_.Prepare(
       "INSERT INTO analysis_visibility(id, per_row, originator, parties, in_shared, "
-      "private_parties) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+      "private_parties, red, recipients, federable, gates) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+      "?8, ?9, ?10)");
   if (!ins.ok()) return ins.status();
   const SituationClass& c = **now;
   (*ins)->Bind(1, id).Bind(2, c.per_row ? 1 : 0).Bind(3, c.originator).Bind(4, c.parties);
-  (*ins)->Bind(5, c.in_shared).Bind(6, c.private_parties);
+  (*ins)->Bind(5, c.in_shared).Bind(6, c.private_parties).Bind(7, c.red);
+  (*ins)->Bind(8, c.recipients).Bind(9, c.federable).Bind(10, c.gates);
   return (*ins)->Run();
 }
 
@@ -1760,7 +1779,7 @@ Result<SituationCounts> SqliteStore::Situation(const policy::Reader& reader,
   // Whole days [from, agg_to) come from the pre-aggregated counts (migration 7) when every day
   // falls into one bucket (from and bucket whole days); the rest of the window, or all of it,
   // from the rows. Both count exactly the same rows (the triggers keep situation_counts and
-  // situation_rows equal to a recount), which the conformance tests check per reader.
+  // situation_rows equal to a recount: RefreshSituation), which the conformance tests check.
   Micros agg_to = q.from;
   if (!q.per_row && q.from % kSituationDay == 0 && q.bucket % kSituationDay == 0) {
     agg_to = std::max(q.from, q.to - ((q.to % kSituationDay) + kSituationDay) % kSituationDay);
@@ -1830,18 +1849,19 @@ Result<SituationCounts> SqliteStore::Situation(const policy::Reader& reader,
     s.Reset();
     TANSIQ_RETURN_IF_ERROR(status);
     const std::string rows_key = key_sql == "CAST(c.originator AS TEXT)"
-                                     ? "CAST(h.originator AS TEXT)"
+                                     ? "CAST(r.originator AS TEXT)"
                                      : "substr(r.key, " + std::to_string(key_skip) + ")";
-    // The rows of RED or gated heads, one per (key, object), each decided by the rule:
-    // collection access from analysis_visibility, then policy::CanRead on the head (RED, no
-    // gates: the originator or a named recipient) or policy::IsVisible (gates).
+    // The rows of RED or gated heads, one per (key, object), each decided by the rule from the
+    // inputs the row carries (migration 8: the head's columns and the collection access, kept
+    // equal to objects and search_docs by RefreshSituation), read in one range scan with no
+    // seek per object: collection access, then policy::CanRead on the head (RED, no gates: the
+    // originator or a named recipient) or policy::IsVisible (gates; each gate target is read
+    // once per query through the cache).
     auto per_row = (*db)->Prepare(
         DistinctKeys("situation_rows", key_lo, key_hi) + "SELECT " + rows_key +
-        ", (r.at - ?3) / ?5, r.id, h.originator, h.parties, h.red, h.recipients, h.federable, "
-        "h.gates FROM dims JOIN situation_rows r ON r.key = dims.k AND r.at >= ?6 AND r.at < ?4 "
-        "JOIN analysis_visibility m ON m.id = r.id JOIN objects h ON h.id = r.id "
-        "WHERE (h.red != 0 OR h.gates != '') AND (m.in_shared != 0 OR (m.private_parties & ?2) "
-        "!= 0)");
+        ", (r.at - ?3) / ?5, r.id, r.originator, r.parties, r.red, r.recipients, r.federable, "
+        "r.gates FROM dims JOIN situation_rows r ON r.key = dims.k AND r.at >= ?6 AND r.at < ?4 "
+        "WHERE r.in_shared != 0 OR (r.private_parties & ?2) != 0");
     if (!per_row.ok()) return per_row.status();
     Statement& r = **per_row;
     bind(r, q.from, agg_to);
