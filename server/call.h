@@ -10,6 +10,7 @@
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/json/object.hpp>
 
 #include "base/status.h"
 #include "policy/policy.h"
@@ -35,6 +36,10 @@ struct Call {
   // The single value of query parameter `name`; error if repeated.
   Result<std::optional<std::string>> Param(std::string_view name) const;
 };
+
+// The request body of a JSON API call as a JSON object: 415 unless declared
+// application/json, 400 for anything else than one JSON object (nesting ≤ 16).
+Result<boost::json::object> JsonObjectBody(const Call& call);
 
 // A response with `body` and content type, keep-alive as the request asked.
 Response MakeResponse(const Call& call, http::status status, std::string body,

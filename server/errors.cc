@@ -2,8 +2,10 @@
 // callers write so that they never name an object the caller may not see.
 #include "server/errors.h"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace tansiq::server {
@@ -171,6 +173,21 @@ Response MakeResponse(const Call& call, http::status status, std::string body,
   r.body() = std::move(body);
   r.prepare_payload();
   return r;
+}
+
+Result<boost::json::object> JsonObjectBody(const Call& call) {
+  std::string_view ct = call.request[http::field::content_type];
+  const std::string_view media = ct.substr(0, ct.find(';'));
+  if (!boost::beast::iequals(media, "application/json")) {
+    return Status(ErrorCode::kUnsupportedMedia, "Content-Type must be application/json");
+  }
+  boost::system::error_code ec;
+  boost::json::parse_options opts;
+  opts.max_depth = 16;
+  boost::json::value v = boost::json::parse(call.request.body(), ec, {}, opts);
+  if (ec) return InvalidArgument("request body is not valid JSON: " + ec.message());
+  if (!v.is_object()) return InvalidArgument("request body must be a JSON object");
+  return std::move(v.get_object());
 }
 
 Result<std::optional<std::string>> Call::Param(std::string_view name) const {

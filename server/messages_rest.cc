@@ -16,18 +16,6 @@ namespace {
 constexpr std::string_view kJson = "application/json; charset=utf-8";
 constexpr std::size_t kMaxList = 200;
 
-Result<json::object> JsonBody(const Call& call) {
-  auto type = call.request[http::field::content_type];
-  if (!type.starts_with("application/json")) {
-    return Status(ErrorCode::kUnsupportedMedia, "send the body as application/json");
-  }
-  boost::system::error_code ec;
-  json::value v = json::parse(call.request.body(), ec);
-  if (ec) return InvalidArgument("the body is not valid JSON: " + ec.message());
-  if (!v.is_object()) return InvalidArgument("the body must be a JSON object");
-  return std::move(v.get_object());
-}
-
 Result<std::size_t> SizeParam(const Call& call, std::string_view name, std::size_t fallback,
                               std::size_t max) {
   auto v = call.Param(name);
@@ -70,7 +58,7 @@ Response NoContent(const Call& call) {
 
 void RegisterMessaging(Router& router, Messaging& m) {
   router.Add(http::verb::post, "/api/v1/messages", [&m](Call& call) -> awaitable<Response> {
-    auto body = JsonBody(call);
+    auto body = JsonObjectBody(call);
     if (!body.ok()) co_return ErrorResponse(call, body.status());
     const policy::Reader reader = *call.reader;
     auto start = [&](std::function<void(hub::SendOutcome)> cb) {
@@ -137,7 +125,7 @@ void RegisterMessaging(Router& router, Messaging& m) {
       Router::Access::kPublic);
 
   router.Add(http::verb::post, "/api/v1/watches", [&m](Call& call) -> awaitable<Response> {
-    auto body = JsonBody(call);
+    auto body = JsonObjectBody(call);
     if (!body.ok()) co_return ErrorResponse(call, body.status());
     const policy::Reader reader = *call.reader;
     auto start = [&](std::function<void(Result<std::string>)> cb) {

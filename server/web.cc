@@ -61,22 +61,6 @@ Status CheckOrigin(const Call& call) {
                           " is not " + call.base_url);
 }
 
-// The request body as a JSON object; 415 unless it is declared as JSON.
-Result<json::object> JsonBody(const Call& call) {
-  std::string_view ct = call.request[http::field::content_type];
-  const std::string_view media = ct.substr(0, ct.find(';'));
-  if (!boost::beast::iequals(media, "application/json")) {
-    return Status(ErrorCode::kUnsupportedMedia, "Content-Type must be application/json");
-  }
-  boost::system::error_code ec;
-  json::parse_options opts;
-  opts.max_depth = 16;
-  json::value v = json::parse(call.request.body(), ec, {}, opts);
-  if (ec) return InvalidArgument("request body is not valid JSON: " + ec.message());
-  if (!v.is_object()) return InvalidArgument("request body must be a JSON object");
-  return std::move(v.get_object());
-}
-
 // The string field `name` of `o` (required).
 Result<std::string> StringField(const json::object& o, std::string_view name) {
   auto it = o.find(name);
@@ -128,7 +112,7 @@ class Web {
 
   awaitable<Response> Login(Call& call) {
     TANSIQ_CO_CHECK(CheckOrigin(call));
-    auto body = JsonBody(call);
+    auto body = JsonObjectBody(call);
     if (!body.ok()) co_return ErrorResponse(call, body.status());
     TANSIQ_CO_CHECK(OnlyFields(*body, {"user", "password"}));
     auto user = StringField(*body, "user");
@@ -195,7 +179,7 @@ class Web {
   }
 
   awaitable<Response> PutPrefs(Call& call) {
-    auto body = JsonBody(call);
+    auto body = JsonObjectBody(call);
     if (!body.ok()) co_return ErrorResponse(call, body.status());
     TANSIQ_CO_CHECK(OnlyFields(*body, {"lang"}));
     auto lang = StringField(*body, "lang");
@@ -244,7 +228,7 @@ class Web {
   }
 
   awaitable<Response> PostToken(Call& call) {
-    auto body = JsonBody(call);
+    auto body = JsonObjectBody(call);
     if (!body.ok()) co_return ErrorResponse(call, body.status());
     TANSIQ_CO_CHECK(OnlyFields(*body, {"name"}));
     auto name = StringField(*body, "name");

@@ -12,18 +12,6 @@ using boost::asio::awaitable;
 
 namespace {
 constexpr std::string_view kJson = "application/json; charset=utf-8";
-
-Result<json::object> JsonObjectBody(const Call& call) {
-  auto type = call.request[http::field::content_type];
-  if (!type.starts_with("application/json")) {
-    return Status(ErrorCode::kUnsupportedMedia, "send the body as application/json");
-  }
-  boost::system::error_code ec;
-  json::value v = json::parse(call.request.body(), ec);
-  if (ec) return InvalidArgument("the body is not valid JSON: " + ec.message());
-  if (!v.is_object()) return InvalidArgument("the body must be a JSON object");
-  return std::move(v.get_object());
-}
 }  // namespace
 
 void RegisterWebhooks(Router& router, Messaging& m) {
