@@ -61,6 +61,22 @@ policy::ObjectHead HeadColumns(const Statement& s, int col) {
   return h;
 }
 
+// Reads a version from columns 0-8: v.seq, v.id, v.type, v.spec_version, v.version,
+// v.date_added, v.refs, v.json, v.version_text.
+VersionRow VersionRowAt(const Statement& s) {
+  VersionRow row;
+  row.seq = s.Int(0);
+  row.id = s.Text(1);
+  row.type = s.Text(2);
+  row.spec_version = s.Text(3);
+  row.version = s.Int(4);
+  row.date_added = s.Int(5);
+  row.refs = Split(s.View(6));
+  row.json = s.Text(7);
+  row.version_text = s.Text(8);
+  return row;
+}
+
 // Binds `args` to ?1, ?2... of `sql`, and maps the first row through `row`; nullopt when
 // there is none. The statement is reset before returning, so no snapshot stays open.
 template <typename Row, typename... Args>
@@ -1142,17 +1158,7 @@ Result<Page> SqliteStore::ListVersions(const policy::Reader& reader, std::string
       page.more = true;
       break;
     }
-    VersionRow row;
-    row.seq = s.Int(0);
-    row.id = std::move(id);
-    row.type = s.Text(2);
-    row.spec_version = s.Text(3);
-    row.version = s.Int(4);
-    row.date_added = s.Int(5);
-    row.refs = Split(s.View(6));
-    row.json = s.Text(7);
-    row.version_text = s.Text(8);
-    page.rows.push_back(std::move(row));
+    page.rows.push_back(VersionRowAt(s));
   }
   s.Reset();
   if (!status.ok()) return status;
@@ -1942,17 +1948,7 @@ Result<std::vector<Store::UnanalysedRow>> SqliteStore::Unanalysed(std::string_vi
   std::vector<UnanalysedRow> out;
   Status status;
   while (s.Step(&status)) {
-    VersionRow row;
-    row.seq = s.Int(0);
-    row.id = s.Text(1);
-    row.type = s.Text(2);
-    row.spec_version = s.Text(3);
-    row.version = s.Int(4);
-    row.date_added = s.Int(5);
-    row.refs = Split(s.View(6));
-    row.json = s.Text(7);
-    row.version_text = s.Text(8);
-    out.push_back({std::move(row), s.Text(9)});
+    out.push_back({VersionRowAt(s), s.Text(9)});
   }
   s.Reset();
   TANSIQ_RETURN_IF_ERROR(status);
