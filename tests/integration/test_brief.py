@@ -354,6 +354,10 @@ class D_GroupTrends(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        for user, lang in (("b2", "ar"), ("a2", "ru")):  # as LANGS; also when run alone
+            r = HUB.request("PUT", "/api/v1/me/prefs", user=user, body={"lang": lang},
+                            accept=JSON, content_type=JSON)
+            assert r.status == 200, r
         cls.watch = {}
         for u, name in (("b2", "داعش"), ("a2", "ИГИЛ")):
             r = HUB.request("POST", "/api/v1/watches", user=u, body={"groups": [name]},
