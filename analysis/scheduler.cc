@@ -266,17 +266,29 @@ bool Scheduler::Stopping() {
   return stopping_;
 }
 
-bool Scheduler::SendAndWait(hub::HubMessage m, const std::string& what) {
+Scheduler::Sent Scheduler::SendOnce(hub::HubMessage m, std::string marker, std::string day,
+                                    const std::string& what) {
+  auto already = std::make_shared<bool>(false);
+  m.also = [marker = std::move(marker), day = std::move(day),
+            already](store::WriteTxn& txn) -> Status {
+    auto claimed = txn.ClaimMeta(marker, day);
+    if (!claimed.ok()) return claimed.status();
+    if (*claimed) return Status::Ok();
+    *already = true;
+    return Conflict("sent already");  // rolls the whole send back
+  };
   std::promise<Result<std::string>> promise;
   auto future = promise.get_future();
   messenger_.SendFromHub(std::move(m),
                          [&promise](Result<std::string> id) { promise.set_value(std::move(id)); });
   Result<std::string> id = future.get();
-  if (!id.ok()) {
-    spdlog::warn("{}: {}", what, id.status().message());
-    return false;
+  if (id.ok()) return Sent::kSent;
+  if (*already) {
+    spdlog::info("{}: sent already (by another process on this database)", what);
+    return Sent::kAlreadySent;
   }
-  return true;
+  spdlog::warn("{}: {}", what, id.status().message());
+  return Sent::kFailed;
 }
 
 int Scheduler::SendBriefs(Micros now) {
@@ -328,12 +340,10 @@ int Scheduler::SendBriefs(Micros now) {
     // Computed for this reader alone: released to them alone (TLP:RED naming them). Their
     // party's colleagues may see less, and the brief's counts must not reach them.
     m.tlp = stix::Tlp::kRed;
-    m.also = [key, date](store::WriteTxn& txn) { return txn.PutMeta(key, date); };
     m.audit_action = "analysis.brief";
-    if (SendAndWait(std::move(m), "brief for " + u.name)) {
-      known->second = *due;
-      ++sent;
-    }
+    const Sent outcome = SendOnce(std::move(m), key, date, "brief for " + u.name);
+    if (outcome != Sent::kFailed) known->second = *due;
+    if (outcome == Sent::kSent) ++sent;
   }
   if (sent > 0) {
     const double ms =
@@ -420,9 +430,10 @@ int Scheduler::SendTrendAlerts(Micros now) {
                Number("%.2f", t.baseline) + "/d, p=" + Number("%.2g", t.p_value) + ")";
       m.lang = lang;
       m.tlp = stix::Tlp::kRed;  // counted over what this watcher sees: theirs alone
-      m.also = [marker, date](store::WriteTxn& txn) { return txn.PutMeta(marker, date); };
       m.audit_action = "analysis.trend";
-      if (SendAndWait(std::move(m), "trend alert " + w.id + " " + key)) ++sent;
+      if (SendOnce(std::move(m), marker, date, "trend alert " + w.id + " " + key) == Sent::kSent) {
+        ++sent;
+      }
     };
     for (const auto& gov : targets.governorates) alert(By::kPlace, gov);
     for (const auto& key : targets.groups) alert(By::kGroup, key);

@@ -98,8 +98,10 @@ class Scheduler {
  private:
   int SendBriefs(Micros now);
   int SendTrendAlerts(Micros now);
-  // Sends and waits; true when the message is durable.
-  bool SendAndWait(hub::HubMessage m, const std::string& what);
+  // Sends and waits until durable. `marker` = `day` is claimed in the message's transaction:
+  // when it is set already (another process sent it first), nothing is sent.
+  enum class Sent { kSent, kAlreadySent, kFailed };
+  Sent SendOnce(hub::HubMessage m, std::string marker, std::string day, const std::string& what);
   void Loop();
   bool Stopping();  // the destructor has begun: a long tick ends early
 

@@ -351,6 +351,10 @@ class WriteTxn {
   virtual Status AddToken(const Token& t) = 0;
   virtual Status AddCollection(const Collection& c) = 0;
   virtual Status PutMeta(std::string_view key, std::string_view value) = 0;
+  // Sets `key` to `value` unless it holds `value` already: true when this call changed it.
+  // A "done once" marker (e.g. the day a brief went out) claimed inside the transaction that
+  // does the work, so two processes cannot both do it.
+  virtual Result<bool> ClaimMeta(std::string_view key, std::string_view value) = 0;
 
   // Dissemination. PutMessage fails (kConflict) for a known id; PutDelivery inserts or
   // replaces the (message_id, user_id) row.

@@ -111,6 +111,31 @@ class StoreConformance : public ::testing::TestWithParam<Backend> {
   const Reader c_{3, "carol", 2, policy::kOfficer};
 };
 
+TEST_P(StoreConformance, ClaimMetaSucceedsOncePerValue) {
+  auto claim = [&](std::string_view value) {
+    auto claimed = std::make_shared<bool>(false);
+    Status s = store_->Write([&](WriteTxn& t) -> Status {
+      auto r = t.ClaimMeta("analysis.brief_sent.7", value);
+      if (!r.ok()) return r.status();
+      *claimed = *r;
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.message();
+    return *claimed;
+  };
+  EXPECT_TRUE(claim("2026-11-28"));   // absent: claimed
+  EXPECT_FALSE(claim("2026-11-28"));  // the same value again: someone did it already
+  EXPECT_TRUE(claim("2026-11-29"));   // a new day
+  EXPECT_EQ(**store_->Meta("analysis.brief_sent.7"), "2026-11-29");
+  // A claim in a job that fails afterwards is rolled back with it.
+  Status failed = store_->Write([&](WriteTxn& t) -> Status {
+    TANSIQ_RETURN_IF_ERROR(t.ClaimMeta("analysis.brief_sent.7", "2026-11-30").status());
+    return Conflict("the send failed");
+  });
+  EXPECT_EQ(failed.code(), ErrorCode::kConflict);
+  EXPECT_EQ(**store_->Meta("analysis.brief_sent.7"), "2026-11-29");
+}
+
 TEST_P(StoreConformance, StoresAndListsInDateAddedOrder) {
   ASSERT_TRUE(Put("c1", "indicator--1", 100, To(0, Bit(1))).ok());
   ASSERT_TRUE(Put("c1", "indicator--2", 100, To(0, Bit(1))).ok());

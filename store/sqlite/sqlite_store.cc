@@ -172,6 +172,7 @@ class SqliteWriteTxn final : public WriteTxn {
   Status AddToken(const Token& t) override;
   Status AddCollection(const Collection& c) override;
   Status PutMeta(std::string_view key, std::string_view value) override;
+  Result<bool> ClaimMeta(std::string_view key, std::string_view value) override;
   Status PutAnalysis(const AnalysisRecord& r) override;
 
   Status PutMessage(const MessageRecord& m) override { return sqlite::PutMessage(db_, m); }
@@ -984,6 +985,16 @@ Status SqliteWriteTxn::PutMeta(std::string_view key, std::string_view value) {
   if (!st.ok()) return st.status();
   (*st)->Bind(1, key).Bind(2, value);
   return (*st)->Run();
+}
+
+Result<bool> SqliteWriteTxn::ClaimMeta(std::string_view key, std::string_view value) {
+  auto st = db_.Prepare(
+      "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET "
+      "value = excluded.value WHERE meta.value IS NOT excluded.value");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, key).Bind(2, value);
+  TANSIQ_RETURN_IF_ERROR((*st)->Run());
+  return sqlite3_changes(db_.raw()) > 0;
 }
 
 // ---------------------------------------------------------------------------------------

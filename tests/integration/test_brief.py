@@ -8,6 +8,7 @@ nothing sleeps through the hours."""
 import datetime as dt
 import json
 import os
+import subprocess
 import sys
 import time
 import unittest
@@ -248,6 +249,53 @@ class A_DailyBrief(unittest.TestCase):
             time.sleep(0.2)
         for u in BRIEF_USERS:
             self.assertEqual(len([m for m in inbox(u) if date in m["subject"]]), 1, u)
+
+    def test_5_two_servers_on_one_database_send_each_brief_once(self):
+        """Two `tansiq serve` processes on one database (a restart overlapping the old process,
+        or two nodes): each brief goes out once. The marker is claimed in the message's own
+        transaction, so the process that loses the race sends nothing."""
+        HUB.stop()
+        set_time(DAY0 + dt.timedelta(days=4, hours=5, minutes=59, seconds=55))
+        start()
+        log = open(os.path.join(HUB.dir, "server-2.log"), "ab")
+        port_file = os.path.join(HUB.dir, "port-second")
+        other = subprocess.Popen([HUB.bin, "serve", "--db", HUB.db, "--listen", "127.0.0.1:0",
+                                  "--port-file", port_file, *HUB.serve_args,
+                                  "--clock-file", CLOCK],
+                                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 30
+            while not os.path.exists(port_file) and time.monotonic() < deadline:
+                self.assertIsNone(other.poll(), "the second server exited")
+                time.sleep(0.05)
+            self.assertTrue(os.path.exists(port_file), "the second server did not start")
+            set_time(DAY0 + dt.timedelta(days=4, hours=6, seconds=1))  # both see the hour
+            date = (DAY0 + dt.timedelta(days=3)).strftime("%Y-%m-%d")
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                if all(any(date in m["subject"] for m in inbox(u)) for u in BRIEF_USERS):
+                    break
+                time.sleep(0.2)
+            time.sleep(2.5)  # a few more ticks of both schedulers
+            for u in BRIEF_USERS:
+                self.assertEqual(len([m for m in inbox(u) if date in m["subject"]]), 1, u)
+            # The next day both processes know (in memory) when each brief last went out, so
+            # both find the next one due at once: only the transaction decides who sends it.
+            set_time(DAY0 + dt.timedelta(days=5, hours=6, seconds=1))
+            date = (DAY0 + dt.timedelta(days=4)).strftime("%Y-%m-%d")
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                if all(any(date in m["subject"] for m in inbox(u)) for u in BRIEF_USERS):
+                    break
+                time.sleep(0.2)
+            time.sleep(2.5)
+            for u in BRIEF_USERS:
+                self.assertEqual(len([m for m in inbox(u) if date in m["subject"]]), 1, u)
+        finally:
+            other.terminate()
+            other.wait(20)
+            log.close()
+
 
 
 class B_TrendAlerts(unittest.TestCase):
