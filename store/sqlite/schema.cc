@@ -8,7 +8,7 @@ namespace tansiq::store::sqlite {
 namespace {
 
 // Index i migrates from user_version i to i+1. Never edit a released step: append one.
-constexpr std::array<const char*, 8> kMigrations = {
+constexpr std::array<const char*, 9> kMigrations = {
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE parties(
@@ -185,6 +185,31 @@ INSERT INTO situation_rows_8(key, at, id, originator, parties, red, recipients, 
 DROP TABLE situation_rows;
 ALTER TABLE situation_rows_8 RENAME TO situation_rows;
 CREATE INDEX situation_rows_by_id ON situation_rows(id);
+)sql",
+    // 9: the visibility inputs beside every entity key (issue 5, correlation at 1M). Each
+    // entity_keys row carries its object's class as analysis_visibility holds it (per_row,
+    // the head's originator, parties, red, recipients, federable, gates, the collection
+    // access; per_row -1: no head or search row, posted to nobody), so Postings reads a key's
+    // rows in one range scan with no seek per row. PutAnalysis writes them, RefreshSituation
+    // rewrites them when the class changes.
+    R"sql(
+CREATE TABLE entity_keys_9(
+  key TEXT NOT NULL, at INTEGER NOT NULL, id TEXT NOT NULL, per_row INTEGER NOT NULL,
+  originator INTEGER NOT NULL, parties INTEGER NOT NULL, red INTEGER NOT NULL,
+  recipients TEXT NOT NULL, federable INTEGER NOT NULL, gates TEXT NOT NULL,
+  in_shared INTEGER NOT NULL, private_parties INTEGER NOT NULL,
+  PRIMARY KEY(key, at, id)) WITHOUT ROWID;
+INSERT INTO entity_keys_9(key, at, id, per_row, originator, parties, red, recipients, federable,
+    gates, in_shared, private_parties)
+  SELECT k.key, k.at, k.id, COALESCE(m.per_row, -1), COALESCE(m.originator, 0),
+    COALESCE(m.parties, 0), COALESCE(m.red, 0), COALESCE(m.recipients, ''),
+    COALESCE(m.federable, 0), COALESCE(m.gates, ''), COALESCE(m.in_shared, 0),
+    COALESCE(m.private_parties, 0)
+  FROM entity_keys k LEFT JOIN analysis_visibility m ON m.id = k.id
+  ORDER BY k.key, k.at, k.id;
+DROP TABLE entity_keys;
+ALTER TABLE entity_keys_9 RENAME TO entity_keys;
+CREATE INDEX entity_keys_by_id ON entity_keys(id);
 )sql",
 };
 

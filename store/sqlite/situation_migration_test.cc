@@ -2,7 +2,8 @@
 // database written before them (here: one taken back to schema version 6 by dropping what
 // steps 7 and 8 created, or to version 7 by putting back the shape step 7 left) answers every
 // situation query after the upgrade exactly as the per-row count does, for every reader, and
-// keeps doing so through later writes.
+// keeps doing so through later writes. Migration 9 (the visibility inputs in entity_keys)
+// leaves every reader's postings as they were.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -213,6 +214,58 @@ TEST(SituationMigration, CarriesTheVisibilityInputsIntoSituationRows) {
   auto store = Open(dir, &clock);
   ASSERT_TRUE(store);
   ExpectAggregateEqualsRows(*store, "after migration 8");
+  LaterWrites(*store);
+  ExpectAggregateEqualsRows(*store, "after later writes");
+  store.reset();
+  fs::remove_all(dir);
+}
+
+// Every reader's postings of every key of the fixture.
+std::map<std::string, std::vector<std::string>> AllPostings(Store& store) {
+  const std::vector<Reader> readers{{1, "alice", 0, policy::kOfficer},
+                                    {2, "bob", 1, policy::kOfficer},
+                                    {3, "carol", 2, policy::kOfficer},
+                                    {4, "a2", 0, policy::kRecipient}};
+  std::map<std::string, std::vector<std::string>> out;
+  for (const Reader& r : readers) {
+    for (const char* key :
+         {"gov:g0", "gov:g1", "gov:g2", "place:p0", "place:p1", "place:p2", "grp:k0", "grp:k1"}) {
+      auto p = store.Postings(r, key, 100);
+      EXPECT_TRUE(p.ok());
+      if (p.ok()) out[r.user_name + " " + key] = p->ids;
+    }
+  }
+  return out;
+}
+
+// Migration 9 alone, on a database of schema 8: entity_keys without the visibility inputs.
+TEST(SituationMigration, CarriesTheVisibilityInputsIntoEntityKeys) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("tansiq-situation-migration9-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  ManualClock clock(1'700'000'000'000'000);
+  WriteFixture(dir, &clock);
+  if (HasFatalFailure()) return;
+  std::map<std::string, std::vector<std::string>> before;
+  {
+    auto store = Open(dir, &clock);
+    ASSERT_TRUE(store);
+    before = AllPostings(*store);
+  }
+  std::size_t seen = 0;
+  for (const auto& [k, ids] : before) seen += ids.size();
+  EXPECT_GT(seen, 0u);
+  Exec(dir,
+       "CREATE TABLE entity_keys_8(key TEXT NOT NULL, at INTEGER NOT NULL, id TEXT NOT NULL, "
+       "PRIMARY KEY(key, at, id)) WITHOUT ROWID; "
+       "INSERT INTO entity_keys_8 SELECT key, at, id FROM entity_keys; "
+       "DROP TABLE entity_keys; ALTER TABLE entity_keys_8 RENAME TO entity_keys; "
+       "CREATE INDEX entity_keys_by_id ON entity_keys(id); PRAGMA user_version = 8;");
+  if (HasFailure()) return;
+  auto store = Open(dir, &clock);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(AllPostings(*store), before);
   LaterWrites(*store);
   ExpectAggregateEqualsRows(*store, "after later writes");
   store.reset();

@@ -200,7 +200,9 @@ class SqliteWriteTxn final : public WriteTxn {
   // changes an input (PutVersion, RecomputeHead, PutAnalysis) calls one of them, with
   // single-row statements only (a multi-row statement opens a statement journal, whose
   // in-memory truncation walks the whole job's sub-journal: quadratic in a large job).
-  Status RefreshSituation(std::string_view id);
+  // keys_current: the object's entity_keys rows already carry its class (PutAnalysis wrote
+  // them so); otherwise a change of class is written into them too (migration 9).
+  Status RefreshSituation(std::string_view id, bool keys_current = false);
   Status LeaveSituation(std::string_view id);
   // Makes `text` the indexed text of `id` (its latest version) and records that the object
   // is in `collection_id`.
@@ -1608,6 +1610,52 @@ constexpr const char* kSituationMember =
     "SELECT per_row, originator, parties, in_shared, private_parties, red, recipients, "
     "federable, gates FROM analysis_visibility WHERE id = ?1";
 
+// The class the object's rows are counted under now: it needs an analysis, a head and a
+// search row (what Situation's joins need); none: counted nowhere, posted to nobody.
+constexpr const char* kSituationNow =
+    "SELECT h.red != 0 OR h.gates != '', h.originator, h.parties, d.in_shared, "
+    "d.private_parties, h.red, h.recipients, h.federable, h.gates FROM analysis a JOIN "
+    "objects h ON h.id = a.id JOIN search_docs d ON d.id = a.id WHERE a.id = ?1";
+
+// Binds the visibility columns of an entity_keys row (migration 9) from `first` on: per_row
+// (-1 when the object has no class), originator, parties, red, recipients, federable, gates,
+// in_shared, private_parties.
+void BindKeyVisibility(Statement& s, int first, const std::optional<SituationClass>& c) {
+  const SituationClass none;
+  const SituationClass& v = c ? *c : none;
+  s.Bind(first, c ? (v.per_row ? 1 : 0) : -1).Bind(first + 1, v.originator);
+  s.Bind(first + 2, v.parties).Bind(first + 3, v.red).Bind(first + 4, v.recipients);
+  s.Bind(first + 5, v.federable).Bind(first + 6, v.gates).Bind(first + 7, v.in_shared);
+  s.Bind(first + 8, v.private_parties);
+}
+
+// Writes the class `c` into every entity_keys row of `id`, one single-row UPDATE per key (no
+// statement journal, see RefreshSituation).
+Status SetKeyVisibility(Connection& db, std::string_view id,
+                        const std::optional<SituationClass>& c) {
+  std::vector<std::pair<std::string, Micros>> keys;
+  {
+    auto st = db.Prepare("SELECT key, at FROM entity_keys WHERE id = ?1");
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, id);
+    Status status;
+    while ((*st)->Step(&status)) keys.emplace_back((*st)->Text(0), (*st)->Int(1));
+    (*st)->Reset();
+    TANSIQ_RETURN_IF_ERROR(status);
+  }
+  for (const auto& [key, at] : keys) {
+    auto up = db.Prepare(
+        "UPDATE entity_keys SET per_row = ?4, originator = ?5, parties = ?6, red = ?7, "
+        "recipients = ?8, federable = ?9, gates = ?10, in_shared = ?11, private_parties = ?12 "
+        "WHERE key = ?1 AND at = ?2 AND id = ?3");
+    if (!up.ok()) return up.status();
+    (*up)->Bind(1, key).Bind(2, at).Bind(3, id);
+    BindKeyVisibility(**up, 4, c);
+    TANSIQ_RETURN_IF_ERROR((*up)->Run());
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status SqliteWriteTxn::LeaveSituation(std::string_view id) {
@@ -1621,18 +1669,15 @@ Status SqliteWriteTxn::LeaveSituation(std::string_view id) {
   return (*del)->Run();
 }
 
-Status SqliteWriteTxn::RefreshSituation(std::string_view id) {
+Status SqliteWriteTxn::RefreshSituation(std::string_view id, bool keys_current) {
   // Counted only with an analysis, a head and a search row (what Situation's joins need).
-  auto now = ReadSituationClass(
-      db_, id,
-      "SELECT h.red != 0 OR h.gates != '', h.originator, h.parties, d.in_shared, "
-      "d.private_parties, h.red, h.recipients, h.federable, h.gates FROM analysis a JOIN "
-      "objects h ON h.id = a.id JOIN search_docs d ON d.id = a.id WHERE a.id = ?1");
+  auto now = ReadSituationClass(db_, id, kSituationNow);
   if (!now.ok()) return now.status();
   auto was = ReadSituationClass(db_, id, kSituationMember);
   if (!was.ok()) return was.status();
   if (*now == *was) return Status::Ok();
   TANSIQ_RETURN_IF_ERROR(LeaveSituation(id));
+  if (!keys_current) TANSIQ_RETURN_IF_ERROR(SetKeyVisibility(db_, id, *now));
   if (!*now) return Status::Ok();
   TANSIQ_RETURN_IF_ERROR(MoveSituationRows(db_, id, **now, +1));
   auto ins = db_.Prepare(
@@ -1661,14 +1706,22 @@ Status SqliteWriteTxn::PutAnalysis(const AnalysisRecord& r) {
   if (!ins.ok()) return ins.status();
   (*ins)->Bind(1, r.id).Bind(2, r.type).Bind(3, r.name).Bind(4, r.at).Bind(5, Now());
   TANSIQ_RETURN_IF_ERROR((*ins)->Run());
-  auto key = db_.Prepare("INSERT OR IGNORE INTO entity_keys(key, at, id) VALUES(?1, ?2, ?3)");
+  // Each key row carries the object's visibility class (migration 9), so Postings decides it
+  // from the row itself.
+  auto now = ReadSituationClass(db_, r.id, kSituationNow);
+  if (!now.ok()) return now.status();
+  auto key = db_.Prepare(
+      "INSERT OR IGNORE INTO entity_keys(key, at, id, per_row, originator, parties, red, "
+      "recipients, federable, gates, in_shared, private_parties) VALUES(?1, ?2, ?3, ?4, ?5, ?6, "
+      "?7, ?8, ?9, ?10, ?11, ?12)");
   if (!key.ok()) return key.status();
   for (const auto& k : r.keys) {
     (*key)->Reset();  // a statement run to completion must be reset before it is bound again
     (*key)->Bind(1, k).Bind(2, r.at).Bind(3, r.id);
+    BindKeyVisibility(**key, 4, *now);
     TANSIQ_RETURN_IF_ERROR((*key)->Run());
   }
-  return RefreshSituation(r.id);
+  return RefreshSituation(r.id, /*keys_current=*/true);
 }
 
 Result<std::optional<AnalysisRecord>> SqliteStore::Analysis(std::string_view id) {
@@ -1703,13 +1756,13 @@ Result<KeyPostings> SqliteStore::Postings(const policy::Reader& reader, std::str
   // Rows stream newest first through the (key, at, id) primary key and stop as soon as
   // limit + 1 visible ones are found, or after kMaxPostingScan rows: every check (collection
   // access, the party clauses, policy::IsVisible) is done here so the scan is bounded. Each row
-  // joins analysis_visibility (one seek: the head's and collections' visibility inputs, kept
-  // equal to objects and search_docs in every write, see RefreshSituation); only RED or gated
-  // heads are read in full, for policy::IsVisible.
+  // carries its object's visibility inputs (migration 9: the head's columns and the collection
+  // access, kept equal to objects and search_docs in every write by PutAnalysis and
+  // RefreshSituation), so the scan is one range read with no seek per row; only the gate
+  // targets of gated objects are read, through the head cache.
   auto st = (*db)->Prepare(
-      "SELECT k.id, m.per_row, m.originator, m.parties, m.in_shared, m.private_parties "
-      "FROM entity_keys k JOIN analysis_visibility m ON m.id = k.id WHERE k.key = ?1 "
-      "ORDER BY k.at DESC");
+      "SELECT id, per_row, originator, parties, red, recipients, federable, gates, in_shared, "
+      "private_parties FROM entity_keys WHERE key = ?1 ORDER BY at DESC");
   if (!st.ok()) return st.status();
   Statement& s = **st;
   s.Bind(1, key);
@@ -1720,20 +1773,31 @@ Result<KeyPostings> SqliteStore::Postings(const policy::Reader& reader, std::str
   Status status;
   std::size_t scanned = 0;
   while (s.Step(&status)) {
+    const std::int64_t per_row = s.Int(1);
+    if (per_row < 0) continue;          // no head or search row: nobody's
     if (++scanned > kMaxPostingScan) {  // a key on this many objects is common for anyone
       out.more = true;
       break;
     }
-    if (s.Int(4) == 0 && (s.Int(5) & bit) == 0) continue;  // no accessible collection
-    if (s.Int(1) == 0) {
+    if (s.Int(8) == 0 && (s.Int(9) & bit) == 0) continue;  // no accessible collection
+    if (per_row == 0) {
       // Neither red nor gated: IsVisible reduces to CanRead on the head's originator and
       // party bitmask (no recipients, no gates).
       policy::Releasability rel;
       rel.originator = static_cast<policy::PartyIndex>(s.Int(2));
       rel.parties = static_cast<policy::PartyMask>(s.Int(3));
       if (!policy::CanRead(reader, rel)) continue;
-    } else if (!policy::IsVisible(reader, s.View(0), lookup)) {
-      continue;
+    } else {
+      // RED (CanRead: the originator or a named recipient) or gated (IsVisible: each gate
+      // target read once per call through the cache), from the row's own head columns.
+      policy::ObjectHead head = HeadColumns(s, 2);
+      if (head.gate_refs.empty()) {
+        if (!policy::CanRead(reader, head.releasability)) continue;
+      } else {
+        std::string id = s.Text(0);
+        cache.Put(id, std::move(head));
+        if (!policy::IsVisible(reader, id, lookup)) continue;
+      }
     }
     if (out.ids.size() == limit) {
       out.more = true;
