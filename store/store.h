@@ -146,8 +146,8 @@ struct SearchQuery {
   // it the order is tiered (see SearchResult). Both at least 1.
   std::size_t total_bound = kDefaultTotalBound;
   std::size_t rank_window = kDefaultRankWindow;
-  static constexpr std::size_t kDefaultTotalBound = 10'000;
-  static constexpr std::size_t kDefaultRankWindow = 1'000;
+  static constexpr std::size_t kDefaultTotalBound = 1'000;
+  static constexpr std::size_t kDefaultRankWindow = 500;
 };
 
 struct SearchHit {

@@ -1448,6 +1448,7 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
   if (q.offset >= skipped + ranked.size()) return result;
   ranked.erase(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(q.offset - skipped));
   if (ranked.size() > q.limit) ranked.resize(q.limit);
+  if (ranked.empty()) return result;
 
   // 3. The page's columns.
   // The page's rowids as a JSON array for json_each: one cached statement for every page.
