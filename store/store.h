@@ -163,8 +163,9 @@ struct SearchHit {
 };
 
 // The order of hits: with at most rank_window visible matches, all of them by BM25 (score
-// descending, then oldest first). With more: tier 1, the newest rank_window visible matches
-// that match the query with a query word in a name field, by BM25; then the other visible
+// descending, then oldest first). With more: tier 1, the visible matches among the newest
+// total_bound that have a query word in a name field (the newest rank_window of them), by
+// BM25; then the other visible
 // matches in windows of rank_window, newest window first, each window by BM25. Stable across
 // pages while the index does not change.
 struct SearchResult {

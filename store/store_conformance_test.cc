@@ -487,10 +487,22 @@ TEST_P(StoreConformance, SearchBoundsCountAndRankVisibleMatchesOnly) {
     for (auto& id : HitIds(*store_->Search(b_, one))) paged.push_back(id);
   }
   EXPECT_EQ(paged, ids);
-  // The name tier first: the visible reports with "zeta" in the name (i = 1, 5, 9).
-  std::vector<std::string> tier1(ids.begin(), ids.begin() + 3);
-  std::sort(tier1.begin(), tier1.end());
-  EXPECT_EQ(tier1, (std::vector<std::string>{"report--101", "report--105", "report--109"}));
+  // The name tier first: of the newest 4 (the bound) visible reports, 109..106, the one with
+  // "zeta" in its name; then windows of 3 over the visible ones, newest first, without it.
+  EXPECT_EQ(ids[0], "report--109");
+  const std::vector<std::vector<std::string>> windows = {
+      {"report--107", "report--108"},
+      {"report--104", "report--105", "report--106"},
+      {"report--101", "report--102", "report--103"},
+      {"report--100"}};
+  std::size_t at = 1;
+  for (const auto& w : windows) {
+    std::vector<std::string> got(ids.begin() + static_cast<std::ptrdiff_t>(at),
+                                 ids.begin() + static_cast<std::ptrdiff_t>(at + w.size()));
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, w);
+    at += w.size();
+  }
   // Party c sees none of them, bounded or not.
   EXPECT_EQ(store_->Search(c_, bounded)->total, 0);
   EXPECT_TRUE(store_->Search(c_, bounded)->total_exact);

@@ -1274,10 +1274,11 @@ Result<bool> SqliteStore::MatchesSearch(const SearchQuery& q, std::string_view i
 //     matches the reader cannot see neither inflates the total nor pushes visible ones out.
 //     Total and facets are counted over the first total_bound visible matches.
 //  2. Ranking (order in SearchResult): with at most rank_window visible matches all are
-//     ranked by bm25, exactly as an unbounded search; otherwise tier 1 (name-field matches,
-//     the newest rank_window visible) and then windows of rank_window visible matches, scored
-//     only for the rows of the windows the page touches, by tansiq_bm25: bm25 with each
-//     phrase's document frequency counted up to total_bound (FTS5's bm25 counts all of them).
+//     ranked by bm25, exactly as an unbounded search; otherwise tier 1 (name-field matches
+//     among the newest total_bound visible, at most rank_window) and then windows of rank_window
+//     visible matches, scored only for the rows of the windows the page touches, by tansiq_bm25:
+//     bm25 with each phrase's document frequency counted up to total_bound (FTS5's bm25 counts all
+//     of them).
 //  3. The page's columns. 4. Snippets for the page only.
 Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const SearchQuery& q) {
   const std::string match = CompileMatch(q);
@@ -1406,14 +1407,19 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
     TANSIQ_RETURN_IF_ERROR(
         rank_range(visible.back(), visible.front(), members, exact_score, &ranked));
   } else {
-    // Tier 1: the newest `window` visible rows matching with a query word in a name field.
+    // Tier 1: among the newest `bound` visible matches (a horizon that does not depend on the
+    // page, and bounds the walk when name matches are rare), the newest `window` with a query
+    // word in a name field.
     std::vector<Ranked> tier1;
     {
+      const int horizon_param = 4 + static_cast<int>(binds.size());
       auto st = (*db)->Prepare("SELECT search.rowid, " + capped_score + ", d.per_row, d.id" +
-                               where + " ORDER BY search.rowid DESC");
+                               where + " AND search.rowid >= ?" + std::to_string(horizon_param) +
+                               " ORDER BY search.rowid DESC");
       if (!st.ok()) return st.status();
       Statement& s = **st;
       bind(s, CompileNamesTier(q, match));
+      s.Bind(horizon_param, visible[std::min(bound, visible.size()) - 1]);
       while (tier1.size() < window && s.Step(&status)) {
         if (s.Int(2) != 0 && !policy::IsVisible(reader, s.Text(3), lookup)) continue;
         tier1.push_back({s.Double(1), s.Int(0)});

@@ -119,13 +119,16 @@ class Bounds(unittest.TestCase):
     def test_name_tier_first_beyond_the_window(self):
         j = search(self, {"q": "plexor", "limit": 100})
         ids = [h["id"] for h in j["hits"]]
-        self.assertEqual(set(ids[:3]), NAMED, j)
+        # Tier 1: of the newest BOUND visible matches, those with the word in the name.
+        newest = list(reversed(GREEN))
+        tier1 = [i for i in newest[:BOUND] if i in NAMED]
+        self.assertEqual(len(tier1), 1)  # green 9; greens 5 and 1 are older than the horizon
+        self.assertEqual(ids[:1], tier1, j)
         # The rest: windows of WINDOW visible matches (newest window first, the name tier's
         # rows taken out), each ranked within itself.
-        newest = list(reversed(GREEN))
-        at = 3
+        at = 1
         for w in range(0, len(newest), WINDOW):
-            members = [i for i in newest[w:w + WINDOW] if i not in NAMED]
+            members = [i for i in newest[w:w + WINDOW] if i not in tier1]
             self.assertEqual(set(ids[at:at + len(members)]), set(members), w)
             at += len(members)
         self.assertEqual(at, len(GREEN))
