@@ -8,23 +8,25 @@ namespace {
 
 struct Texts {
   std::string_view lang;
-  std::array<std::string_view, 6> text;
+  std::array<std::string_view, 7> text;
 };
 
 constexpr std::array<Texts, 4> kTexts = {{
     {"en",
      {"Daily brief", "New FLASH and IMMEDIATE items", "Strongest new correlations",
-      "Places with rising activity", "Nothing to report.", "new reports"}},
+      "Places with rising activity", "Nothing to report.", "new reports",
+      "Groups with rising activity"}},
     {"ar",
      {"الموجز اليومي", "البنود العاجلة والفورية الجديدة", "أقوى الارتباطات الجديدة",
-      "أماكن يتصاعد فيها النشاط", "لا جديد.", "تقارير جديدة"}},
+      "أماكن يتصاعد فيها النشاط", "لا جديد.", "تقارير جديدة", "جماعات يتصاعد نشاطها"}},
     {"ru",
      {"Ежедневная сводка", "Новые сообщения ФЛЭШ и СРОЧНО", "Самые сильные новые связи",
-      "Места с растущей активностью", "Нет новостей.", "новых сообщений"}},
+      "Места с растущей активностью", "Нет новостей.", "новых сообщений",
+      "Группы с растущей активностью"}},
     {"fa",
      {"گزارش روزانه", "موارد فوری و آنی جدید", "قوی‌ترین ارتباطات جدید",
       "مکان‌هایی با فعالیت رو به افزایش", "موردی برای گزارش نیست.",
-      "گزارش جدید"}},
+      "گزارش جدید", "گروه‌هایی با فعالیت رو به افزایش"}},
 }};
 
 }  // namespace

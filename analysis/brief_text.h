@@ -13,6 +13,7 @@ enum class BriefText {
   kRising,        // "Places with rising activity"
   kNone,          // "Nothing to report."
   kReports,       // "new reports"
+  kRisingGroups,  // "Groups with rising activity" (a trend alert about a watched group)
 };
 
 // The text in `lang` ("ar", "en", "ru", "fa"); any other language gets English.

@@ -7,6 +7,8 @@
 #include <future>
 #include <set>
 
+#include <time.h>
+
 #include <spdlog/spdlog.h>
 #include <boost/json/parse.hpp>
 
@@ -14,6 +16,7 @@
 #include "analysis/trend.h"
 #include "stix/markings.h"
 #include "stix/timestamp.h"
+#include "text/alias_registry.h"
 #include "text/analyzer.h"
 #include "text/gazetteer.h"
 
@@ -93,6 +96,14 @@ std::string PlaceName(const text::Gazetteer* g, const std::string& id, const std
   return p ? p->Name(text::DetectLang("", lang)) : id;
 }
 
+// CPU time of the calling thread in ms: a trend check's cost beside its wall time on a loaded
+// machine (its situation queries run on this thread). Measurement only.
+double ThreadCpuMs() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
+
 std::string Number(const char* format, double d) {
   char buf[32];
   std::snprintf(buf, sizeof buf, format, d);
@@ -100,6 +111,46 @@ std::string Number(const char* format, double d) {
 }
 
 }  // namespace
+
+WatchTargets TrendTargets(const json::object& rule, const text::Gazetteer* gazetteer) {
+  WatchTargets out;
+  for (const auto& name : StringList(rule, "places")) {
+    const std::string gov = GovernorateOf(gazetteer, name);
+    if (!gov.empty() && std::find(out.governorates.begin(), out.governorates.end(), gov) ==
+                            out.governorates.end()) {
+      out.governorates.push_back(gov);
+    }
+  }
+  for (auto& key : StringList(rule, "group_keys")) {
+    if (!key.empty() && std::find(out.groups.begin(), out.groups.end(), key) == out.groups.end()) {
+      out.groups.push_back(std::move(key));
+    }
+  }
+  return out;
+}
+
+std::map<std::string, Trend> RisingKeys(const std::vector<store::SituationCell>& cells, Micros from,
+                                        int days) {
+  std::map<std::string, std::vector<std::int64_t>> series;
+  for (const auto& c : cells) {
+    auto& s = series[c.key];
+    s.resize(static_cast<std::size_t>(days), 0);
+    if (c.bucket < from) continue;
+    const auto i = static_cast<std::size_t>((c.bucket - from) / kDay);
+    if (i < s.size()) s[i] += c.count;
+  }
+  std::map<std::string, Trend> rising;
+  for (const auto& [key, s] : series) {
+    Trend t = DetectTrend(s);
+    if (t.rising) rising.emplace(key, t);
+  }
+  return rising;
+}
+
+std::string TrendMarkerKey(std::string_view watch_id, bool group, std::string_view key) {
+  return std::string(kTrendSentMetaPrefix) + std::string(watch_id) + "." + (group ? "group:" : "") +
+         std::string(key);
+}
 
 std::optional<Micros> BriefDueDay(Micros now, int hour, std::optional<Micros> last_sent_day) {
   if (hour < 0 || hour > 23) return std::nullopt;
@@ -300,12 +351,16 @@ int Scheduler::SendTrendAlerts(Micros now) {
     return 0;
   }
   const auto started = std::chrono::steady_clock::now();
+  const double cpu_started = ThreadCpuMs();
   const text::Gazetteer* gazetteer = hub_.gazetteer();
+  const text::AliasRegistry* aliases = hub_.aliases();
   const Micros today = DayStart(now);
   const Micros from = today - (kTrendDays - 1) * kDay;
   const std::string date = DayName(today);
-  // One situation query per watcher (several watches of one user share it).
-  std::map<std::int64_t, std::map<std::string, Trend>> rising_of;
+  using By = store::SituationQuery::By;
+  // One situation query per watcher and dimension (several watches of one user share it).
+  std::map<std::pair<std::int64_t, By>, std::map<std::string, Trend>> rising_of;
+  std::set<std::int64_t> watchers;
   int sent = 0;
   for (const store::WatchRecord& w : *watches) {
     if (Stopping()) break;
@@ -313,74 +368,73 @@ int Scheduler::SendTrendAlerts(Micros now) {
     json::value v = json::parse(w.json, ec);
     if (ec || !v.is_object()) continue;
     const json::object& rule = v.get_object();
-    std::vector<std::string> places = StringList(rule, "places");
-    if (places.empty()) continue;
+    const WatchTargets targets = TrendTargets(rule, gazetteer);
+    if (targets.governorates.empty() && targets.groups.empty()) continue;
     auto user = hub_.store().UserById(w.user_id);
     if (!user.ok() || !user->has_value() || (*user)->disabled) continue;
     const store::User& u = **user;
     const policy::Reader reader{u.id, u.name, u.party, u.roles};
-    auto cached = rising_of.find(u.id);
-    if (cached == rising_of.end()) {
-      // Daily counts per governorate over what THIS watcher may see.
-      auto counts = hub_.store().Situation(
-          reader, {from, today + kDay, kDay, store::SituationQuery::By::kPlace});
+    watchers.insert(u.id);
+    // The rising keys of one dimension over what THIS watcher may see, computed once.
+    auto rising = [&](By by) -> const std::map<std::string, Trend>* {
+      auto cached = rising_of.find({u.id, by});
+      if (cached != rising_of.end()) return &cached->second;
+      auto counts = hub_.store().Situation(reader, {from, today + kDay, kDay, by});
       if (!counts.ok()) {
         spdlog::warn("trend alerts for {}: {}", u.name, counts.status().message());
-        continue;
+        return nullptr;
       }
-      std::map<std::string, std::vector<std::int64_t>> series;
-      for (const auto& c : counts->cells) {
-        auto& s = series[c.key];
-        s.resize(kTrendDays, 0);
-        const auto i = static_cast<std::size_t>((c.bucket - from) / kDay);
-        if (i < s.size()) s[i] += c.count;
-      }
-      std::map<std::string, Trend> rising;
-      for (const auto& [key, s] : series) {
-        Trend t = DetectTrend(s);
-        if (t.rising) rising.emplace(key, t);
-      }
-      cached = rising_of.emplace(u.id, std::move(rising)).first;
-    }
-    if (cached->second.empty()) continue;
+      return &rising_of.emplace(std::pair{u.id, by}, RisingKeys(counts->cells, from, kTrendDays))
+                  .first->second;
+    };
     dissem::Precedence precedence = dissem::Precedence::kPriority;
     if (const json::value* p = rule.if_contains("precedence"); p && p->is_string()) {
       auto parsed = dissem::ParsePrecedence(p->get_string());
       // The watch's own precedence when it is higher (a watch left at routine: PRIORITY).
       if (parsed.ok() && dissem::Index(*parsed) < dissem::Index(precedence)) precedence = *parsed;
     }
-    std::set<std::string> done;
-    for (const auto& name : places) {
-      const std::string gov = GovernorateOf(gazetteer, name);
-      if (gov.empty() || !done.insert(gov).second) continue;
-      auto it = cached->second.find(gov);
-      if (it == cached->second.end()) continue;
-      const std::string key = std::string(kTrendSentMetaPrefix) + w.id + "." + gov;
-      auto marker = hub_.store().Meta(key);
-      if (!marker.ok() || (marker->has_value() && **marker == date)) continue;
-      const std::string lang = BriefLanguage(u.lang) ? u.lang : "en";
-      const std::string place = PlaceName(gazetteer, gov, lang);
+    const std::string lang = BriefLanguage(u.lang) ? u.lang : "en";
+    auto alert = [&](By by, const std::string& key) {
+      const std::map<std::string, Trend>* r = rising(by);
+      if (!r) return;
+      auto it = r->find(key);
+      if (it == r->end()) return;
+      const bool group = by == By::kGroup;
+      const std::string marker = TrendMarkerKey(w.id, group, key);
+      auto stored = hub_.store().Meta(marker);
+      if (!stored.ok() || (stored->has_value() && **stored == date)) return;
+      std::string name = key;
+      if (group) {
+        if (auto g = aliases ? aliases->ById(key) : std::nullopt) name = aliases->NameIn(*g, lang);
+      } else {
+        name = PlaceName(gazetteer, key, lang);
+      }
       const Trend& t = it->second;
       hub::HubMessage m;
       m.recipients = {u.id};
       m.precedence = precedence;
-      m.subject = std::string(Text(BriefText::kRising, lang)) + ": " + place;
-      m.body = place + ": " + std::to_string(t.current) + " " +
+      m.subject = std::string(Text(group ? BriefText::kRisingGroups : BriefText::kRising, lang)) +
+                  ": " + name;
+      m.body = name + ": " + std::to_string(t.current) + " " +
                std::string(Text(BriefText::kReports, lang)) + " " + date + " (" +
                Number("%.2f", t.baseline) + "/d, p=" + Number("%.2g", t.p_value) + ")";
       m.lang = lang;
       m.tlp = stix::Tlp::kRed;  // counted over what this watcher sees: theirs alone
-      m.also = [key, date](store::WriteTxn& txn) { return txn.PutMeta(key, date); };
+      m.also = [marker, date](store::WriteTxn& txn) { return txn.PutMeta(marker, date); };
       m.audit_action = "analysis.trend";
-      if (SendAndWait(std::move(m), "trend alert " + w.id + " " + gov)) ++sent;
-    }
+      if (SendAndWait(std::move(m), "trend alert " + w.id + " " + key)) ++sent;
+    };
+    for (const auto& gov : targets.governorates) alert(By::kPlace, gov);
+    for (const auto& key : targets.groups) alert(By::kGroup, key);
   }
-  if (!rising_of.empty()) {
+  if (!watchers.empty()) {
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
-    spdlog::info("trend check: {} watcher(s) with places, {} alert(s), {:.1f} ms", rising_of.size(),
-                 sent, ms);
+    spdlog::info(
+        "trend check: {} watcher(s) with places or groups, {} quer(ies), {} alert(s), "
+        "{:.1f} ms, {:.1f} ms CPU",
+        watchers.size(), rising_of.size(), sent, ms, ThreadCpuMs() - cpu_started);
   }
   return sent;
 }

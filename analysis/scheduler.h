@@ -1,6 +1,6 @@
 // Delivery of analysis to people (issue 5): the daily brief as a ROUTINE message at a configured
-// UTC hour, and trend alerts to the watchers of a place whose activity rises against its own
-// baseline. Driven by the hub's Clock (tests move it, nothing sleeps on it); sends through
+// UTC hour, and trend alerts to the watchers of a place or group whose activity rises against
+// its own baseline. Driven by the hub's Clock (tests move it, nothing sleeps on it); sends through
 // hub::Messenger::SendFromHub, with a durable "sent" marker in the same transaction as the
 // message, so each brief and each alert goes out exactly once, across restarts.
 #pragma once
@@ -17,15 +17,36 @@
 #include <thread>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
 #include "analysis/service.h"
+#include "analysis/trend.h"
 #include "hub/admin.h"
 #include "hub/messages.h"
+#include "store/store.h"
+#include "text/gazetteer.h"
 
 namespace tansiq::analysis {
 
-// Per-user and per-(watch, place) markers: the UTC date (YYYY-MM-DD) last sent.
+// Per-user and per-(watch, place or group) markers: the UTC date (YYYY-MM-DD) last sent.
 inline constexpr std::string_view kBriefSentMetaPrefix = "analysis.brief_sent.";
 inline constexpr std::string_view kTrendSentMetaPrefix = "analysis.trend_sent.";
+
+// What a watch rule (its stored JSON) asks the trend check to watch. Pure.
+struct WatchTargets {
+  std::vector<std::string> governorates;  // `places` as governorate ids (a town: its own)
+  std::vector<std::string> groups;        // `group_keys`: alias-registry keys
+};
+WatchTargets TrendTargets(const boost::json::object& rule, const text::Gazetteer* gazetteer);
+
+// The keys whose daily series (cells of a by-day situation query from `from`, `days` days)
+// rise on the last day (DetectTrend). Pure.
+std::map<std::string, Trend> RisingKeys(const std::vector<store::SituationCell>& cells, Micros from,
+                                        int days);
+
+// The meta key marking that watch `watch_id` was alerted about a governorate (`group` false)
+// or a group: "analysis.trend_sent.<watch>.<governorate>" / "….<watch>.group:<key>".
+std::string TrendMarkerKey(std::string_view watch_id, bool group, std::string_view key);
 
 // The due-logic of the daily brief. Pure. The brief for UTC day D−1 is due from `hour`:00 UTC on
 // day D until the end of day D; before the hour nothing is due (yesterday's brief is not sent

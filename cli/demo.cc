@@ -197,11 +197,14 @@ int Demo(const std::string& dir, const std::string& report_path, server::ServerO
   }
   std::cout << "Demo hub at " << db << ". Users (password):\n";
   for (const auto& u : spec.users) std::cout << "  " << u.name << " (" << u.password << ")\n";
+  // With port 0 the port is known only once listening: the "serving" log line names it.
+  const std::string port = options.port != 0 ? std::to_string(options.port) : "PORT";
   std::cout << "Try: curl -u iq-officer:demo-iq-officer -H 'Accept: application/taxii+json;"
                "version=2.1' http://"
-            << options.host << ":" << options.port << "/taxii2/\n"
-            << "Web UI: http://" << options.host << ":" << options.port << "/\n"
-            << std::flush;
+            << options.host << ":" << port << "/taxii2/\n"
+            << "Web UI: http://" << options.host << ":" << port << "/\n";
+  if (options.port == 0) std::cout << "(PORT: the one in the \"serving\" line below)\n";
+  std::cout << std::flush;
   Status s = server::Serve(**hub, options);
   if (!s.ok()) {
     spdlog::error("{}", s.message());

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
@@ -22,6 +23,17 @@ std::string Lower(std::string s) {
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
+}
+
+// The address a URL host names literally ("127.0.0.1", "[::1]"), if it is one.
+std::optional<boost::asio::ip::address> LiteralAddress(std::string_view host) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  boost::system::error_code ec;
+  auto a = boost::asio::ip::make_address(host, ec);
+  if (ec) return std::nullopt;
+  return a;
 }
 
 }  // namespace
@@ -68,6 +80,27 @@ Result<WebhookUrl> ParseWebhookUrl(std::string_view text) {
   return out;
 }
 
+bool WebhookAddressAllowed(const boost::asio::ip::address& address, std::string_view host) {
+  namespace ip = boost::asio::ip;
+  ip::address a = address;
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+    a = ip::make_address_v4(ip::v4_mapped, a.to_v6());
+  }
+  if (a.is_unspecified() || a.is_multicast()) return false;
+  if (a.is_v4()) {
+    const auto bytes = a.to_v4().to_bytes();
+    if (bytes[0] == 0) return false;                       // 0.0.0.0/8
+    if (bytes[0] == 169 && bytes[1] == 254) return false;  // link-local
+    if (a.to_v4() == ip::address_v4::broadcast()) return false;
+  } else if (a.to_v6().is_link_local()) {
+    return false;
+  }
+  if (!a.is_loopback()) return true;
+  if (host == "localhost") return true;
+  const auto literal = LiteralAddress(host);
+  return literal && literal->is_loopback();
+}
+
 Result<WebhookAllowList> WebhookAllowList::Parse(const std::vector<std::string>& entries) {
   WebhookAllowList list;
   for (const auto& e : entries) {
@@ -77,6 +110,12 @@ Result<WebhookAllowList> WebhookAllowList::Parse(const std::vector<std::string>&
     }
     if (u->target != u->path) {
       return InvalidArgument("[webhooks] allow entry '" + e + "': must not have a query");
+    }
+    if (auto literal = LiteralAddress(u->host);
+        literal && !WebhookAddressAllowed(*literal, u->host)) {
+      return InvalidArgument("[webhooks] allow entry '" + e +
+                             "': the address is never a webhook target (unspecified, multicast, "
+                             "broadcast or link-local)");
     }
     list.entries_.push_back(std::move(*u));
   }

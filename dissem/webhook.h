@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/asio/ip/address.hpp>
+
 #include "base/clock.h"
 #include "base/status.h"
 
@@ -50,6 +52,14 @@ class WebhookAllowList {
  private:
   std::vector<WebhookUrl> entries_;
 };
+
+// Whether a webhook whose URL names `host` (WebhookUrl::host) may connect to `address`, one of
+// the addresses the host resolved to. The allow-list compares names; this keeps a name from
+// leading elsewhere (DNS rebinding, a decimal "2130706433"). Never: the unspecified address,
+// multicast, IPv4 broadcast and "this network" (0/8), link-local (169.254/16 — cloud metadata
+// services — and fe80::/10), also in IPv4-mapped IPv6 form. Loopback only when `host` itself
+// names the loopback: a literal loopback address or "localhost".
+bool WebhookAddressAllowed(const boost::asio::ip::address& address, std::string_view host);
 
 // Lower-case hex HMAC-SHA256 of `data` under `key` (libsodium crypto_auth_hmacsha256).
 std::string HmacSha256Hex(std::string_view key, std::string_view data);

@@ -133,6 +133,43 @@ TEST(WebhookAllowList, BadEntriesRefused) {
   EXPECT_FALSE(WebhookAllowList::Parse({"gopher://h/"}).ok());
 }
 
+TEST(WebhookAddress, NeverLinkLocalUnspecifiedMulticastOrBroadcast) {
+  using boost::asio::ip::make_address;
+  for (const char* a : {"169.254.169.254", "169.254.0.1", "0.0.0.0", "0.1.2.3", "224.0.0.1",
+                        "255.255.255.255", "::", "fe80::1", "ff02::1", "::ffff:169.254.169.254"}) {
+    EXPECT_FALSE(WebhookAddressAllowed(make_address(a), "hooks.example")) << a;
+    EXPECT_FALSE(WebhookAddressAllowed(make_address(a), a)) << a << " named literally";
+  }
+}
+
+TEST(WebhookAddress, LoopbackOnlyWhenTheHostNamesIt) {
+  using boost::asio::ip::make_address;
+  // An allowed name that resolves to the hub's own machine (DNS rebinding) is refused.
+  EXPECT_FALSE(WebhookAddressAllowed(make_address("127.0.0.1"), "hooks.nation-a.example"));
+  EXPECT_FALSE(WebhookAddressAllowed(make_address("::1"), "hooks.nation-a.example"));
+  EXPECT_FALSE(WebhookAddressAllowed(make_address("::ffff:127.0.0.1"), "hooks.nation-a.example"));
+  EXPECT_FALSE(WebhookAddressAllowed(make_address("127.0.0.1"), "2130706433"));
+  EXPECT_TRUE(WebhookAddressAllowed(make_address("127.0.0.1"), "127.0.0.1"));
+  EXPECT_TRUE(WebhookAddressAllowed(make_address("127.0.0.1"), "localhost"));
+  EXPECT_TRUE(WebhookAddressAllowed(make_address("::1"), "[::1]"));
+}
+
+TEST(WebhookAddress, OrdinaryAndPrivateAddressesAllowed) {
+  using boost::asio::ip::make_address;
+  // Coalition networks are often private: 10/8, 172.16/12, 192.168/16 and ULAs stay usable.
+  for (const char* a :
+       {"10.1.2.3", "172.16.0.5", "192.168.1.10", "203.0.113.7", "fd00::5", "2001:db8::1"}) {
+    EXPECT_TRUE(WebhookAddressAllowed(make_address(a), "hooks.example")) << a;
+  }
+}
+
+TEST(WebhookAllowList, NeverTargetLiteralEntriesRefused) {
+  EXPECT_FALSE(WebhookAllowList::Parse({"http://169.254.169.254/"}).ok());
+  EXPECT_FALSE(WebhookAllowList::Parse({"http://[fe80::1]/"}).ok());
+  EXPECT_FALSE(WebhookAllowList::Parse({"http://0.0.0.0:8080/"}).ok());
+  EXPECT_TRUE(WebhookAllowList::Parse({"http://127.0.0.1:8080/", "http://[::1]:8080/"}).ok());
+}
+
 TEST(WebhookRetry, ExponentialWithJitterAndCap) {
   WebhookRetryPolicy p;  // 1 s, cap 5 min
   for (std::uint32_t r : {0u, 1u, 12345u, 0xffffffffu}) {

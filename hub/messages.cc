@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -16,6 +17,7 @@
 #include "hub/webhooks.h"
 #include "stix/markings.h"
 #include "stix/timestamp.h"
+#include "text/alias_registry.h"
 
 namespace tansiq::hub {
 namespace {
@@ -32,6 +34,9 @@ using dissem::RecipientDelivery;
 constexpr std::string_view kNoSuchMessage = "no such message";
 constexpr std::size_t kMaxPending = 100'000;  // frames replayed on one connect
 constexpr std::size_t kMaxWatchesPerUser = 100;
+// The entity-key prefix of a group (analysis/correlate.h kGroupPrefix; the store's situation
+// counts read the same keys): `grp:<alias-registry key>`.
+constexpr std::string_view kGroupKeyPrefix = "grp:";
 constexpr std::int64_t kNoUser = -1;  // no user has this id
 
 json::value TimeOrNull(Micros t) {
@@ -251,6 +256,7 @@ struct WatchRule {
   std::optional<store::SearchQuery> places;  // any of the places (gazetteer-expanded)
   std::set<std::string> types;
   std::set<policy::PartyIndex> parties;  // originating parties
+  std::set<std::string> groups;          // alias-registry keys: mentions any of them
   Precedence precedence = Precedence::kRoutine;
 };
 
@@ -761,7 +767,7 @@ class Messenger::Impl {
           Unprocessable("at most " + std::to_string(kMaxWatchesPerUser) + " watch rules per user"));
     }
     store::WatchRecord w{Hub::NewUuid(), reader.user_id, hub_.clock().NowMicros(), ""};
-    auto rule = ParseWatch(reader, body, &w);
+    auto rule = ParseWatch(reader, body, &w, false);
     if (!rule.ok()) return done(rule.status());
     BeginWrite();
     hub_.store().Submit([w](store::WriteTxn& txn) { return txn.PutWatch(w); },
@@ -1100,14 +1106,17 @@ class Messenger::Impl {
 
   // ---- watch rules
 
+  // A rule from a request (`from_store` false), or as stored (true: its `group_keys`, resolved
+  // when it was accepted, are taken as they are — alias keys are stable across registry
+  // versions, names may move).
   Result<WatchRule> ParseWatch(const policy::Reader& reader, const json::object& body,
-                               store::WatchRecord* record) {
+                               store::WatchRecord* record, bool from_store) {
     WatchRule rule;
     rule.reader = reader;
     json::object stored;
     for (const auto& [key, value] : body) {
       if (key != "query" && key != "types" && key != "places" && key != "parties" &&
-          key != "precedence") {
+          key != "groups" && key != "precedence" && !(from_store && key == "group_keys")) {
         return InvalidArgument("unknown field '" + std::string(key) + "'");
       }
     }
@@ -1169,6 +1178,24 @@ class Messenger::Impl {
       rule.places = std::move(*built);
       stored["places"] = Strings(*places);
     }
+    auto groups = list("groups");
+    if (!groups.ok()) return groups.status();
+    if (!groups->empty()) {
+      std::vector<std::string> keys;
+      if (from_store) {
+        auto stored_keys = list("group_keys");
+        if (!stored_keys.ok()) return stored_keys.status();
+        keys = std::move(*stored_keys);
+      } else {
+        auto resolved = ResolveGroups(*groups);
+        if (!resolved.ok()) return resolved.status();
+        keys = std::move(*resolved);
+      }
+      if (keys.empty()) return InvalidArgument("groups: no resolved group keys");
+      rule.groups.insert(keys.begin(), keys.end());
+      stored["groups"] = Strings(*groups);
+      stored["group_keys"] = Strings(keys);
+    }
     if (const json::value* p = body.if_contains("precedence"); p && !p->is_null()) {
       if (!p->is_string()) return InvalidArgument("precedence: must be a string");
       auto prec = dissem::ParsePrecedence(p->get_string());
@@ -1176,12 +1203,28 @@ class Messenger::Impl {
       rule.precedence = *prec;
     }
     stored["precedence"] = dissem::PrecedenceName(rule.precedence);
-    if (!rule.query && !rule.places && rule.types.empty() && rule.parties.empty()) {
-      return InvalidArgument("a watch needs at least one of query, types, places, parties");
+    if (!rule.query && !rule.places && rule.types.empty() && rule.parties.empty() &&
+        rule.groups.empty()) {
+      return InvalidArgument("a watch needs at least one of query, types, places, parties, groups");
     }
     record->json = json::serialize(stored);
     rule.record = *record;
     return rule;
+  }
+
+  // The alias-registry keys of the groups a person named (any script, or a key itself), in
+  // order, without repeats. Unknown or ambiguous names: 422 naming the value.
+  Result<std::vector<std::string>> ResolveGroups(const std::vector<std::string>& names) {
+    const text::AliasRegistry* aliases = hub_.aliases();
+    if (!aliases) return Unprocessable("groups: this hub has no alias registry loaded");
+    std::vector<std::string> keys;
+    for (const auto& name : names) {
+      auto g = aliases->Resolve(name);
+      if (!g.ok()) return Unprocessable("groups: " + g.status().message());
+      const std::string& key = aliases->Key(*g);
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+    }
+    return keys;
   }
 
   Status ReloadWatches() {
@@ -1197,7 +1240,7 @@ class Messenger::Impl {
       if (ec || !v.is_object()) continue;
       store::WatchRecord copy = w;
       const store::User& u = **user;
-      auto rule = ParseWatch({u.id, u.name, u.party, u.roles}, v.get_object(), &copy);
+      auto rule = ParseWatch({u.id, u.name, u.party, u.roles}, v.get_object(), &copy, true);
       if (!rule.ok()) {
         spdlog::warn("watch {} no longer parses: {}", w.id, rule.status().message());
         continue;
@@ -1229,6 +1272,24 @@ class Messenger::Impl {
     if (!watches || watches->empty()) return;
     for (const StoredObject& o : event.objects) {
       if (o.type == stix::kMessageType || o.type == "marking-definition") continue;
+      // The groups the object mentions, read once for all rules that name groups: the entity
+      // keys the correlator wrote for it (it listens on the feed before this matcher, and
+      // writes before it returns). Nothing analysed: no group matches.
+      std::optional<std::vector<std::string>> mentioned;
+      auto mentions_any = [&](const std::set<std::string>& groups) {
+        if (!mentioned) {
+          mentioned.emplace();
+          auto record = hub_.store().Analysis(o.id);
+          if (record.ok() && record->has_value()) {
+            for (const auto& k : (*record)->keys) {
+              if (k.starts_with(kGroupKeyPrefix))
+                mentioned->push_back(k.substr(kGroupKeyPrefix.size()));
+            }
+          }
+        }
+        return std::any_of(mentioned->begin(), mentioned->end(),
+                           [&](const std::string& k) { return groups.contains(k); });
+      };
       for (const WatchRule& w : *watches) {
         if (w.reader.user_id == event.writer.user_id) continue;  // their own writes
         if (!w.types.empty() && !w.types.contains(o.type)) continue;
@@ -1236,6 +1297,7 @@ class Messenger::Impl {
         if (!hub_.store().IsVisible(w.reader, o.id)) continue;
         if (w.query && !Matches(*w.query, o.id)) continue;
         if (w.places && !Matches(*w.places, o.id)) continue;
+        if (!w.groups.empty() && !mentions_any(w.groups)) continue;
         SendWatchMessage(w, o);
       }
     }

@@ -138,7 +138,12 @@ class Messenger {
   Result<std::string> List(const policy::Reader& reader, bool sent, std::size_t limit,
                            std::size_t offset);
 
-  // Watch rules: POST /api/v1/watches (→ id), GET (→ JSON array), DELETE.
+  // Watch rules: POST /api/v1/watches (→ id), GET (→ JSON array), DELETE. Every criterion
+  // given must hold. `groups` (names in any script) are resolved through the alias registry
+  // when the rule is accepted (unknown or ambiguous: Unprocessable, nothing stored) and match
+  // the `grp:` entity keys the analysis correlator stored for a new object: the server
+  // subscribes the correlator to the commit feed before Start, so an object is analysed
+  // before it is matched (without a correlator, a rule with groups matches nothing).
   void AddWatch(const policy::Reader& reader, const boost::json::object& body, DoneWith done);
   Result<std::string> ListWatches(const policy::Reader& reader);
   void DeleteWatch(const policy::Reader& reader, std::string id, DoneStatus done);

@@ -167,5 +167,65 @@ TEST_F(SendFromHubTest, UnknownOrNoRecipientsAreRefused) {
   EXPECT_FALSE(Send(std::move(unknown)).ok());
 }
 
+// Watch rules with `groups` (issue 5): names in any script resolve through the alias registry
+// (the repository's data/, the hub's default) to the keys extraction and situation?by=group use.
+class WatchGroupsTest : public SendFromHubTest {
+ protected:
+  Result<std::string> AddWatch(const char* user, const char* body) {
+    std::promise<Result<std::string>> p;
+    auto f = p.get_future();
+    messenger_->AddWatch(Reader(user), json::parse(body).as_object(),
+                         [&p](Result<std::string> r) { p.set_value(r); });
+    return f.get();
+  }
+  json::array Watches(const char* user) {
+    auto listed = messenger_->ListWatches(Reader(user));
+    EXPECT_TRUE(listed.ok());
+    return listed.ok() ? json::parse(*listed).at("watches").as_array() : json::array{};
+  }
+};
+
+TEST_F(WatchGroupsTest, NamesInAnyScriptResolveToOneKeyKeptBesideTheNames) {
+  ASSERT_NE(hub_->aliases(), nullptr) << "the repository's data/aliases";
+  auto id = AddWatch("bob", R"({"groups":["داعش","ИГИЛ","Daesh"],"precedence":"immediate"})");
+  ASSERT_TRUE(id.ok()) << id.status().message();
+  json::array w = Watches("bob");
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_EQ(w[0].at("id").as_string(), *id);
+  EXPECT_EQ(w[0].at("groups"), json::value(json::array{"داعش", "ИГИЛ", "Daesh"}));
+  EXPECT_EQ(w[0].at("group_keys"), json::value(json::array{"isis"}));
+  // A key as the situation picture shows it is a name too.
+  ASSERT_TRUE(AddWatch("bob", R"({"groups":["isis"],"types":["report"]})").ok());
+  // Reloaded from the store (a restart): the rule still stands, with its keys.
+  messenger_.reset();
+  messenger_ = std::make_unique<Messenger>(*hub_, MessagingOptions{.start_timer = false});
+  ASSERT_TRUE(messenger_->Start().ok());
+  w = Watches("bob");
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[1].at("group_keys"), json::value(json::array{"isis"}));
+  EXPECT_TRUE(Watches("alice").empty());
+}
+
+TEST_F(WatchGroupsTest, UnknownAmbiguousOrMalformedGroupsAreRefusedAndNothingIsStored) {
+  auto unknown = AddWatch("bob", R"({"groups":["داعش","Nonexistent Brigade XYZ"]})");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), ErrorCode::kUnprocessable);
+  EXPECT_NE(unknown.status().message().find("'Nonexistent Brigade XYZ'"), std::string::npos)
+      << unknown.status().message();
+  // A place is not a group.
+  auto place = AddWatch("bob", R"({"groups":["Baghdad"]})");
+  EXPECT_EQ(place.status().code(), ErrorCode::kUnprocessable);
+  for (const char* body : {R"({"groups":"ISIS"})", R"({"groups":[""]})", R"({"groups":[7]})",
+                           R"({"groups":["ISIS"],"group_keys":["isis"]})"}) {
+    auto bad = AddWatch("bob", body);
+    ASSERT_FALSE(bad.ok()) << body;
+    EXPECT_EQ(bad.status().code(), ErrorCode::kInvalidArgument) << body;
+  }
+  EXPECT_TRUE(Watches("bob").empty());
+  auto stored = hub_->store().Watches(std::nullopt);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_TRUE(stored->empty());
+}
+
 }  // namespace
 }  // namespace tansiq::hub

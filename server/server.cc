@@ -387,11 +387,14 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
   sender.response_timeout = options.webhook_timeout;
   sender.ca_file = options.webhook_ca;
   s.messaging = std::make_unique<Messaging>(hub, messaging, std::move(webhooks), std::move(sender));
-  TANSIQ_RETURN_IF_ERROR(s.messaging->Start());
   RegisterMessaging(s.router, *s.messaging);
   RegisterWebhooks(s.router, *s.messaging);
   RegisterWeb(s.router, hub, options, s.auth, s.web_sessions);
+  // The correlator subscribes to the commit feed before the watch matcher (Messaging::Start):
+  // listeners run in order, so an object's entity keys are stored when watch rules with
+  // `groups` are matched against it.
   auto analysis_service = RegisterAnalysis(s.router, hub);
+  TANSIQ_RETURN_IF_ERROR(s.messaging->Start());
   // The daily brief and trend alerts: destroyed (thread stopped, sends done) before `s`,
   // whose Messenger it sends through.
   analysis::SchedulerOptions scheduling;

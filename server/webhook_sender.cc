@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <vector>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -178,9 +180,26 @@ awaitable<unsigned> WebhookSender::Post(const hub::WebhookPost& post, const std:
     error = "resolving " + host + ": " + std::get<0>(resolved).message();
     co_return 0;
   }
+  // Only to addresses a webhook may reach (the allow-list matched the name; this checks where
+  // the name leads now).
+  std::vector<tcp::endpoint> endpoints;
+  for (const auto& entry : std::get<1>(resolved)) {
+    if (dissem::WebhookAddressAllowed(entry.endpoint().address(), post.url.host)) {
+      endpoints.push_back(entry.endpoint());
+    } else {
+      error = host + " resolves to " + entry.endpoint().address().to_string() +
+              ", an address a webhook may not reach under this name";
+    }
+  }
+  if (endpoints.empty()) {
+    if (error.empty()) error = "resolving " + host + ": no address";
+    spdlog::warn("webhook to {}: {}", post.url.normalized, error);
+    co_return 0;
+  }
+  error.clear();
   beast::tcp_stream plain(ex);
   plain.expires_after(options_.connect_timeout);
-  auto connected = co_await plain.async_connect(std::get<1>(resolved), kTuple);
+  auto connected = co_await plain.async_connect(endpoints, kTuple);
   if (std::get<0>(connected)) {
     error = "connecting: " + std::get<0>(connected).message();
     co_return 0;

@@ -173,6 +173,11 @@ Result<AliasRegistry> AliasRegistry::Parse(std::span<const AliasFile> files) {
       if (i != order.front()) order.push_back(i);
     }
     auto add_name = [&](const AliasName& n) {
+      // The first name listed per language, also when another language listed it first.
+      if (std::none_of(g.first_in_lang.begin(), g.first_in_lang.end(),
+                       [&](const AliasName& f) { return f.lang == n.lang; })) {
+        g.first_in_lang.push_back(n);
+      }
       if (std::find(g.names.begin(), g.names.end(), n.name) != g.names.end()) return;
       g.names.push_back(n.name);
       g.names_with_lang.push_back(n);
@@ -226,6 +231,26 @@ std::optional<GroupId> AliasRegistry::ById(std::string_view id) const {
   auto it = by_id_.find(std::string(id));
   if (it == by_id_.end()) return std::nullopt;
   return it->second;
+}
+
+Result<GroupId> AliasRegistry::Resolve(std::string_view name) const {
+  if (auto g = Find(name)) return *g;
+  if (auto g = ById(name)) return *g;
+  const std::vector<GroupId> all = FindAll(name);
+  if (all.empty()) return NotFound("unknown group '" + std::string(name) + "'");
+  std::string names;
+  for (std::size_t i = 0; i < all.size() && i < 5; ++i) {
+    names += (i ? ", " : "") + Canonical(all[i]) + " (" + Key(all[i]) + ")";
+  }
+  return InvalidArgument("ambiguous group '" + std::string(name) + "': " + names);
+}
+
+const std::string& AliasRegistry::NameIn(GroupId id, std::string_view lang) const {
+  const Group& g = groups_.at(id);
+  for (const AliasName& n : g.first_in_lang) {
+    if (n.lang == lang) return n.name;
+  }
+  return g.canonical;
 }
 
 }  // namespace tansiq::text

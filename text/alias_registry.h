@@ -71,6 +71,12 @@ class AliasRegistry {
   std::vector<AliasMatch> FindSimilar(std::string_view name, std::size_t limit = 10) const;
   // The group a record id (its own or any merged record's) belongs to.
   std::optional<GroupId> ById(std::string_view id) const;
+  // The one group a name given by a person (a watch rule, any script) stands for: Find, else a
+  // record id (a group key, as the situation picture shows it). NotFound when nothing matches;
+  // InvalidArgument naming the candidates when the name reaches several groups at one rank.
+  Result<GroupId> Resolve(std::string_view name) const;
+  // The group's first name listed in `lang` ("ar", "fa", "ru", "en"), else its canonical name.
+  const std::string& NameIn(GroupId id, std::string_view lang) const;
 
   std::size_t size() const { return groups_.size(); }
   // Distinct names over all groups.
@@ -92,6 +98,7 @@ class AliasRegistry {
     std::string canonical;
     std::vector<std::string> names;
     std::vector<AliasName> names_with_lang;
+    std::vector<AliasName> first_in_lang;  // the first name listed in each language
     std::vector<std::string> sources;
   };
 

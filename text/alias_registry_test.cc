@@ -212,6 +212,40 @@ TEST(AliasRegistryParse, MergesSameAsAndRanks) {
   // "Shared" is a MISP-derived name of both groups: ambiguous.
   EXPECT_FALSE(r->Find("Shared"));
   EXPECT_EQ(r->FindAll("shared").size(), 2u);
+  // Resolve: a name, else a record id; ambiguity names the candidates; unknown is NotFound.
+  EXPECT_EQ(*r->Resolve("ألفا"), alpha);
+  EXPECT_EQ(*r->Resolve("m1"), alpha);
+  const Result<GroupId> shared = r->Resolve("Shared");
+  ASSERT_FALSE(shared.ok());
+  EXPECT_EQ(shared.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(shared.status().message().find("Alpha (alpha)"), std::string::npos);
+  EXPECT_NE(shared.status().message().find("Beta (m2)"), std::string::npos);
+  const Result<GroupId> none = r->Resolve("Gamma");
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(none.status().message(), "unknown group 'Gamma'");
+  // NameIn: the first name in the language, else the canonical name.
+  EXPECT_EQ(r->NameIn(alpha, "ar"), "ألفا");
+  EXPECT_EQ(r->NameIn(alpha, "en"), "Alpha");
+  EXPECT_EQ(r->NameIn(alpha, "ru"), "Alpha");
+  EXPECT_EQ(r->NameIn(*r->Find("Beta"), "ar"), "Beta");
+}
+
+TEST(AliasRegistryData, ResolveAndNameInForWatchRules) {
+  const AliasRegistry& reg = Registry();
+  for (std::string_view name : {"داعش", "ISIS", "ИГИЛ", "دولت اسلامی", "isis"}) {
+    const Result<GroupId> g = reg.Resolve(name);
+    ASSERT_TRUE(g.ok()) << name;
+    EXPECT_EQ(reg.Key(*g), "isis") << name;
+  }
+  const GroupId isis = *reg.Resolve("Daesh");
+  EXPECT_EQ(reg.NameIn(isis, "ar"), "داعش");
+  EXPECT_EQ(reg.NameIn(isis, "ru"), "ИГИЛ");
+  EXPECT_EQ(reg.NameIn(isis, "fa"), "داعش");
+  EXPECT_EQ(reg.NameIn(isis, "en"), "Islamic State");
+  EXPECT_EQ(reg.NameIn(isis, "xx"), "Islamic State");
+  EXPECT_FALSE(reg.Resolve("No Such Group Anywhere").ok());
+  EXPECT_FALSE(reg.Resolve("Baghdad").ok());
 }
 
 TEST(AliasRegistryParse, Errors) {

@@ -2,7 +2,8 @@
 brief arrives at the configured UTC hour as a ROUTINE message over the WebSocket stream, in the
 recipient's language, not before, not twice (also across a restart), with only what that user
 may see; a trend alert reaches the watcher of a rising place who can see the rising reports,
-not a watcher who cannot, and not twice. The server's clock is moved through --clock-file:
+not a watcher who cannot, and not twice; the same for a watched armed group named in another
+script (watch rules with `groups`). The server's clock is moved through --clock-file:
 nothing sleeps through the hours."""
 import datetime as dt
 import json
@@ -339,6 +340,122 @@ class C_Config(unittest.TestCase):
                     check=False, timeout=30)
         self.assertEqual(r.returncode, 2)
         self.assertIn("--brief-hour", r.stderr + r.stdout)
+
+
+RISING_GROUPS = {"en": "Groups with rising activity", "ar": "جماعات يتصاعد نشاطها",
+                 "ru": "Группы с растущей активностью",
+                 "fa": "گروه‌هایی با فعالیت رو به افزایش"}
+
+
+class D_GroupTrends(unittest.TestCase):
+    """Watch rules with `groups`: b2 (party b, Arabic) watches داعش, a2 (party a, Russian)
+    watches ИГИЛ. Party b's reports, that only party b may see, name the group in Latin and
+    Cyrillic script and rise today against an empty baseline."""
+
+    @classmethod
+    def setUpClass(cls):
+        for user, lang in (("b2", "ar"), ("a2", "ru")):  # as LANGS; also when run alone
+            r = HUB.request("PUT", "/api/v1/me/prefs", user=user, body={"lang": lang},
+                            accept=JSON, content_type=JSON)
+            assert r.status == 200, r
+        cls.watch = {}
+        for u, name in (("b2", "داعش"), ("a2", "ИГИЛ")):
+            r = HUB.request("POST", "/api/v1/watches", user=u, body={"groups": [name]},
+                            accept=JSON, content_type=JSON)
+            assert r.status == 201, r
+            cls.watch[u] = r.json()["id"]
+        cls.socks = {u: connect(u) for u in ("a2", "b2")}
+        for ws in cls.socks.values():
+            ws.recv_all(quiet=0.3)
+        cls.today = server_now().replace(hour=0, minute=0, second=0, microsecond=0)
+        t = iso(server_now() - dt.timedelta(minutes=3))
+        tag = uuid.uuid4().hex[:6]
+        cls.named = [report("b", f"ISIS fighters attacked a convoy, incident {tag}-{i}.", t,
+                            markings=None) for i in range(2)]
+        cls.named += [report("b", f"Боевики ИГИЛ атаковали колонну, инцидент {tag}-{i}.", t,
+                             markings=None) for i in range(2)]
+        cls.plain = report("b", f"Routine logistics meeting {tag}.", t, markings=None)
+        HUB.post_objects(HUB.coll_path("coalition"), cls.named + [cls.plain], user="bob")
+        wait_analysed("bob", cls.today, 5)
+        set_time(server_now() + dt.timedelta(seconds=40))  # past the trend-check debounce
+
+    @classmethod
+    def tearDownClass(cls):
+        for ws in cls.socks.values():
+            ws.close()
+
+    @staticmethod
+    def alerts(frames):
+        return [f for f in messages(frames) if f.get("from", {}).get("user") == "tansiq"
+                and any(f["subject"].startswith(t) for t in RISING_GROUPS.values())]
+
+    @staticmethod
+    def watch_notices(frames):
+        return [f for f in messages(frames) if f["subject"].startswith("Watch: ")]
+
+    def test_1_the_watcher_who_sees_the_rise_is_alerted_once_in_arabic(self):
+        ws = self.socks["b2"]
+        frames, deadline = [], time.monotonic() + 15
+        while time.monotonic() < deadline and not self.alerts(frames):
+            f = ws.recv(timeout=0.5)
+            if f is not None:
+                frames.append(f)
+        frames += ws.recv_all(quiet=1.0)
+        a = self.alerts(frames)
+        self.assertEqual(len(a), 1, frames)
+        self.assertEqual(a[0]["precedence"], "priority")
+        self.assertEqual(a[0]["lang"], "ar")
+        self.assertEqual(a[0]["subject"], RISING_GROUPS["ar"] + ": داعش")
+        self.assertTrue(a[0]["body"].startswith("داعش: 4 "), a[0]["body"])
+        # Each new report naming the group matched the watch (its entity keys, any script);
+        # the report that names no group did not.
+        notices = self.watch_notices(frames)
+        refs = {r for n in notices for r in n["object_refs"]}
+        self.assertEqual(refs, {o["id"] for o in self.named}, notices)
+        # The watcher of party a sees none of the reports: no alert, no notice.
+        other = self.socks["a2"].recv_all(quiet=1.0)
+        self.assertEqual(self.alerts(other), [])
+        self.assertEqual(self.watch_notices(other), [])
+        # More reports the same day, past the debounce: no second alert.
+        more = [report("b", f"ISIS claimed another attack, {i}.",
+                       iso(server_now() - dt.timedelta(minutes=1)), markings=None)
+                for i in range(3)]
+        HUB.post_objects(HUB.coll_path("coalition"), more, user="bob")
+        wait_analysed("bob", self.today, 8)
+        set_time(server_now() + dt.timedelta(seconds=40))
+        later = ws.recv_all(quiet=2.5)
+        self.assertEqual(self.alerts(later), [])
+        self.assertEqual(len(self.watch_notices(later)), 3, later)
+
+    def test_2_not_twice_across_a_restart_and_never_to_who_cannot_see(self):
+        HUB.stop()
+        start()
+        time.sleep(2.5)
+        def group_alerts(user):
+            return [m for m in inbox(user)
+                    if any(m["subject"].startswith(t) for t in RISING_GROUPS.values())]
+        self.assertEqual(len(group_alerts("b2")), 1)
+        self.assertEqual(group_alerts("a2"), [])
+        for u in list(self.socks):
+            self.socks[u].close()
+            self.socks[u] = connect(u)
+
+    def test_3_watches_show_names_and_keys_unknown_groups_are_refused(self):
+        r = HUB.get("/api/v1/watches", user="b2", accept=JSON)
+        self.assertEqual(r.status, 200, r)
+        mine = [w for w in r.json()["watches"] if w["id"] == self.watch["b2"]]
+        self.assertEqual(len(mine), 1)
+        self.assertEqual(mine[0]["groups"], ["داعش"])
+        self.assertEqual(mine[0]["group_keys"], ["isis"])
+        before = r.json()["watches"]
+        for body in ({"groups": ["Brigade of the Nonexistent Dawn"]},
+                     {"groups": ["ISIS", "Brigade of the Nonexistent Dawn"], "places": ["Mosul"]}):
+            r = HUB.request("POST", "/api/v1/watches", user="b2", body=body, accept=JSON,
+                            content_type=JSON)
+            self.assertEqual(r.status, 422, r)
+            self.assertIn("Brigade of the Nonexistent Dawn", r.body.decode())
+        r = HUB.get("/api/v1/watches", user="b2", accept=JSON)
+        self.assertEqual(r.json()["watches"], before)
 
 
 if __name__ == "__main__":

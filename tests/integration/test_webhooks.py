@@ -27,6 +27,7 @@ USERS = {
     "b3": ("b", ["recipient"]),
     "b4": ("b", ["recipient"]),
     "b5": ("b", ["recipient"]),
+    "b5": ("b", ["recipient"]),
     "badmin": ("b", ["admin"]),
     "root": ("c", ["hub-admin"]),
 }
@@ -34,6 +35,7 @@ JSON = "application/json"
 HUB = None
 RX = None          # the receiver
 OTHER = None       # a second receiver, not on the allow-list
+REBIND = None      # an allow-listed name (not "localhost") that resolves to the loopback
 SERVE_ARGS = ["--webhook-retry-ms", "150", "--webhook-retry-max-ms", "600",
               "--webhook-timeout-ms", "2000", "--flash-ack", "600"]
 CLOCK = None  # the server's clock offset (seconds), moved forward by the escalation test
@@ -157,6 +159,10 @@ def setUpModule():
     TLS_OK, TLS_UNTRUSTED, TLS_WRONG_NAME = Receiver(ok), Receiver(untrusted), Receiver(wrong)
     allow = ["https://hooks.nation-a.example/", f"http://127.0.0.1:{RX.port}/"] + [
         f"https://127.0.0.1:{r.port}/" for r in (TLS_OK, TLS_UNTRUSTED, TLS_WRONG_NAME)]
+    global REBIND
+    REBIND = loopback_name()
+    if REBIND:
+        allow.append(f"http://{REBIND}:{RX.port}/")
     toml = "\n[webhooks]\nallow = " + json.dumps(allow) + "\n"
     HUB = harness.Hub(users=USERS, extra_toml=toml)
     global CLOCK
@@ -165,6 +171,23 @@ def setUpModule():
         f.write("0")
     SERVE_ARGS.extend(["--webhook-ca", ca, "--clock-file", CLOCK])
     start()
+
+
+def loopback_name():
+    """This machine's host name when it resolves to loopback addresses only (as on many
+    Debian machines), else None: an allowed name leading to the hub's own machine."""
+    import socket
+    name = socket.gethostname().lower()
+    if not name or name == "localhost" or not all(c.isalnum() or c in "-." for c in name):
+        return None
+    try:
+        infos = socket.getaddrinfo(name, 80, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return None
+    addresses = {i[4][0] for i in infos}
+    if addresses and all(a.startswith("127.") or a == "::1" for a in addresses):
+        return name
+    return None
 
 
 def tearDownModule():
@@ -220,6 +243,29 @@ def metric(name):
 def state_of(mid, user, sender="alice"):
     view = HUB.get(f"/api/v1/messages/{mid}", user=sender, accept=JSON).json()
     return [d for d in view["deliveries"] if d["user"] == user][0]
+
+
+class Rebinding(unittest.TestCase):
+    def test_allowed_name_resolving_to_loopback_is_not_posted_to(self):
+        if not REBIND:
+            self.skipTest("this machine's host name does not resolve to loopback only")
+        path = "/ok/rebind"
+        register("b5", f"http://{REBIND}:{RX.port}{path}")  # allowed by name
+        failures = metric("tansiq_webhook_failures_total")
+        mid = send(recipients={"users": ["b5"]})
+        deadline = time.monotonic() + 8
+        while metric("tansiq_webhook_failures_total") <= failures and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertGreater(metric("tansiq_webhook_failures_total"), failures)
+        # The receiver listens on 127.0.0.1: without the address check the post would arrive.
+        self.assertEqual(RX.posts_to(path), [])
+        self.assertEqual(state_of(mid, "b5")["state"], "queued")
+        delete_all("b5")
+        # The same receiver named by its literal loopback address is reached.
+        register("b5", RX.url(path + "/literal"))
+        mid = send(recipients={"users": ["b5"]})
+        RX.wait(path + "/literal", lambda ps: any(json.loads(p["body"])["id"] == mid for p in ps))
+        delete_all("b5")
 
 
 class Registration(unittest.TestCase):
