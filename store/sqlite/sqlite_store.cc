@@ -1364,8 +1364,8 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
   result.facets = {{"type", facet(by_type)}, {"party", facet(by_party)}, {"lang", facet(by_lang)}};
   if (q.offset >= visible.size()) return result;
 
-  // 2. Ranking. Ranks `members` (visible rowids from lo to hi) by bm25 of `expr`: score
-  // descending, then rowid ascending.
+  // 2. Ranking. rank_range appends `members` (visible rowids from lo to hi) scored by the SQL
+  // expression `score`, by score descending, then rowid ascending.
   struct Ranked {
     double score;
     std::int64_t rowid;
