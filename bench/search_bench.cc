@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,12 @@ struct Options {
   std::string git_commit = "unknown";
   bool explain = true;
   bool tokenizer_baseline = true;
+  // Store::Search bounds (store::SearchQuery); `unbounded` also times every query with no
+  // bound (every visible match counted and ranked: the pre-bound behaviour) in the same run.
+  std::size_t total_bound = store::SearchQuery::kDefaultTotalBound;
+  std::size_t rank_window = store::SearchQuery::kDefaultRankWindow;
+  bool unbounded = false;
+  std::string also_bounds;  // "T:W,T:W": further bound pairs timed on the same queries
   double goal_p99_ms = 10;
   double goal_index_rate = 20000;
 };
@@ -433,12 +440,17 @@ std::vector<Query> MakeQueries(const std::string& kind, std::size_t count, const
   return out;
 }
 
-store::SearchQuery ToStoreQuery(const Query& q, std::size_t limit) {
+store::SearchQuery ToStoreQuery(const Query& q, const Options& opt) {
   store::SearchQuery sq;
   for (const auto& t : q.terms) sq.all.push_back({{store::SearchTerm{t, false, {}}}});
-  sq.limit = limit;
+  sq.limit = opt.limit;
+  sq.total_bound = opt.total_bound;
+  sq.rank_window = opt.rank_window;
   return sq;
 }
+
+// No bound: larger than any corpus.
+constexpr std::size_t kUnbounded = std::size_t{1} << 40;
 
 std::string ToFtsMatch(const Query& q) {
   std::string m;
@@ -451,6 +463,9 @@ struct KindResult {
   std::vector<double> tansiq_cpu_ms, base_cpu_ms;
   std::vector<std::int64_t> tansiq_total, base_total;
   std::int64_t tansiq_errors = 0;
+  std::int64_t tansiq_gte = 0;  // queries whose total stopped at the bound
+  std::vector<double> unbounded_ms, unbounded_cpu_ms;
+  std::vector<std::int64_t> unbounded_total;
 };
 
 std::int64_t Median(std::vector<std::int64_t> v) {
@@ -677,14 +692,31 @@ int Run(const Options& opt) {
   Stmt base_page(base.Prepare("SELECT rowid FROM t WHERE t MATCH ?1 ORDER BY rank LIMIT ?2"));
   Stmt base_count(base.Prepare("SELECT count(*) FROM t WHERE t MATCH ?1"));
   std::map<std::string, KindResult> results;
-  std::vector<std::pair<double, std::int64_t>> latency_vs_total;  // all Tansiq queries
+  // CPU ms of every Tansiq query and its visible matches (all of them with --unbounded).
+  std::vector<std::pair<double, std::int64_t>> latency_vs_total;
+  std::map<std::string, std::vector<Query>> queries_of;
   for (const char* kind : kKinds) {
     std::fprintf(stderr, "  querying %s\n", kind);
     auto queries = MakeQueries(kind, opt.queries + opt.warmup, vocab, gen, opt.reports, opt.seed);
+    queries_of[kind] = queries;
     KindResult& kr = results[kind];
     for (std::size_t i = 0; i < queries.size(); ++i) {
       const bool timed = i >= opt.warmup;
-      const auto sq = ToStoreQuery(queries[i], opt.limit);
+      const auto sq = ToStoreQuery(queries[i], opt);
+      if (opt.unbounded) {  // first, so the bounded query below is not favoured by the cache
+        auto uq = sq;
+        uq.total_bound = uq.rank_window = kUnbounded;
+        const auto u0 = Clock::now();
+        const double uc0 = CpuSeconds();
+        auto ur = st->Search(reader, uq);
+        const auto u1 = Clock::now();
+        const double uc1 = CpuSeconds();
+        if (timed && ur.ok()) {
+          kr.unbounded_ms.push_back(Ms(u1 - u0));
+          kr.unbounded_cpu_ms.push_back((uc1 - uc0) * 1e3);
+          kr.unbounded_total.push_back(ur->total);
+        }
+      }
       const auto t0 = Clock::now();
       const double c0 = CpuSeconds();
       auto r = st->Search(reader, sq);
@@ -713,17 +745,57 @@ int Run(const Options& opt) {
       kr.tansiq_cpu_ms.push_back((c1 - c0) * 1e3);
       kr.base_cpu_ms.push_back((c4 - c2) * 1e3);
       kr.tansiq_total.push_back(r->total);
-      latency_vs_total.emplace_back(Ms(t1 - t0), r->total);
+      if (!r->total_exact) ++kr.tansiq_gte;
+      // By the true number of visible matches when the unbounded run counted them.
+      latency_vs_total.emplace_back((c1 - c0) * 1e3, opt.unbounded && !kr.unbounded_total.empty()
+                                                         ? kr.unbounded_total.back()
+                                                         : r->total);
       kr.base_page_ms.push_back(Ms(t3 - t2));
       kr.base_ms.push_back(Ms(t4 - t2));
       kr.base_total.push_back(count);
     }
   }
 
+  // Further bound pairs on the same queries (CPU ms p50 / p99 per kind).
+  std::vector<std::vector<std::string>> also_rows = {{"total_bound:rank_window", "1-term cpu p50",
+                                                      "p99", "2-term", "p99", "3-term", "p99",
+                                                      "phrase", "p99"}};
+  json::array also_json;
+  {
+    std::stringstream pairs(opt.also_bounds);
+    std::string pair;
+    while (std::getline(pairs, pair, ',')) {
+      const auto colon = pair.find(':');
+      if (colon == std::string::npos) continue;
+      Options o = opt;
+      o.total_bound = std::stoull(pair.substr(0, colon));
+      o.rank_window = std::stoull(pair.substr(colon + 1));
+      std::vector<std::string> row = {pair};
+      json::object j{{"total_bound", o.total_bound}, {"rank_window", o.rank_window}};
+      for (const char* kind : kKinds) {
+        std::fprintf(stderr, "  querying %s with bounds %s\n", kind, pair.c_str());
+        std::vector<double> cpu;
+        const auto& queries = queries_of[kind];
+        for (std::size_t i = 0; i < queries.size(); ++i) {
+          const double c0 = CpuSeconds();
+          auto r = st->Search(reader, ToStoreQuery(queries[i], o));
+          const double c1 = CpuSeconds();
+          if (i >= opt.warmup && r.ok()) cpu.push_back((c1 - c0) * 1e3);
+        }
+        auto s = LatencySummary::Of(cpu);
+        row.push_back(Fixed(s.p50_ms, 2));
+        row.push_back(Fixed(s.p99_ms, 2));
+        j[kind] = s.ToJson();
+      }
+      also_rows.push_back(std::move(row));
+      also_json.push_back(std::move(j));
+    }
+  }
+
   // Why frequent terms are slow: Search latency by number of visible matches.
   const std::vector<std::int64_t> edges = {0, 10, 100, 1000, 10000, 100000};
   std::vector<std::vector<std::string>> bucket_rows = {
-      {"matches", "queries", "p50 ms", "p99 ms", "mean ms", "us/match"}};
+      {"matches", "queries", "cpu p50 ms", "cpu p99 ms", "cpu mean ms", "us/match"}};
   json::array buckets;
   for (std::size_t b = 0; b < edges.size(); ++b) {
     const std::int64_t lo = edges[b];
@@ -797,7 +869,7 @@ int Run(const Options& opt) {
         Query q{"1-term", static_cast<Lang>(l), {word}};
         std::int64_t total = 0, fts_n = 0, base_n = 0;
         const double search_ms =
-            median_ms([&] { total = st->Search(reader, ToStoreQuery(q, opt.limit))->total; });
+            median_ms([&] { total = st->Search(reader, ToStoreQuery(q, opt))->total; });
         auto bind = [&](sqlite3_stmt* s) {
           sqlite3_bind_text(s, 1, match.data(), static_cast<int>(match.size()), SQLITE_TRANSIENT);
         };
@@ -839,7 +911,7 @@ int Run(const Options& opt) {
                           SQLITE_TRANSIENT);
         sqlite3_bind_int64(base_page.st, 2, 20);
         const double btop_ms = median_ms([&] { StepAll(base.db, base_page.st); });
-        decomp_rows.push_back({std::to_string(rank), WithThousands(static_cast<double>(total)),
+        decomp_rows.push_back({std::to_string(rank), WithThousands(static_cast<double>(fts_n)),
                                Fixed(search_ms, 2), Fixed(count_ms, 2), Fixed(top_ms, 2),
                                Fixed(no_order_ms, 2), Fixed(full_ms, 2), Fixed(snippet_ms, 2),
                                Fixed(bcount_ms, 2), Fixed(btop_ms, 2),
@@ -895,6 +967,9 @@ int Run(const Options& opt) {
       {"query", "n", "tansiq p50", "p99", "cpu p50", "cpu p99", "matches med", "fts5 p50", "p99",
        "cpu p50", "cpu p99", "(top20 p99)", "matches med"}};
   json::object queries_json;
+  std::vector<std::vector<std::string>> urows = {{"query", "unbounded p50", "p99", "cpu p50",
+                                                  "cpu p99", "matches med", "bounded p50", "p99",
+                                                  "cpu p50", "cpu p99", "gte queries"}};
   double worst_p99 = 0;
   for (const char* kind : kKinds) {
     const KindResult& kr = results[kind];
@@ -914,6 +989,19 @@ int Run(const Options& opt) {
     base_o["cpu"] = bc.ToJson();
     json::object tansiq_o = Summary(kr.tansiq_ms, kr.tansiq_total);
     tansiq_o["errors"] = kr.tansiq_errors;
+    tansiq_o["total_gte_queries"] = kr.tansiq_gte;
+    if (opt.unbounded) {
+      json::object u = Summary(kr.unbounded_ms, kr.unbounded_total);
+      u["cpu"] = LatencySummary::Of(kr.unbounded_cpu_ms).ToJson();
+      tansiq_o["unbounded"] = std::move(u);
+      auto uw = LatencySummary::Of(kr.unbounded_ms);
+      auto uc = LatencySummary::Of(kr.unbounded_cpu_ms);
+      urows.push_back({kind, Fixed(uw.p50_ms, 2), Fixed(uw.p99_ms, 2), Fixed(uc.p50_ms, 2),
+                       Fixed(uc.p99_ms, 2),
+                       WithThousands(static_cast<double>(Median(kr.unbounded_total))),
+                       Fixed(t.p50_ms, 2), Fixed(t.p99_ms, 2), Fixed(tc.p50_ms, 2),
+                       Fixed(tc.p99_ms, 2), std::to_string(kr.tansiq_gte)});
+    }
     tansiq_o["cpu"] = tc.ToJson();
     queries_json[kind] =
         json::object{{"tansiq", std::move(tansiq_o)}, {"baseline", std::move(base_o)}};
@@ -922,11 +1010,24 @@ int Run(const Options& opt) {
       "Query latency ms (limit " + std::to_string(opt.limit) +
           "; tansiq = Store::Search, total+facets+snippets; fts5 = top-20 by rank + count(*))",
       qrows);
-  PrintTable("Store::Search latency by visible matches (all kinds)", bucket_rows);
+  if (opt.unbounded) {
+    PrintTable("Store::Search unbounded (every match counted and ranked) vs bounded (total_bound " +
+                   std::to_string(opt.total_bound) + ", rank_window " +
+                   std::to_string(opt.rank_window) + "), same queries, ms",
+               urows);
+  }
+  if (also_rows.size() > 1) {
+    PrintTable("Store::Search CPU ms by bounds (same queries)", also_rows);
+  }
+  PrintTable(std::string("Store::Search (bounded) CPU ms by visible matches (all kinds; ") +
+                 (opt.unbounded ? "all matches, counted by the unbounded run)"
+                                : "matches up to the total bound)"),
+             bucket_rows);
   if (opt.explain) {
     PrintTable(
-        "Single-word decomposition, median of 5, ms (Search's statements alone: totals+facets = "
-        "GROUP BY pass, page top20 = bm25 page, 20 snippets = the page's snippet statement)",
+        "Single-word decomposition, median of 5, wall ms (Search = the bounded Store::Search; "
+        "then the unbounded design's statements alone: totals+facets = GROUP BY pass over every "
+        "match, page top20 = bm25 over every match, 20 snippets = the page's snippet statement)",
         decomp_rows);
   }
   std::vector<Goal> goals = {
@@ -958,6 +1059,9 @@ int Run(const Options& opt) {
           {"warmup_per_kind", opt.warmup},
           {"limit", opt.limit},
           {"seed", opt.seed},
+          {"total_bound", opt.total_bound},
+          {"also_bounds", also_json},
+          {"rank_window", opt.rank_window},
           {"vocabulary_per_language", opt.vocabulary},
           {"dictionaries", {opt.dict_ar, opt.dict_fa, opt.dict_ru, opt.dict_en}},
           {"dictionary_words",
@@ -1047,6 +1151,14 @@ int main(int argc, char** argv) {
   app.add_flag("!--no-explain", opt.explain, "skip the single-word decomposition");
   app.add_flag("!--no-tokenizer-baseline", opt.tokenizer_baseline,
                "skip the third index (FTS5 with the tansiq tokenizer, no store)");
+  app.add_option("--total-bound", opt.total_bound, "Store::Search total bound")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
+  app.add_option("--rank-window", opt.rank_window, "Store::Search rank window")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
+  app.add_option("--also-bounds", opt.also_bounds,
+                 "more total_bound:rank_window pairs to time on the same queries (T:W,T:W)");
+  app.add_flag("--unbounded", opt.unbounded,
+               "also time every query unbounded (every match counted and ranked)");
   app.add_option("--goal-p99-ms", opt.goal_p99_ms);
   app.add_option("--goal-index-rate", opt.goal_index_rate);
   CLI11_PARSE(app, argc, argv);

@@ -273,6 +273,24 @@ int Search(const std::string& db, const std::string& user, const std::string& qu
   auto body = hub::Search(*hub, *reader, request);
   if (!body.ok()) return Fail(body.status());
   std::cout << *body << std::endl;
+  // For the operator, on stderr (stdout stays one JSON document): "10,000+ matches" when the
+  // hub stopped counting at its bound.
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(*body, ec);
+  if (!ec && parsed.is_object()) {
+    const auto& o = parsed.get_object();
+    const auto* total = o.if_contains("total");
+    const auto* relation = o.if_contains("total_relation");
+    if (total && total->is_int64()) {
+      std::string digits = std::to_string(total->as_int64()), shown;
+      for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) shown += ',';
+        shown += digits[i];
+      }
+      const bool more = relation && relation->is_string() && relation->as_string() == "gte";
+      std::cerr << shown << (more ? "+" : "") << " matches" << std::endl;
+    }
+  }
   return 0;
 }
 

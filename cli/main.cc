@@ -57,6 +57,14 @@ int main(int argc, char** argv) {
     c->add_option("--brief-hour", brief_hour,
                   "UTC hour 0-23 of the daily brief, or off (default: the hub's [analysis] "
                   "brief_hour)");
+    c->add_option("--search-total-bound", serve_options.search_total_bound,
+                  "visible search matches counted before a total reads N+ (default: the "
+                  "hub's [search] total_bound, else 1000)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+    c->add_option("--search-rank-window", serve_options.search_rank_window,
+                  "search matches ranked fully by BM25 before ranking is tiered (default: the "
+                  "hub's [search] rank_window, else 500)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
     // Test seam: shifts the server's clock by the seconds written in this file.
     c->add_option("--clock-file", serve_options.clock_file)->group("");
     c->add_option("--web-root", serve_options.web_root, "folder of the built web UI served at /")

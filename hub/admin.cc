@@ -2,6 +2,7 @@
 #include "hub/admin.h"
 
 #include <filesystem>
+#include <tuple>
 
 #include <toml++/toml.h>
 #include <boost/json/array.hpp>
@@ -184,6 +185,18 @@ Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name
       return InvalidArgument(std::string(source_name) + ": " + parsed.status().message());
     }
   }
+  for (auto [key, field, max] :
+       {std::tuple{"total_bound", &spec.search_total_bound, std::int64_t{10'000'000}},
+        std::tuple{"rank_window", &spec.search_rank_window, std::int64_t{100'000}}}) {
+    auto node = t["search"][key];
+    if (!node) continue;
+    auto n = node.value<std::int64_t>();
+    if (!n || *n < 1 || *n > max) {
+      return InvalidArgument(std::string(source_name) + ": [search] " + key +
+                             " must be a whole number from 1 to " + std::to_string(max));
+    }
+    *field = *n;
+  }
   if (auto node = t["analysis"]["brief_hour"]) {
     auto hour = node.value<std::int64_t>();
     if (!hour || *hour < -1 || *hour > 23) {
@@ -270,6 +283,14 @@ Status InitHub(const std::string& db_path, const HubSpec& spec_in, const Clock& 
     TANSIQ_RETURN_IF_ERROR(
         txn.PutMeta(kImmediateAckMeta, std::to_string(spec.immediate_ack_minutes * 60)));
     TANSIQ_RETURN_IF_ERROR(txn.PutMeta(kBriefHourMeta, std::to_string(spec.brief_hour)));
+    if (spec.search_total_bound > 0) {
+      TANSIQ_RETURN_IF_ERROR(
+          txn.PutMeta(kSearchTotalBoundMeta, std::to_string(spec.search_total_bound)));
+    }
+    if (spec.search_rank_window > 0) {
+      TANSIQ_RETURN_IF_ERROR(
+          txn.PutMeta(kSearchRankWindowMeta, std::to_string(spec.search_rank_window)));
+    }
     std::string roles;
     for (const auto& r : spec.brief_roles) roles += (roles.empty() ? "" : ",") + r;
     TANSIQ_RETURN_IF_ERROR(txn.PutMeta(kBriefRolesMeta, roles));

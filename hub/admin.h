@@ -40,6 +40,11 @@ struct HubSpec {
   // --brief-hour` overrides the hour.
   int brief_hour = -1;
   std::vector<std::string> brief_roles;
+  // [search]: visible matches counted before a total becomes "N or more", and the number of
+  // matches ranked fully by BM25 (store::SearchQuery); 0 (or absent): the defaults.
+  // `tansiq serve --search-total-bound / --search-rank-window` override them.
+  std::int64_t search_total_bound = 0;
+  std::int64_t search_rank_window = 0;
   std::vector<PartySpec> parties;
   std::vector<UserSpec> users;
 };
@@ -53,7 +58,11 @@ inline constexpr std::string_view kImmediateAckMeta = "dissemination.immediate_a
 inline constexpr std::string_view kBriefHourMeta = "analysis.brief_hour";
 inline constexpr std::string_view kBriefRolesMeta = "analysis.brief_roles";
 
-// Parses the bootstrap TOML ([hub], [dissemination], [analysis], [webhooks], [[party]],
+// Meta keys holding the search bounds ([search] total_bound, rank_window), decimal.
+inline constexpr std::string_view kSearchTotalBoundMeta = "search.total_bound";
+inline constexpr std::string_view kSearchRankWindowMeta = "search.rank_window";
+
+// Parses the bootstrap TOML ([hub], [dissemination], [analysis], [search], [webhooks], [[party]],
 // [[user]]). Errors name
 // the entry and key.
 Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name);

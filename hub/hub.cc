@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "hub/admin.h"
 #include "stix/identifier.h"
 
 namespace tansiq::hub {
@@ -82,6 +83,20 @@ Result<std::unique_ptr<Hub>> Hub::Open(const Options& options) {
   hub->auditor_ = std::make_unique<audit::Auditor>(hub->key_, *hub->clock_);
   TANSIQ_RETURN_IF_ERROR(hub->Reload());
   hub->data_dir_ = options.data_dir;
+  // [search] bounds kept at init; unset or unreadable: the store's defaults.
+  auto stored_bound = [&](std::string_view meta_key, std::size_t fallback) -> std::size_t {
+    auto v = hub->store_->Meta(meta_key);
+    if (!v.ok() || !v->has_value()) return fallback;
+    try {
+      const long long n = std::stoll(**v);
+      return n >= 1 ? static_cast<std::size_t>(n) : fallback;
+    } catch (const std::exception&) {
+      return fallback;
+    }
+  };
+  hub->set_search_bounds(
+      stored_bound(kSearchTotalBoundMeta, store::SearchQuery::kDefaultTotalBound),
+      stored_bound(kSearchRankWindowMeta, store::SearchQuery::kDefaultRankWindow));
   return hub;
 }
 

@@ -3,6 +3,9 @@
 // Layering: server/, cli/ → hub/ → audit/ → store/ → policy/ → stix/ → base/.
 #pragma once
 
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -80,6 +83,16 @@ class Hub {
   }
 
   std::shared_ptr<const Directory> directory() const;
+
+  // Search bounds (store::SearchQuery::total_bound and rank_window): from the hub's meta
+  // ([search] in the bootstrap TOML) at Open, else the store's defaults; `tansiq serve`
+  // flags override them before serving. Values below 1 are taken as 1.
+  std::size_t search_total_bound() const { return search_total_bound_.load(); }
+  std::size_t search_rank_window() const { return search_rank_window_.load(); }
+  void set_search_bounds(std::size_t total_bound, std::size_t rank_window) {
+    search_total_bound_.store(std::max<std::size_t>(total_bound, 1));
+    search_rank_window_.store(std::max<std::size_t>(rank_window, 1));
+  }
   // Re-reads parties and collections (after an administrative change).
   Status Reload();
 
@@ -102,6 +115,8 @@ class Hub {
   std::unique_ptr<audit::Auditor> auditor_;
   std::unique_ptr<store::Store> store_;
   std::string data_dir_;
+  std::atomic<std::size_t> search_total_bound_{store::SearchQuery::kDefaultTotalBound};
+  std::atomic<std::size_t> search_rank_window_{store::SearchQuery::kDefaultRankWindow};
   mutable std::once_flag reference_once_;
   mutable std::optional<text::AliasRegistry> aliases_;  // set once, under reference_once_
   mutable std::optional<text::Gazetteer> gazetteer_;    // set once, under reference_once_

@@ -189,6 +189,8 @@ Result<store::SearchQuery> BuildSearch(const Hub& hub, const SearchRequest& r) {
   store::SearchQuery q;
   q.limit = r.limit;
   q.offset = r.offset;
+  q.total_bound = hub.search_total_bound();
+  q.rank_window = hub.search_rank_window();
   q.since = r.since;
   q.until = r.until;
   q.langs = r.langs;
@@ -265,7 +267,13 @@ Result<std::string> Search(Hub& hub, const policy::Reader& reader, const SearchR
     }
     facets[name] = std::move(f);
   }
-  json::object out{{"total", result->total}, {"hits", std::move(hits)}, {"facets", facets}};
+  // "gte": more visible matches exist than the hub's total bound; facets count the same set.
+  const char* relation = result->total_exact ? "eq" : "gte";
+  json::object out{{"total", result->total},
+                   {"total_relation", relation},
+                   {"hits", std::move(hits)},
+                   {"facets", facets},
+                   {"facets_relation", relation}};
   const store::Party* party = dir->PartyByIndex(reader.party);
   hub.auditor().Record(hub.store(), {{reader.user_name, party ? party->code : "-", "object.search",
                                       request.q + " → " + ids, "ok"}});

@@ -26,8 +26,11 @@ struct SearchRequest {
 Result<store::SearchQuery> BuildSearch(const Hub& hub, const SearchRequest& request);
 
 // Runs the search for `reader`, audits it, and returns
-// {"total": N, "hits": [{"id","type","name","score","snippet","created_by_ref","modified",
-//   "lang","party"}], "facets": {"type": {...}, "party": {...}, "lang": {...}}}.
+// {"total": N, "total_relation": "eq"|"gte", "hits": [{"id","type","name","score","snippet",
+//   "created_by_ref","modified","lang","party"}], "facets": {"type": {...}, "party": {...},
+//   "lang": {...}}, "facets_relation": "eq"|"gte"}; "gte" when more than the hub's
+// search_total_bound() visible matches exist (total is then the bound, and the facets count
+// the same newest `total` visible matches).
 // Snippets are HTML-escaped text with matches in <mark>…</mark>, in the original script.
 Result<std::string> Search(Hub& hub, const policy::Reader& reader, const SearchRequest& request);
 

@@ -349,6 +349,8 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
     if (ec) return InvalidArgument("--tls-key " + options.tls_key + ": " + ec.message());
   }
   (void)hub.aliases();  // load reference data now, not in the first search request
+  hub.set_search_bounds(options.search_total_bound.value_or(hub.search_total_bound()),
+                        options.search_rank_window.value_or(hub.search_rank_window()));
   RegisterTaxii(s.router, hub, options, s.tokens);
   RegisterRest(s.router, hub);
   hub::MessagingOptions messaging;

@@ -40,6 +40,10 @@ struct ServerOptions {
   std::string webhook_ca;
   // The daily brief's UTC hour (0-23; -1: none); unset: the hub's ([analysis] brief_hour).
   std::optional<int> brief_hour;
+  // Search bounds (hub::Hub::search_total_bound, search_rank_window); unset: the hub's
+  // ([search] at init, else the store's defaults).
+  std::optional<std::size_t> search_total_bound;
+  std::optional<std::size_t> search_rank_window;
   // Test seam (hidden flag): the clock is the real one shifted by the seconds in this file.
   std::string clock_file;
   // The built web UI (web/dist) served at /; when absent, / says how to build it.

@@ -139,6 +139,15 @@ struct SearchQuery {
   std::vector<std::string> langs;
   std::size_t limit = 20;
   std::size_t offset = 0;
+  // Bounds that keep a frequent word's cost flat in the corpus size (issue 3; the way
+  // Elasticsearch bounds track_total_hits). Visible matches are counted, newest first, up to
+  // total_bound: beyond it SearchResult::total_exact is false and total == total_bound.
+  // While the visible matches are at most rank_window they are all ranked by BM25; beyond
+  // it the order is tiered (see SearchResult). Both at least 1.
+  std::size_t total_bound = kDefaultTotalBound;
+  std::size_t rank_window = kDefaultRankWindow;
+  static constexpr std::size_t kDefaultTotalBound = 1'000;
+  static constexpr std::size_t kDefaultRankWindow = 500;
 };
 
 struct SearchHit {
@@ -153,10 +162,20 @@ struct SearchHit {
   double score = 0;  // higher is better
 };
 
+// The order of hits: with at most rank_window visible matches, all of them by BM25 (score
+// descending, then oldest first). With more: tier 1, the visible matches among the newest
+// total_bound that have a query word in a name field (the newest rank_window of them), by
+// BM25; then the other visible
+// matches in windows of rank_window, newest window first, each window by BM25. Stable across
+// pages while the index does not change.
 struct SearchResult {
+  // Visible matches counted, newest first, up to SearchQuery::total_bound; total_exact is
+  // false when more exist (then total == total_bound).
   std::int64_t total = 0;
+  bool total_exact = true;
   std::vector<SearchHit> hits;
-  // facet name ("type", "party", "lang") → value → count, over every visible match.
+  // facet name ("type", "party", "lang") → value → count, over the same visible matches that
+  // `total` counts (every visible match when total_exact).
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::int64_t>>>> facets;
 };
 

@@ -461,6 +461,78 @@ TEST_P(StoreConformance, SearchFollowsRecallAndDelete) {
   EXPECT_EQ(store_->Search(a_, q)->total, 0);
 }
 
+TEST_P(StoreConformance, SearchBoundsCountAndRankVisibleMatchesOnly) {
+  // 10 reports b may see, then 20 newer ones it may not (a's alone).
+  for (int i = 0; i < 30; ++i) {
+    const bool shared = i < 10;
+    const std::string name = i % 4 == 1 ? "zeta bulletin" : "bulletin";
+    ASSERT_TRUE(PutDoc(*store_, "c1", "report--" + std::to_string(100 + i), 1,
+                       To(0, shared ? Bit(1) : 0),
+                       R"({"name":")" + name + R"(","description":"zeta log )" +
+                           std::string(static_cast<std::size_t>(i % 3 + 1), 'z') + R"("})")
+                    .ok());
+  }
+  SearchQuery all = Words("zeta");
+  all.limit = 100;
+  auto exact = store_->Search(b_, all);
+  ASSERT_TRUE(exact.ok()) << exact.status().message();
+  EXPECT_EQ(exact->total, 10);
+  EXPECT_TRUE(exact->total_exact);
+  ASSERT_EQ(exact->hits.size(), 10u);
+  // Below the window, the order is the unbounded one.
+  SearchQuery wide = all;
+  wide.total_bound = 10;
+  wide.rank_window = 10;
+  EXPECT_EQ(HitIds(*store_->Search(b_, wide)), HitIds(*exact));
+  EXPECT_TRUE(store_->Search(b_, wide)->total_exact);
+  // A small bound: "4 or more", facets over the same 4; every visible match still reachable.
+  SearchQuery bounded = all;
+  bounded.total_bound = 4;
+  bounded.rank_window = 3;
+  auto b = store_->Search(b_, bounded);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->total, 4);
+  EXPECT_FALSE(b->total_exact);
+  for (const auto& [name, values] : b->facets) {
+    std::int64_t sum = 0;
+    for (const auto& v : values) sum += v.second;
+    EXPECT_EQ(sum, 4) << name;
+  }
+  std::vector<std::string> ids = HitIds(*b);
+  std::vector<std::string> sorted = ids, expected = HitIds(*exact);
+  std::sort(sorted.begin(), sorted.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(sorted, expected);
+  // Pages of one agree with the whole list.
+  std::vector<std::string> paged;
+  for (std::size_t offset = 0; offset < 12; ++offset) {
+    SearchQuery one = bounded;
+    one.limit = 1;
+    one.offset = offset;
+    for (auto& id : HitIds(*store_->Search(b_, one))) paged.push_back(id);
+  }
+  EXPECT_EQ(paged, ids);
+  // The name tier first: of the newest 4 (the bound) visible reports, 109..106, the one with
+  // "zeta" in its name; then windows of 3 over the visible ones, newest first, without it.
+  EXPECT_EQ(ids[0], "report--109");
+  const std::vector<std::vector<std::string>> windows = {
+      {"report--107", "report--108"},
+      {"report--104", "report--105", "report--106"},
+      {"report--101", "report--102", "report--103"},
+      {"report--100"}};
+  std::size_t at = 1;
+  for (const auto& w : windows) {
+    std::vector<std::string> got(ids.begin() + static_cast<std::ptrdiff_t>(at),
+                                 ids.begin() + static_cast<std::ptrdiff_t>(at + w.size()));
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, w);
+    at += w.size();
+  }
+  // Party c sees none of them, bounded or not.
+  EXPECT_EQ(store_->Search(c_, bounded)->total, 0);
+  EXPECT_TRUE(store_->Search(c_, bounded)->total_exact);
+}
+
 TEST_P(StoreConformance, SearchHonoursPrivateCollections) {
   ASSERT_TRUE(PutDoc(*store_, "c2", "report--1", 1, To(0, Bit(1)), R"({"name":"Raqqa"})").ok());
   SearchQuery q = Words("raqqa");

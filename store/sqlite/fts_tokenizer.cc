@@ -1,6 +1,10 @@
 // FTS5 tokenizer adapter over text::Analyzer and text::PhoneticKey.
 #include "store/sqlite/fts_tokenizer.h"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -139,6 +143,87 @@ fts5_api* Fts5Api(sqlite3* db) {
   return api;
 }
 
+// tansiq_bm25(search, cap, weight...): FTS5's bm25() (k1 = 1.2, b = 0.75, the same IDF and
+// length normalisation; weights per column) except that each phrase's document frequency is
+// counted up to `cap` documents. FTS5's bm25 counts every document of every phrase once per
+// statement, a cost linear in a frequent word's matches; with the cap it is bounded, and
+// every phrase with more than `cap` documents gets the IDF of `cap`. Returns a value where
+// lower is better, like bm25(). Per-statement data (IDF per phrase, average length) is kept
+// with xSetAuxdata.
+struct Bm25Data {
+  int phrases = 0;
+  double avgdl = 0;
+  std::vector<double> idf;
+  std::vector<double> freq;
+};
+
+struct PhraseCount {
+  sqlite3_int64 hits = 0;
+  sqlite3_int64 cap = 0;
+};
+
+int CountUpToCap(const Fts5ExtensionApi*, Fts5Context*, void* user) {
+  auto* c = static_cast<PhraseCount*>(user);
+  return ++c->hits >= c->cap ? SQLITE_DONE : SQLITE_OK;  // SQLITE_DONE: stop, no error
+}
+
+void CappedBm25(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int n_val,
+                sqlite3_value** values) {
+  constexpr double kK1 = 1.2;
+  constexpr double kB = 0.75;
+  auto* data = static_cast<Bm25Data*>(api->xGetAuxdata(fts, 0));
+  int rc = SQLITE_OK;
+  if (!data) {
+    const sqlite3_int64 cap = n_val > 0 ? std::max<sqlite3_int64>(sqlite3_value_int64(values[0]), 1)
+                                        : std::numeric_limits<sqlite3_int64>::max();
+    auto owned = std::make_unique<Bm25Data>();
+    owned->phrases = api->xPhraseCount(fts);
+    sqlite3_int64 rows = 0, tokens = 0;
+    rc = api->xRowCount(fts, &rows);
+    if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &tokens);
+    owned->avgdl = rows > 0 ? static_cast<double>(tokens) / static_cast<double>(rows) : 1.0;
+    for (int i = 0; rc == SQLITE_OK && i < owned->phrases; ++i) {
+      PhraseCount count{0, cap};
+      rc = api->xQueryPhrase(fts, i, &count, CountUpToCap);
+      const double n = static_cast<double>(rows), hits = static_cast<double>(count.hits);
+      const double idf = std::log((n - hits + 0.5) / (hits + 0.5));
+      owned->idf.push_back(idf <= 0.0 ? 1e-6 : idf);
+    }
+    owned->freq.assign(static_cast<std::size_t>(owned->phrases), 0.0);
+    if (rc == SQLITE_OK) {
+      data = owned.get();
+      rc =
+          api->xSetAuxdata(fts, owned.release(), [](void* p) { delete static_cast<Bm25Data*>(p); });
+    }
+  }
+  if (rc != SQLITE_OK) {
+    sqlite3_result_error_code(ctx, rc);
+    return;
+  }
+  std::fill(data->freq.begin(), data->freq.end(), 0.0);
+  int inst = 0;
+  rc = api->xInstCount(fts, &inst);
+  for (int i = 0; rc == SQLITE_OK && i < inst; ++i) {
+    int phrase = 0, column = 0, offset = 0;
+    rc = api->xInst(fts, i, &phrase, &column, &offset);
+    const double w = n_val > column + 1 ? sqlite3_value_double(values[column + 1]) : 1.0;
+    if (rc == SQLITE_OK) data->freq[static_cast<std::size_t>(phrase)] += w;
+  }
+  int size = 0;
+  if (rc == SQLITE_OK) rc = api->xColumnSize(fts, -1, &size);
+  if (rc != SQLITE_OK) {
+    sqlite3_result_error_code(ctx, rc);
+    return;
+  }
+  double score = 0;
+  const double norm = kK1 * (1 - kB + kB * static_cast<double>(size) / data->avgdl);
+  for (int i = 0; i < data->phrases; ++i) {
+    const double f = data->freq[static_cast<std::size_t>(i)];
+    score += data->idf[static_cast<std::size_t>(i)] * (f * (kK1 + 1.0)) / (f + norm);
+  }
+  sqlite3_result_double(ctx, -score);
+}
+
 }  // namespace
 
 std::vector<IndexToken> AnalyzeForIndex(std::string_view input, TokenMode mode) {
@@ -158,6 +243,9 @@ Status RegisterTokenizer(sqlite3* db) {
   static fts5_tokenizer tokenizer{Create, Delete, Tokenize};
   if (api->xCreateTokenizer(api, "tansiq", nullptr, &tokenizer, nullptr) != SQLITE_OK) {
     return Internal("cannot register the tansiq tokenizer");
+  }
+  if (api->xCreateFunction(api, "tansiq_bm25", nullptr, CappedBm25, nullptr) != SQLITE_OK) {
+    return Internal("cannot register tansiq_bm25");
   }
   return Status::Ok();
 }

@@ -335,7 +335,9 @@ class Quality(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         self.assertTrue(r.header("Content-Type", "").startswith("application/json"), r)
         j = r.json()
-        self.assertEqual(set(j), {"total", "hits", "facets"}, j.keys())
+        self.assertEqual(set(j), {"total", "total_relation", "hits", "facets", "facets_relation"},
+                         j.keys())
+        self.assertEqual((j["total_relation"], j["facets_relation"]), ("eq", "eq"), j)
         self.assertEqual(set(j["facets"]), {"type", "party", "lang"}, j["facets"])
         h = next(h for h in j["hits"] if h["id"] == DOCS["ar_report"]["id"])
         for k in ("id", "type", "name", "score", "snippet", "created_by_ref", "modified", "lang",

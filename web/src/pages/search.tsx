@@ -21,12 +21,15 @@ interface Hit {
 }
 interface Result {
   total: number;
+  /** "gte": more visible matches exist than the hub counts (total is its bound). */
+  total_relation?: "eq" | "gte";
   hits: Hit[];
   facets?: Record<string, Record<string, number>>;
 }
 
 const FILTERS = ["type", "party", "lang"] as const;
 const PAGE = 20;
+const MAX_OFFSET = 10000; // the API's largest offset
 
 export function Search({ route }: { route: Route }): JSX.Element {
   const p = route.params;
@@ -104,7 +107,7 @@ export function Search({ route }: { route: Route }): JSX.Element {
           </aside>
           <div class="results">
             <p class="total" id="search-total" data-query={result.key}>
-              {t("search.total", { n: result.total })}
+              {t("search.total", { n: result.total_relation === "gte" ? `${fmtNumber(result.total)}+` : result.total })}
             </p>
             {result.hits.length === 0 && <p class="empty">{t("search.none")}</p>}
             <ol class="hits">
@@ -128,7 +131,7 @@ export function Search({ route }: { route: Route }): JSX.Element {
               {offset > 0 && (
                 <a href={href("search", undefined, { ...current(), offset: String(Math.max(0, offset - PAGE)) })}>{t("common.previous")}</a>
               )}
-              {offset + PAGE < result.total && <a href={href("search", undefined, { ...current(), offset: String(offset + PAGE) })}>{t("common.next")}</a>}
+              {(offset + PAGE < result.total || (result.total_relation === "gte" && result.hits.length === PAGE && offset + PAGE <= MAX_OFFSET)) && <a href={href("search", undefined, { ...current(), offset: String(offset + PAGE) })}>{t("common.next")}</a>}
             </div>
           </div>
         </div>
