@@ -143,71 +143,30 @@ fts5_api* Fts5Api(sqlite3* db) {
   return api;
 }
 
-// tansiq_bm25(search, cap, weight...): FTS5's bm25() (k1 = 1.2, b = 0.75, the same IDF and
-// length normalisation; weights per column) except that each phrase's document frequency is
-// counted up to `cap` documents. FTS5's bm25 counts every document of every phrase once per
-// statement, a cost linear in a frequent word's matches; with the cap it is bounded, and
-// every phrase with more than `cap` documents gets the IDF of `cap`. Returns a value where
-// lower is better, like bm25(). Per-statement data (IDF per phrase, average length) is kept
-// with xSetAuxdata.
-struct Bm25Data {
-  int phrases = 0;
-  double avgdl = 0;
-  std::vector<double> idf;
-  std::vector<double> freq;
-};
+// tansiq_rank(search, weight...): BM25's term-frequency saturation and length normalisation
+// (k1 = 1.2, b = 0.75, weights per column) computed from the document and the query alone.
+// FTS5's bm25() also reads corpus statistics — the number of rows, every phrase's document
+// frequency (IDF) and the average length — over every row of the index, including rows the
+// reader may not see: another party storing reports with a word would change the scores this
+// reader gets for it (a side channel counting invisible documents). So there is no IDF and the
+// average length is a constant; a score depends on nothing but the row and the query. It is
+// also cheaper: no per-statement pass over each phrase's matches. Lower is better, like bm25().
+constexpr double kRankAverageLength = 100.0;  // tokens (all columns); reports run 80–200 words
 
-struct PhraseCount {
-  sqlite3_int64 hits = 0;
-  sqlite3_int64 cap = 0;
-};
-
-int CountUpToCap(const Fts5ExtensionApi*, Fts5Context*, void* user) {
-  auto* c = static_cast<PhraseCount*>(user);
-  return ++c->hits >= c->cap ? SQLITE_DONE : SQLITE_OK;  // SQLITE_DONE: stop, no error
-}
-
-void CappedBm25(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int n_val,
-                sqlite3_value** values) {
+void Rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int n_val,
+          sqlite3_value** values) {
   constexpr double kK1 = 1.2;
   constexpr double kB = 0.75;
-  auto* data = static_cast<Bm25Data*>(api->xGetAuxdata(fts, 0));
-  int rc = SQLITE_OK;
-  if (!data) {
-    const sqlite3_int64 cap = n_val > 0 ? std::max<sqlite3_int64>(sqlite3_value_int64(values[0]), 1)
-                                        : std::numeric_limits<sqlite3_int64>::max();
-    auto owned = std::make_unique<Bm25Data>();
-    owned->phrases = api->xPhraseCount(fts);
-    sqlite3_int64 rows = 0, tokens = 0;
-    rc = api->xRowCount(fts, &rows);
-    if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &tokens);
-    owned->avgdl = rows > 0 ? static_cast<double>(tokens) / static_cast<double>(rows) : 1.0;
-    for (int i = 0; rc == SQLITE_OK && i < owned->phrases; ++i) {
-      PhraseCount count{0, cap};
-      rc = api->xQueryPhrase(fts, i, &count, CountUpToCap);
-      const double n = static_cast<double>(rows), hits = static_cast<double>(count.hits);
-      const double idf = std::log((n - hits + 0.5) / (hits + 0.5));
-      owned->idf.push_back(idf <= 0.0 ? 1e-6 : idf);
-    }
-    owned->freq.assign(static_cast<std::size_t>(owned->phrases), 0.0);
-    if (rc == SQLITE_OK) {
-      data = owned.get();
-      rc =
-          api->xSetAuxdata(fts, owned.release(), [](void* p) { delete static_cast<Bm25Data*>(p); });
-    }
-  }
-  if (rc != SQLITE_OK) {
-    sqlite3_result_error_code(ctx, rc);
-    return;
-  }
-  std::fill(data->freq.begin(), data->freq.end(), 0.0);
+  constexpr int kMaxPhrases = 64;
+  const int phrases = std::min(api->xPhraseCount(fts), kMaxPhrases);
+  double freq[kMaxPhrases] = {};
   int inst = 0;
-  rc = api->xInstCount(fts, &inst);
+  int rc = api->xInstCount(fts, &inst);
   for (int i = 0; rc == SQLITE_OK && i < inst; ++i) {
     int phrase = 0, column = 0, offset = 0;
     rc = api->xInst(fts, i, &phrase, &column, &offset);
-    const double w = n_val > column + 1 ? sqlite3_value_double(values[column + 1]) : 1.0;
-    if (rc == SQLITE_OK) data->freq[static_cast<std::size_t>(phrase)] += w;
+    if (rc != SQLITE_OK || phrase >= phrases) continue;
+    freq[phrase] += n_val > column ? sqlite3_value_double(values[column]) : 1.0;
   }
   int size = 0;
   if (rc == SQLITE_OK) rc = api->xColumnSize(fts, -1, &size);
@@ -215,12 +174,9 @@ void CappedBm25(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* 
     sqlite3_result_error_code(ctx, rc);
     return;
   }
+  const double norm = kK1 * (1 - kB + kB * static_cast<double>(size) / kRankAverageLength);
   double score = 0;
-  const double norm = kK1 * (1 - kB + kB * static_cast<double>(size) / data->avgdl);
-  for (int i = 0; i < data->phrases; ++i) {
-    const double f = data->freq[static_cast<std::size_t>(i)];
-    score += data->idf[static_cast<std::size_t>(i)] * (f * (kK1 + 1.0)) / (f + norm);
-  }
+  for (int i = 0; i < phrases; ++i) score += (freq[i] * (kK1 + 1.0)) / (freq[i] + norm);
   sqlite3_result_double(ctx, -score);
 }
 
@@ -244,8 +200,8 @@ Status RegisterTokenizer(sqlite3* db) {
   if (api->xCreateTokenizer(api, "tansiq", nullptr, &tokenizer, nullptr) != SQLITE_OK) {
     return Internal("cannot register the tansiq tokenizer");
   }
-  if (api->xCreateFunction(api, "tansiq_bm25", nullptr, CappedBm25, nullptr) != SQLITE_OK) {
-    return Internal("cannot register tansiq_bm25");
+  if (api->xCreateFunction(api, "tansiq_rank", nullptr, Rank, nullptr) != SQLITE_OK) {
+    return Internal("cannot register tansiq_rank");
   }
   return Status::Ok();
 }

@@ -22,10 +22,10 @@ inline constexpr char kRawMarker = '\x1f';
 // Prefix of name-key terms in the index.
 inline constexpr char kNameKeyPrefix = '~';
 
-// Registers the tokenizer on `db`, and the auxiliary function tansiq_bm25(search, cap,
-// weight...) — FTS5's bm25() with each phrase's document frequency counted up to `cap`
-// documents (bounded cost for frequent words; lower is better, like bm25()). Every
-// connection that touches the index must call it.
+// Registers the tokenizer on `db`, and the auxiliary function tansiq_rank(search, weight...)
+// — BM25's term-frequency saturation and length normalisation from the row and the query
+// alone, with no corpus statistics (which would count rows the reader may not see); lower is
+// better, like bm25(). Every connection that touches the index must call it.
 Status RegisterTokenizer(sqlite3* db);
 
 // One index term of a column value, as the tokenizer emits it.

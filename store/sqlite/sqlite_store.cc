@@ -1286,12 +1286,12 @@ Result<bool> SqliteStore::MatchesSearch(const SearchQuery& q, std::string_view i
 //     (the same check every other read path makes). Invisible rows never count, so a flood of
 //     matches the reader cannot see neither inflates the total nor pushes visible ones out.
 //     Total and facets are counted over the first total_bound visible matches.
-//  2. Ranking (order in SearchResult): with at most rank_window visible matches all are
-//     ranked by bm25, exactly as an unbounded search; otherwise tier 1 (name-field matches
-//     among the newest total_bound visible, at most rank_window) and then windows of rank_window
-//     visible matches, scored only for the rows of the windows the page touches, by tansiq_bm25:
-//     bm25 with each phrase's document frequency counted up to total_bound (FTS5's bm25 counts all
-//     of them).
+//  2. Ranking (order in SearchResult) by tansiq_rank — BM25 computed from the row and the query
+//     alone, so a score never depends on rows the reader cannot see: with at most rank_window
+//     visible matches all are ranked, exactly as an unbounded search; otherwise tier 1
+//     (name-field matches among the newest total_bound visible, at most rank_window) and then
+//     windows of rank_window visible matches, scored only for the rows of the windows the page
+//     touches.
 //  3. The page's columns. 4. Snippets for the page only.
 Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const SearchQuery& q) {
   const std::string match = CompileMatch(q);
@@ -1386,12 +1386,10 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
   auto by_score = [](const Ranked& a, const Ranked& b) {
     return a.score != b.score ? a.score > b.score : a.rowid < b.rowid;
   };
-  // Exact FTS5 bm25 while every visible match is ranked; beyond, tansiq_bm25 with document
-  // frequencies counted up to the bound (FTS5's counts every match of every phrase).
-  const std::string exact_score = "-bm25(search, 4.0, 1.0)";
-  const std::string capped_score = "-tansiq_bm25(search, " +
-                                   std::to_string(std::min<std::size_t>(bound, 1u << 30)) +
-                                   ", 4.0, 1.0)";
+  // tansiq_rank: BM25 from the row and the query alone — no corpus statistics, which would
+  // count rows this reader may not see (fts_tokenizer.cc).
+  const std::string exact_score = "-tansiq_rank(search, 4.0, 1.0)";
+  const std::string& capped_score = exact_score;
   auto rank_range = [&](std::int64_t lo, std::int64_t hi,
                         const std::unordered_set<std::int64_t>& members, const std::string& score,
                         std::vector<Ranked>* out) -> Status {

@@ -559,6 +559,31 @@ class Visibility(unittest.TestCase):
     def test_alice(self):
         self.check_reader("alice")
 
+    def test_scores_do_not_count_what_the_reader_cannot_see(self):
+        """A score depends on the row and the query alone: party a storing private reports
+        with carol's words (unmarked: party a only) must not move the scores carol gets.
+        FTS5's bm25() would (its IDF and average length count every row), telling carol how
+        many reports she may not read contain a word."""
+        word = "plumbvexilla" + uuid.uuid4().hex[:6]
+        ida = hub.identity_of("a")
+        shared = [make_doc("report", "en", f"{word} convoy {i}", f"{word} convoy seen near "
+                           f"the bridge, report {i}" + " filler" * (5 * i), ida) for i in range(3)]
+        hub.post_objects(COAL, shared)
+
+        def scores(q):
+            j = search_ok(self, q, user="carol")
+            return {h["id"]: h["score"] for h in j["hits"]}, j["total"]
+
+        before = {q: scores(q) for q in (word, f"{word} convoy", f"{word} OR bridge")}
+        self.assertEqual(before[word][1], 3)
+        private = [make_doc("report", "en", f"{word} private {i}",
+                            f"{word} {word} {word} private convoy " + "x" * i, ida,
+                            markings=None) for i in range(40)]
+        hub.post_objects(COAL, private)
+        self.assertEqual(search_ok(self, word, user="alice")["total"], 43)  # stored and indexed
+        for q, seen in before.items():
+            self.assertEqual(scores(q), seen, q)
+
     def test_party_filter_does_not_reveal(self):
         """carol filtering on party a sees only what she may read of a's."""
         j = search_ok(self, {"q": self.TOKEN, "party": "a"}, user="carol")
