@@ -109,6 +109,19 @@ def inbox(user):
     return r.json()["messages"]
 
 
+def wait_one_brief_each(tc, date, settle=0.0, timeout=15):
+    """Waits until every brief user has the brief of `date` (YYYY-MM-DD), then `settle` seconds
+    more (scheduler ticks that could send a second), and asserts exactly one each."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all(any(date in m["subject"] for m in inbox(u)) for u in BRIEF_USERS):
+            break
+        time.sleep(0.2)
+    time.sleep(settle)
+    for u in BRIEF_USERS:
+        tc.assertEqual(len([m for m in inbox(u) if date in m["subject"]]), 1, u)
+
+
 def wait_analysed(user, day: dt.datetime, at_least: int):
     """Waits until `user` sees at least `at_least` analysed objects on `day` (the correlator
     runs after commit, in commit order)."""
@@ -223,14 +236,7 @@ class A_DailyBrief(unittest.TestCase):
     def test_3_the_next_day_brings_the_next_brief_even_when_empty(self):
         set_time(DAY0 + dt.timedelta(days=2, hours=7))
         next_date = (DAY0 + dt.timedelta(days=1)).strftime("%Y-%m-%d")
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if all(any(next_date in m["subject"] for m in inbox(u)) for u in BRIEF_USERS):
-                break
-            time.sleep(0.2)
-        for u in BRIEF_USERS:
-            got = [m for m in inbox(u) if next_date in m["subject"]]
-            self.assertEqual(len(got), 1, u)
+        wait_one_brief_each(self, next_date)
         # Nothing new that day (for bob): the brief says so in its subject.
         bob = [m for m in inbox("bob") if next_date in m["subject"]][0]
         self.assertIn("Nothing to report.", bob["subject"])
@@ -241,14 +247,7 @@ class A_DailyBrief(unittest.TestCase):
         HUB.stop()
         set_time(DAY0 + dt.timedelta(days=3, hours=10))  # down from 07:00 yesterday to 10:00
         start()
-        date = (DAY0 + dt.timedelta(days=2)).strftime("%Y-%m-%d")
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if all(any(date in m["subject"] for m in inbox(u)) for u in BRIEF_USERS):
-                break
-            time.sleep(0.2)
-        for u in BRIEF_USERS:
-            self.assertEqual(len([m for m in inbox(u) if date in m["subject"]]), 1, u)
+        wait_one_brief_each(self, (DAY0 + dt.timedelta(days=2)).strftime("%Y-%m-%d"))
 
     def test_5_two_servers_on_one_database_send_each_brief_once(self):
         """Two `tansiq serve` processes on one database (a restart overlapping the old process,
@@ -270,27 +269,14 @@ class A_DailyBrief(unittest.TestCase):
                 time.sleep(0.05)
             self.assertTrue(os.path.exists(port_file), "the second server did not start")
             set_time(DAY0 + dt.timedelta(days=4, hours=6, seconds=1))  # both see the hour
-            date = (DAY0 + dt.timedelta(days=3)).strftime("%Y-%m-%d")
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
-                if all(any(date in m["subject"] for m in inbox(u)) for u in BRIEF_USERS):
-                    break
-                time.sleep(0.2)
-            time.sleep(2.5)  # a few more ticks of both schedulers
-            for u in BRIEF_USERS:
-                self.assertEqual(len([m for m in inbox(u) if date in m["subject"]]), 1, u)
+            # A few more ticks of both schedulers after the first brief arrives.
+            wait_one_brief_each(self, (DAY0 + dt.timedelta(days=3)).strftime("%Y-%m-%d"),
+                                settle=2.5, timeout=20)
             # The next day both processes know (in memory) when each brief last went out, so
             # both find the next one due at once: only the transaction decides who sends it.
             set_time(DAY0 + dt.timedelta(days=5, hours=6, seconds=1))
-            date = (DAY0 + dt.timedelta(days=4)).strftime("%Y-%m-%d")
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
-                if all(any(date in m["subject"] for m in inbox(u)) for u in BRIEF_USERS):
-                    break
-                time.sleep(0.2)
-            time.sleep(2.5)
-            for u in BRIEF_USERS:
-                self.assertEqual(len([m for m in inbox(u) if date in m["subject"]]), 1, u)
+            wait_one_brief_each(self, (DAY0 + dt.timedelta(days=4)).strftime("%Y-%m-%d"),
+                                settle=2.5, timeout=20)
         finally:
             other.terminate()
             other.wait(20)
@@ -298,7 +284,26 @@ class A_DailyBrief(unittest.TestCase):
 
 
 
-class B_TrendAlerts(unittest.TestCase):
+class Watchers:
+    """Mixin of the trend-alert classes: watcher sockets in `socks`, alert subjects starting
+    with one of ALERT_TITLES."""
+    ALERT_TITLES = {}
+    socks = {}
+
+    @classmethod
+    def tearDownClass(cls):
+        for ws in cls.socks.values():
+            ws.close()
+
+    @classmethod
+    def alerts(cls, frames):
+        return [f for f in messages(frames) if f.get("from", {}).get("user") == "tansiq"
+                and any(f["subject"].startswith(t) for t in cls.ALERT_TITLES.values())]
+
+
+class B_TrendAlerts(Watchers, unittest.TestCase):
+    ALERT_TITLES = RISING
+
     @classmethod
     def setUpClass(cls):
         # a2 (party a) and b2 (party b) watch Mosul; four reports of party a about Mosul that
@@ -322,16 +327,6 @@ class B_TrendAlerts(unittest.TestCase):
         # Past the debounce of trend checks (30 s of hub time).
         set_time(server_now() + dt.timedelta(seconds=40))
 
-    @classmethod
-    def tearDownClass(cls):
-        for ws in cls.socks.values():
-            ws.close()
-
-    @staticmethod
-    def alerts(frames):
-        return [f for f in messages(frames)
-                if f.get("from", {}).get("user") == "tansiq"
-                and any(f["subject"].startswith(t) for t in RISING.values())]
 
     def test_1_the_watcher_who_sees_the_rise_gets_one_alert(self):
         ws = self.socks["a2"]
@@ -395,7 +390,9 @@ RISING_GROUPS = {"en": "Groups with rising activity", "ar": "جماعات يتص
                  "fa": "گروه‌هایی با فعالیت رو به افزایش"}
 
 
-class D_GroupTrends(unittest.TestCase):
+class D_GroupTrends(Watchers, unittest.TestCase):
+    ALERT_TITLES = RISING_GROUPS
+
     """Watch rules with `groups`: b2 (party b, Arabic) watches داعش, a2 (party a, Russian)
     watches ИГИЛ. Party b's reports, that only party b may see, name the group in Latin and
     Cyrillic script and rise today against an empty baseline."""
@@ -427,15 +424,6 @@ class D_GroupTrends(unittest.TestCase):
         wait_analysed("bob", cls.today, 5)
         set_time(server_now() + dt.timedelta(seconds=40))  # past the trend-check debounce
 
-    @classmethod
-    def tearDownClass(cls):
-        for ws in cls.socks.values():
-            ws.close()
-
-    @staticmethod
-    def alerts(frames):
-        return [f for f in messages(frames) if f.get("from", {}).get("user") == "tansiq"
-                and any(f["subject"].startswith(t) for t in RISING_GROUPS.values())]
 
     @staticmethod
     def watch_notices(frames):
