@@ -9,8 +9,10 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
+#include <variant>
 
 #include <boost/json/parse.hpp>
 
@@ -1304,33 +1306,36 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
   std::string where =
       " FROM search JOIN search_docs d ON d.rowid = search.rowid WHERE search MATCH ?1 "
       "AND (d.in_shared = 1 OR (d.private_parties & ?2) != 0)";
-  std::vector<std::string> binds;
-  auto in = [&](std::string_view column, const std::vector<std::string>& values) {
+  // Filter values are bound, never spliced into the SQL: the text (and so the cached
+  // statement) depends only on which filters are present and how many values each has.
+  std::vector<std::variant<std::string, std::int64_t>> binds;
+  auto param = [&](std::variant<std::string, std::int64_t> value) {
+    binds.push_back(std::move(value));
+    return "?" + std::to_string(3 + binds.size());  // after ?1..?3
+  };
+  auto in = [&](std::string_view column, const auto& values) {
     if (values.empty()) return;
     where += " AND " + std::string(column) + " IN (";
     for (std::size_t i = 0; i < values.size(); ++i) {
-      binds.push_back(values[i]);
-      where += (i ? ",?" : "?") + std::to_string(3 + binds.size());  // after ?1..?3
+      if constexpr (std::is_same_v<std::decay_t<decltype(values[i])>, std::string>) {
+        where += (i ? "," : "") + param(values[i]);
+      } else {
+        where += (i ? "," : "") + param(static_cast<std::int64_t>(values[i]));
+      }
     }
     where += ")";
   };
   in("d.type", q.types);
   in("d.lang", q.langs);
-  if (q.since) where += " AND d.modified >= " + std::to_string(*q.since);
-  if (q.until) where += " AND d.modified <= " + std::to_string(*q.until);
-  if (!q.originators.empty()) {
-    where += " AND d.originator IN (";
-    for (std::size_t i = 0; i < q.originators.size(); ++i) {
-      where += (i ? "," : "") + std::to_string(q.originators[i]);
-    }
-    where += ")";
-  }
+  if (q.since) where += " AND d.modified >= " + param(static_cast<std::int64_t>(*q.since));
+  if (q.until) where += " AND d.modified <= " + param(static_cast<std::int64_t>(*q.until));
+  in("d.originator", q.originators);
   // Plain rows the reader may see, and per-row ones for policy::IsVisible.
   where += " AND (d.per_row = 1 OR d.originator = ?3 OR (d.parties & ?2) != 0)";
   auto bind = [&](Statement& s, const std::string& expr) {
     s.Bind(1, expr).Bind(2, bit).Bind(3, reader.party);
     int i = 4;
-    for (const auto& b : binds) s.Bind(i++, b);
+    for (const auto& b : binds) std::visit([&](const auto& v) { s.Bind(i++, v); }, b);
   };
   HeadCache cache(**db);
   auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
