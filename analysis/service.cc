@@ -314,8 +314,9 @@ Result<json::object> Service::Situation(const policy::Reader& reader, const Situ
         return PlaceName(hub_.gazetteer(), key, r.lang);
       case store::SituationQuery::By::kGroup:
         if (const text::AliasRegistry* a = hub_.aliases()) {
-          if (auto g = a->Find(key)) return a->Canonical(*g);
-          if (auto g = a->ById(key)) return a->Canonical(*g);
+          // In the reader's language where the registry has it (NameIn falls back).
+          if (auto g = a->ById(key)) return a->NameIn(*g, r.lang);
+          if (auto g = a->Find(key)) return a->NameIn(*g, r.lang);
         }
         return key;
       case store::SituationQuery::By::kParty: {

@@ -340,6 +340,27 @@ class Situation(unittest.TestCase):
                     params={"from": "2025-04-25", "to": "2025-05-22"})
         self.assertFalse([t for t in r.json()["trends"] if t["key"] == "iq-gov-kirkuk"])
 
+    def test_rising_group_is_a_trend_named_in_the_readers_language(self):
+        # ISIS, named in Latin letters: quiet for three weeks, then 6 reports on one day.
+        day0 = dt.datetime(2025, 7, 1)
+        objs = [report("a", f"ISIS cell dismantled near the border, case {i}",
+                       iso(day0 + dt.timedelta(days=7 * i))) for i in range(3)]
+        objs += [report("a", f"ISIS fighters attacked a checkpoint, incident {i}",
+                        iso(day0 + dt.timedelta(days=21, hours=i))) for i in range(6)]
+        hub.post_objects(COAL, objs, user="alice")
+        wait_analysed()
+        names = {}
+        for lang in ("en", "ar"):
+            r = hub.get("/api/v1/situation", user="alice", accept="application/json",
+                        params={"from": "2025-06-25", "to": "2025-07-23", "lang": lang})
+            self.assertEqual(r.status, 200, r)
+            groups = [t for t in r.json()["trends"] if t["kind"] == "group"]
+            self.assertEqual(len(groups), 1, r.json()["trends"])
+            names[lang] = (groups[0]["key"], groups[0]["name"])
+        self.assertEqual(names["en"][0], names["ar"][0])  # one group, one key
+        self.assertTrue(any("a" <= c.lower() <= "z" for c in names["en"][1]), names)
+        self.assertTrue(any("\u0600" <= c <= "\u06ff" for c in names["ar"][1]), names)
+
 
 class Backfill(unittest.TestCase):
     def test_objects_imported_while_no_server_ran_are_analysed_at_start(self):
