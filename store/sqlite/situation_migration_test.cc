@@ -168,39 +168,40 @@ void LaterWrites(Store& store) {
           .ok());
 }
 
-TEST(SituationMigration, BuildsTheAggregateFromExistingRows) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("tansiq-situation-migration-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  ManualClock clock(1'700'000'000'000'000);
-  WriteFixture(dir, &clock);
-  if (HasFatalFailure()) return;
+// Each test starts from the fixture database, in a folder of its own, written at a fixed time.
+class SituationMigration : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("tansiq-situation-migration-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    WriteFixture(dir_, &clock_);  // a fatal failure here skips the test body
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path dir_;
+  ManualClock clock_{1'700'000'000'000'000};
+};
+
+TEST_F(SituationMigration, BuildsTheAggregateFromExistingRows) {
   // Back to schema 6: what migrations 7 and 8 created is gone, the analysis rows stay.
-  Exec(dir,
+  Exec(dir_,
        "DROP TABLE situation_counts; DROP TABLE situation_rows; "
        "DROP TABLE analysis_visibility; PRAGMA user_version = 6;");
   if (HasFailure()) return;
-  auto store = Open(dir, &clock);
+  auto store = Open(dir_, &clock_);
   ASSERT_TRUE(store);
   ExpectAggregateEqualsRows(*store, "after migration");
   LaterWrites(*store);
   ExpectAggregateEqualsRows(*store, "after later writes");
-  store.reset();
-  fs::remove_all(dir);
 }
 
 // Migration 8 alone, on a database of schema 7: situation_rows without the visibility inputs,
 // analysis_visibility without the head columns.
-TEST(SituationMigration, CarriesTheVisibilityInputsIntoSituationRows) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("tansiq-situation-migration8-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  ManualClock clock(1'700'000'000'000'000);
-  WriteFixture(dir, &clock);
-  if (HasFatalFailure()) return;
-  Exec(dir,
+TEST_F(SituationMigration, CarriesTheVisibilityInputsIntoSituationRows) {
+  Exec(dir_,
        "CREATE TABLE situation_rows_7(key TEXT NOT NULL, at INTEGER NOT NULL, id TEXT NOT NULL, "
        "PRIMARY KEY(key, at, id)) WITHOUT ROWID; "
        "INSERT INTO situation_rows_7 SELECT key, at, id FROM situation_rows; "
@@ -211,13 +212,11 @@ TEST(SituationMigration, CarriesTheVisibilityInputsIntoSituationRows) {
        "ALTER TABLE analysis_visibility DROP COLUMN federable; "
        "ALTER TABLE analysis_visibility DROP COLUMN gates; PRAGMA user_version = 7;");
   if (HasFailure()) return;
-  auto store = Open(dir, &clock);
+  auto store = Open(dir_, &clock_);
   ASSERT_TRUE(store);
   ExpectAggregateEqualsRows(*store, "after migration 8");
   LaterWrites(*store);
   ExpectAggregateEqualsRows(*store, "after later writes");
-  store.reset();
-  fs::remove_all(dir);
 }
 
 // Every reader's postings of every key of the fixture.
@@ -239,37 +238,28 @@ std::map<std::string, std::vector<std::string>> AllPostings(Store& store) {
 }
 
 // Migration 9 alone, on a database of schema 8: entity_keys without the visibility inputs.
-TEST(SituationMigration, CarriesTheVisibilityInputsIntoEntityKeys) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("tansiq-situation-migration9-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  ManualClock clock(1'700'000'000'000'000);
-  WriteFixture(dir, &clock);
-  if (HasFatalFailure()) return;
+TEST_F(SituationMigration, CarriesTheVisibilityInputsIntoEntityKeys) {
   std::map<std::string, std::vector<std::string>> before;
   {
-    auto store = Open(dir, &clock);
+    auto store = Open(dir_, &clock_);
     ASSERT_TRUE(store);
     before = AllPostings(*store);
   }
   std::size_t seen = 0;
   for (const auto& [k, ids] : before) seen += ids.size();
   EXPECT_GT(seen, 0u);
-  Exec(dir,
+  Exec(dir_,
        "CREATE TABLE entity_keys_8(key TEXT NOT NULL, at INTEGER NOT NULL, id TEXT NOT NULL, "
        "PRIMARY KEY(key, at, id)) WITHOUT ROWID; "
        "INSERT INTO entity_keys_8 SELECT key, at, id FROM entity_keys; "
        "DROP TABLE entity_keys; ALTER TABLE entity_keys_8 RENAME TO entity_keys; "
        "CREATE INDEX entity_keys_by_id ON entity_keys(id); PRAGMA user_version = 8;");
   if (HasFailure()) return;
-  auto store = Open(dir, &clock);
+  auto store = Open(dir_, &clock_);
   ASSERT_TRUE(store);
   EXPECT_EQ(AllPostings(*store), before);
   LaterWrites(*store);
   ExpectAggregateEqualsRows(*store, "after later writes");
-  store.reset();
-  fs::remove_all(dir);
 }
 
 }  // namespace
