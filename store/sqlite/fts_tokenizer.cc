@@ -2,9 +2,6 @@
 #include "store/sqlite/fts_tokenizer.h"
 
 #include <algorithm>
-#include <cmath>
-#include <limits>
-#include <memory>
 #include <string>
 #include <vector>
 

@@ -1393,10 +1393,9 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
   };
   // tansiq_rank: BM25 from the row and the query alone — no corpus statistics, which would
   // count rows this reader may not see (fts_tokenizer.cc).
-  const std::string exact_score = "-tansiq_rank(search, 4.0, 1.0)";
-  const std::string& capped_score = exact_score;
+  const std::string score = "-tansiq_rank(search, 4.0, 1.0)";
   auto rank_range = [&](std::int64_t lo, std::int64_t hi,
-                        const std::unordered_set<std::int64_t>& members, const std::string& score,
+                        const std::unordered_set<std::int64_t>& members,
                         std::vector<Ranked>* out) -> Status {
     if (members.empty()) return Status::Ok();
     const int lo_param = 4 + static_cast<int>(binds.size());
@@ -1420,8 +1419,7 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
   std::size_t skipped = 0;
   if (visible.size() <= window) {
     const std::unordered_set<std::int64_t> members(visible.begin(), visible.end());
-    TANSIQ_RETURN_IF_ERROR(
-        rank_range(visible.back(), visible.front(), members, exact_score, &ranked));
+    TANSIQ_RETURN_IF_ERROR(rank_range(visible.back(), visible.front(), members, &ranked));
   } else {
     // Tier 1: among the newest `bound` visible matches (a horizon that does not depend on the
     // page, and bounds the walk when name matches are rare), the newest `window` with a query
@@ -1429,8 +1427,8 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
     std::vector<Ranked> tier1;
     {
       const int horizon_param = 4 + static_cast<int>(binds.size());
-      auto st = (*db)->Prepare("SELECT search.rowid, " + capped_score + ", d.per_row, d.id" +
-                               where + " AND search.rowid >= ?" + std::to_string(horizon_param) +
+      auto st = (*db)->Prepare("SELECT search.rowid, " + score + ", d.per_row, d.id" + where +
+                               " AND search.rowid >= ?" + std::to_string(horizon_param) +
                                " ORDER BY search.rowid DESC");
       if (!st.ok()) return st.status();
       Statement& s = **st;
@@ -1463,8 +1461,7 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
         skipped += members.size();  // wholly before the page
         continue;
       }
-      TANSIQ_RETURN_IF_ERROR(
-          rank_range(visible[end - 1], visible[begin], members, capped_score, &ranked));
+      TANSIQ_RETURN_IF_ERROR(rank_range(visible[end - 1], visible[begin], members, &ranked));
     }
   }
   if (q.offset >= skipped + ranked.size()) return result;
