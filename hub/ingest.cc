@@ -19,6 +19,18 @@ namespace tansiq::hub {
 namespace json = boost::json;
 namespace {
 
+// Appends the `object_refs` of a message object (its serialised JSON) to `gates`.
+void AddMessageGates(const std::string& message_json, std::vector<std::string>& gates) {
+  boost::system::error_code ec;
+  json::value v = json::parse(message_json, ec);
+  if (ec || !v.is_object()) return;
+  const json::value* refs = v.get_object().if_contains("object_refs");
+  if (!refs || !refs->is_array()) return;
+  for (const auto& r : refs->get_array()) {
+    if (r.is_string()) gates.emplace_back(r.get_string());
+  }
+}
+
 // One object of the envelope after validation on the request thread.
 struct Prepared {
   std::string id;
@@ -260,6 +272,11 @@ void IngestImpl(Hub& hub, const policy::Reader& writer, const store::Collection&
         v.json = p.json;
         v.refs = p.facts.all_refs;
         v.gate_refs = p.facts.gate_refs;
+        if (writer.party == kHubParty && p.facts.type == stix::kMessageType) {
+          // The hub's own messages (watch notices, alerts, briefs) are made of what their
+          // references said: a recall of one hides the message object with it.
+          AddMessageGates(p.json, v.gate_refs);
+        }
         v.releasability = std::move(*rel);
         v.search = p.search;
         v.prepared_search = p.prepared_search;
@@ -324,10 +341,13 @@ Result<IngestReport> IngestAndWait(Hub& hub, const policy::Reader& writer,
 void DeleteObject(Hub& hub, const policy::Reader& writer, const store::Collection& collection,
                   std::string id, store::DeleteSelector which, std::function<void(Status)> done) {
   auto dir = hub.directory();
+  // An object held only in another party's private collection is as unknown to the writer as
+  // an absent one (404, not the 403 below): the store's read-side rule knows collections.
+  const bool readable = hub.store().IsVisible(writer, id);
   // The job always commits so that a refusal is audited too; the verdict travels beside it.
   auto verdict = std::make_shared<Status>();
-  auto job = [&hub, writer, collection, dir, id = std::move(id), which = std::move(which),
-              verdict](store::WriteTxn& txn) -> Status {
+  auto job = [&hub, writer, collection, dir, id = std::move(id), which = std::move(which), verdict,
+              readable](store::WriteTxn& txn) -> Status {
     auto lookup = [&txn](std::string_view x) -> std::optional<policy::ObjectHead> {
       auto h = txn.GetHead(x);
       if (!h.ok()) return policy::ObjectHead{{.originator = -1}, {}};  // fail closed
@@ -335,7 +355,7 @@ void DeleteObject(Hub& hub, const policy::Reader& writer, const store::Collectio
       return policy::ObjectHead{(*h)->releasability, (*h)->gate_refs};
     };
     *verdict = Status::Ok();
-    if (!policy::IsVisible(writer, id, lookup)) {
+    if (!readable || !policy::IsVisible(writer, id, lookup)) {
       *verdict = NotFound("no such object: " + id);
     } else {
       auto head = txn.GetHead(id);

@@ -116,12 +116,32 @@ dissem::Message MessageFromJson(const store::MessageRecord& r) {
   return m;
 }
 
+// What a hub-written message (a watch notice, a trend alert, a daily brief) says instead of its
+// subject and body once one of its references is hidden from the reader: its text was made of
+// what that object said (a title, a name, an id), so a recall withdraws it with the object.
+constexpr std::string_view kWithdrawnSubject =
+    "Withdrawn: an object this notice named was recalled";
+
+// Whether `r`'s subject and body are withheld from a reader from whom `hidden` (of its
+// references) are hidden: messages the hub wrote itself (no sending user) only. A member's
+// message is the member's own text, released by them; only its references are stripped.
+bool Withheld(const store::MessageRecord& r, const std::vector<std::string>& hidden) {
+  return r.sender_user_id == 0 && !hidden.empty();
+}
+
+// Replaces the subject and body of a withheld message (Withheld).
+void Withdraw(json::object& m) {
+  if (m.contains("subject")) m["subject"] = kWithdrawnSubject;
+  if (m.contains("body")) m["body"] = "";
+}
+
 // A `message` frame from the stored message JSON, without the references `hidden` from the
-// reader, marked as a re-alert or an escalation when it is one.
-std::string MessageFrame(const std::string& stored, const std::vector<std::string>& hidden,
+// reader (and, for a message the hub wrote, without its text: Withheld), marked as a re-alert
+// or an escalation when it is one.
+std::string MessageFrame(const store::MessageRecord& record, const std::vector<std::string>& hidden,
                          int realert, std::string_view escalated_for) {
   boost::system::error_code ec;
-  json::value v = json::parse(stored, ec);
+  json::value v = json::parse(record.json, ec);
   if (ec || !v.is_object()) return {};
   const json::object& m = v.get_object();
   json::object f;
@@ -130,6 +150,7 @@ std::string MessageFrame(const std::string& stored, const std::vector<std::strin
        {"id", "precedence", "subject", "body", "lang", "sent_at", "from", "tlp"}) {
     if (const json::value* x = m.if_contains(key)) f[key] = *x;
   }
+  if (Withheld(record, hidden)) Withdraw(f);
   json::array refs;
   for (const auto& ref : StringsOf(m, "object_refs")) {
     if (std::find(hidden.begin(), hidden.end(), ref) == hidden.end()) refs.emplace_back(ref);
@@ -309,7 +330,7 @@ class Messenger::Impl {
     dissem::Message m = MessageFromJson(**record);
     auto hidden = hub_.store().HiddenAmong(to, m.object_refs);
     if (!hidden.ok()) return hidden.status();
-    std::string frame = MessageFrame((*record)->json, *hidden, realert, escalated_for);
+    std::string frame = MessageFrame(**record, *hidden, realert, escalated_for);
     if (frame.empty()) return Internal("stored message is not JSON");
     return frame;
   }
@@ -598,7 +619,7 @@ class Messenger::Impl {
       if (!hidden.ok()) return hidden.status();
       RecipientDelivery r = FromRecord(e.delivery);
       out.push_back(
-          {e.message.id, m.precedence, MessageFrame(e.message.json, *hidden, 0, r.alternate_for)});
+          {e.message.id, m.precedence, MessageFrame(e.message, *hidden, 0, r.alternate_for)});
     }
     return out;
   }
@@ -645,6 +666,7 @@ class Messenger::Impl {
       return std::find(hidden->begin(), hidden->end(), r) != hidden->end();
     });
     o["object_refs"] = Strings(refs);
+    if (Withheld(**record, *hidden)) Withdraw(o);
     o["deliveries"] = std::move(recipients);
     return json::serialize(o);
   }
@@ -683,6 +705,11 @@ class Messenger::Impl {
       if (!entries.ok()) return entries.status();
       for (const auto& e : *entries) {
         json::object o = summary(e.message);
+        if (e.message.sender_user_id == 0) {  // the hub's own text: withdrawn with a recall
+          auto hidden = hub_.store().HiddenAmong(reader, MessageFromJson(e.message).object_refs);
+          if (!hidden.ok()) return hidden.status();
+          if (Withheld(e.message, *hidden)) Withdraw(o);
+        }
         RecipientDelivery r = FromRecord(e.delivery);
         o["state"] = dissem::DisplayState(r);
         o["alternate_for"] = r.alternate_for;
@@ -1019,8 +1046,8 @@ class Messenger::Impl {
     if (!hidden.ok()) return;  // stays in the durable queue
     std::string key = record.id;
     if (realert > 0) key += "#realert-" + std::to_string(realert);
-    Push(to.user_id, {std::move(key), m.precedence,
-                      MessageFrame(record.json, *hidden, realert, escalated_for)});
+    Push(to.user_id,
+         {std::move(key), m.precedence, MessageFrame(record, *hidden, realert, escalated_for)});
   }
 
   // The first push of a new message to every recipient: the stored JSON is parsed once, and
@@ -1045,7 +1072,7 @@ class Messenger::Impl {
       }
       auto it = groups.find(hidden);
       if (it == groups.end()) {
-        auto frame = std::make_shared<const std::string>(MessageFrame(record.json, hidden, 0, ""));
+        auto frame = std::make_shared<const std::string>(MessageFrame(record, hidden, 0, ""));
         it = groups.emplace(std::move(hidden), Group{std::move(frame), {}}).first;
         it->second.users.reserve(to.size());
       }

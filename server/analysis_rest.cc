@@ -54,6 +54,10 @@ Result<Micros> Time(std::string_view name, const std::string& v) {
   return t->micros;
 }
 
+// The languages names and briefs come in (docs/api.md: any other `lang` is a 400).
+constexpr std::string_view kLangMessage = "lang must be ar, en, ru or fa";
+bool KnownLang(std::string_view v) { return v == "ar" || v == "en" || v == "ru" || v == "fa"; }
+
 json::array Reasons(const std::vector<std::string>& reasons) {
   json::array a;
   for (const auto& r : reasons) a.push_back(json::value(r));
@@ -158,7 +162,10 @@ std::shared_ptr<analysis::Service> RegisterAnalysis(Router& router, hub::Hub& hu
         co_return ErrorResponse(call, InvalidArgument("by must be place, type, party or group"));
       }
     }
-    if (auto v = Get(call, "lang")) r.lang = *v;
+    if (auto v = Get(call, "lang")) {
+      if (!KnownLang(*v)) co_return ErrorResponse(call, InvalidArgument(std::string(kLangMessage)));
+      r.lang = *v;
+    }
     auto out = svc->Situation(*call.reader, r);
     if (!out.ok()) co_return ErrorResponse(call, out.status());
     co_return Json(call, *out);
@@ -180,9 +187,7 @@ std::shared_ptr<analysis::Service> RegisterAnalysis(Router& router, hub::Hub& hu
       lang = (*u)->lang;
     }
     if (auto v = Get(call, "lang")) {
-      if (*v != "ar" && *v != "en" && *v != "ru" && *v != "fa") {
-        co_return ErrorResponse(call, InvalidArgument("lang must be ar, en, ru or fa"));
-      }
+      if (!KnownLang(*v)) co_return ErrorResponse(call, InvalidArgument(std::string(kLangMessage)));
       lang = *v;
     }
     auto out = svc->Brief(*call.reader, day, lang);

@@ -76,6 +76,39 @@ struct Shared {
   std::list<std::pair<asio::any_io_executor, std::shared_ptr<SessionControl>>> sessions;
 };
 
+// Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
+bool ValidUtf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (s.size() - i <= n) return false;
+    for (std::size_t k = 1; k <= n; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
 bool ValidHost(std::string_view h) {
   if (h.empty() || h.size() > 255) return false;
   for (char c : h) {
@@ -158,7 +191,12 @@ awaitable<Response> Handle(Shared& s, const Request& req, const std::string& cli
   auto target = boost::urls::parse_origin_form(raw);
   if (!target) co_return ErrorResponse(call, InvalidArgument("malformed request target"));
   call.path = std::string(target->path());
-  for (auto p : target->params()) call.query.emplace_back(p.key, p.value);
+  for (auto p : target->params()) {
+    if (!ValidUtf8(p.key) || !ValidUtf8(p.value)) {
+      co_return ErrorResponse(call, InvalidArgument("a query parameter is not valid UTF-8"));
+    }
+    call.query.emplace_back(p.key, p.value);
+  }
   std::string_view host = req[http::field::host];
   if (!ValidHost(host)) host = "localhost";
   call.base_url = std::string(s.tls ? "https://" : "http://") + std::string(host);

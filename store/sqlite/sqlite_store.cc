@@ -125,19 +125,41 @@ Result<std::optional<ObjectHead>> ReadHead(Connection& db, std::string_view id) 
 }
 
 // A policy::HeadLookup over one connection, memoised for the duration of one request.
+// Whether a collection `reader` may access (the shared one, or their own party's) holds a
+// version of `id`: an object held only in another party's private collection is that party's
+// alone, whatever its markings (hub::CanAccessCollection; ListVersions and Search see it so).
+Result<bool> InAccessibleCollection(Connection& db, const policy::Reader& reader,
+                                    std::string_view id) {
+  auto found = QueryOne(
+      db,
+      "SELECT 1 FROM versions v JOIN collections c ON c.id = v.collection WHERE v.id = ?1 AND "
+      "(c.owner IS NULL OR c.owner = ?2) LIMIT 1",
+      [](const Statement&) { return true; }, id, static_cast<std::int64_t>(reader.party));
+  if (!found.ok()) return found.status();
+  return found->has_value();
+}
+
+// The heads policy::IsVisible asks for, read once per call, as `reader` may know them: a head
+// held only in collections the reader may not access reads as one nobody may read (so an object
+// gated on it — a relationship to it, a derived object — is invisible too). Heads given with
+// Put come from rows the query already restricted to accessible collections.
 class HeadCache {
  public:
-  explicit HeadCache(Connection& db) : db_(db) {}
+  HeadCache(Connection& db, const policy::Reader& reader) : db_(db), reader_(reader) {}
   std::optional<policy::ObjectHead> Lookup(std::string_view id) {
     auto it = cache_.find(std::string(id));
     if (it != cache_.end()) return it->second;
+    const policy::ObjectHead hidden{policy::Releasability{.originator = -1}, {}};
     std::optional<policy::ObjectHead> out;
     auto head = ReadHead(db_, id);
     // A failed lookup hides the object: fail closed.
     if (!head.ok()) {
-      out = policy::ObjectHead{policy::Releasability{.originator = -1}, {}};
+      out = hidden;
     } else if (head->has_value()) {
-      out = policy::ObjectHead{(*head)->releasability, (*head)->gate_refs};
+      auto accessible = InAccessibleCollection(db_, reader_, id);
+      out = accessible.ok() && *accessible
+                ? policy::ObjectHead{(*head)->releasability, (*head)->gate_refs}
+                : hidden;
     }
     cache_.emplace(std::string(id), out);
     return out;
@@ -146,6 +168,7 @@ class HeadCache {
 
  private:
   Connection& db_;
+  const policy::Reader& reader_;
   std::unordered_map<std::string, std::optional<policy::ObjectHead>> cache_;
 };
 
@@ -1112,7 +1135,7 @@ Result<std::optional<ObjectHead>> SqliteStore::Head(std::string_view id) {
 bool SqliteStore::IsVisible(const policy::Reader& reader, std::string_view id) {
   auto db = Acquire();
   if (!db.ok()) return false;
-  HeadCache cache(**db);
+  HeadCache cache(**db, reader);
   return policy::IsVisible(reader, id, [&](std::string_view x) { return cache.Lookup(x); });
 }
 
@@ -1120,7 +1143,7 @@ Result<std::vector<std::string>> SqliteStore::HiddenAmong(const policy::Reader& 
                                                           const std::vector<std::string>& ids) {
   auto db = Acquire();
   if (!db.ok()) return db.status();
-  HeadCache cache(**db);
+  HeadCache cache(**db, reader);
   auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
   std::vector<std::string> hidden;
   for (const auto& id : ids) {
@@ -1162,7 +1185,7 @@ Result<Page> SqliteStore::ListVersions(const policy::Reader& reader, std::string
   int i = 5;
   for (const auto& b : binds) s.Bind(i++, b);
 
-  HeadCache cache(**db);
+  HeadCache cache(**db, reader);
   auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
   Page page;
   Status status;
@@ -1337,7 +1360,7 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
     int i = 4;
     for (const auto& b : binds) std::visit([&](const auto& v) { s.Bind(i++, v); }, b);
   };
-  HeadCache cache(**db);
+  HeadCache cache(**db, reader);
   auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
   Status status;
 
@@ -1835,7 +1858,7 @@ Result<KeyPostings> SqliteStore::Postings(const policy::Reader& reader, std::str
   Statement& s = **st;
   s.Bind(1, key);
   const auto bit = static_cast<std::int64_t>(policy::Bit(reader.party));
-  HeadCache cache(**db);
+  HeadCache cache(**db, reader);
   auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
   KeyPostings out;
   Status status;
@@ -1892,7 +1915,7 @@ Result<std::vector<AnalysisRecord>> SqliteStore::AnalysedBetween(const policy::R
   Statement& s = **st;
   s.Bind(1, reader.party).Bind(2, static_cast<std::int64_t>(policy::Bit(reader.party)));
   s.Bind(3, from).Bind(4, to);
-  HeadCache cache(**db);
+  HeadCache cache(**db, reader);
   auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
   std::vector<AnalysisRecord> out;
   Status status;
@@ -1937,7 +1960,7 @@ Result<SituationCounts> SqliteStore::Situation(const policy::Reader& reader,
     s.Bind(1, reader.party).Bind(2, bit);
     s.Bind(3, q.from).Bind(4, rows_to).Bind(5, q.bucket).Bind(6, rows_from);
   };
-  HeadCache cache(**db);
+  HeadCache cache(**db, reader);
   auto lookup = [&](std::string_view x) { return cache.Lookup(x); };
   using Add = std::function<void(const std::string&, Micros, std::int64_t)>;
   // Rows the party clauses decide exactly (not red, no gates) are counted by the GROUP BY
