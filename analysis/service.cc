@@ -13,6 +13,7 @@
 #include "analysis/brief_text.h"
 #include "analysis/derive.h"
 #include "analysis/trend.h"
+#include "hub/messages.h"
 #include "hub/read.h"
 #include "stix/identifier.h"
 #include "stix/timestamp.h"
@@ -409,7 +410,9 @@ Result<json::object> Service::Brief(const policy::Reader& reader, Micros day,
     boost::system::error_code ec;
     json::value body = json::parse(m.json, ec);
     std::string subject;
-    if (!ec && body.is_object()) {
+    if (hub::WithdrawnFrom(hub_, reader, m)) {
+      subject = std::string(hub::kWithdrawnSubject);  // its text named a recalled object
+    } else if (!ec && body.is_object()) {
       if (const auto* sv = body.as_object().if_contains("subject"); sv && sv->is_string()) {
         subject = std::string(sv->get_string());
       }

@@ -116,18 +116,24 @@ dissem::Message MessageFromJson(const store::MessageRecord& r) {
   return m;
 }
 
-// What a hub-written message (a watch notice, a trend alert, a daily brief) says instead of its
-// subject and body once one of its references is hidden from the reader: its text was made of
-// what that object said (a title, a name, an id), so a recall withdraws it with the object.
-constexpr std::string_view kWithdrawnSubject =
-    "Withdrawn: an object this notice named was recalled";
-
 // Whether `r`'s subject and body are withheld from a reader from whom `hidden` (of its
 // references) are hidden: messages the hub wrote itself (no sending user) only. A member's
 // message is the member's own text, released by them; only its references are stripped.
 bool Withheld(const store::MessageRecord& r, const std::vector<std::string>& hidden) {
   return r.sender_user_id == 0 && !hidden.empty();
 }
+
+}  // namespace
+
+bool WithdrawnFrom(Hub& hub, const policy::Reader& reader, const store::MessageRecord& r) {
+  if (r.sender_user_id != 0) return false;
+  auto refs = MessageFromJson(r).object_refs;
+  if (refs.empty()) return false;
+  auto hidden = hub.store().HiddenAmong(reader, refs);
+  return !hidden.ok() || Withheld(r, *hidden);  // a failed lookup withdraws: fail closed
+}
+
+namespace {
 
 // Replaces the subject and body of a withheld message (Withheld).
 void Withdraw(json::object& m) {
@@ -705,11 +711,7 @@ class Messenger::Impl {
       if (!entries.ok()) return entries.status();
       for (const auto& e : *entries) {
         json::object o = summary(e.message);
-        if (e.message.sender_user_id == 0) {  // the hub's own text: withdrawn with a recall
-          auto hidden = hub_.store().HiddenAmong(reader, MessageFromJson(e.message).object_refs);
-          if (!hidden.ok()) return hidden.status();
-          if (Withheld(e.message, *hidden)) Withdraw(o);
-        }
+        if (WithdrawnFrom(hub_, reader, e.message)) Withdraw(o);
         RecipientDelivery r = FromRecord(e.delivery);
         o["state"] = dissem::DisplayState(r);
         o["alternate_for"] = r.alternate_for;

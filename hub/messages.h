@@ -55,6 +55,17 @@ struct MessagingOptions {
   bool start_timer = true;  // false: the caller drives Tick() (tests)
 };
 
+// What a message the hub wrote (a watch notice, an alert, a brief) shows as its subject, with an
+// empty body, once one of its references is hidden from the reader (a recall): its text was
+// made of what that object said. See docs/api.md, "Delivered analysis".
+inline constexpr std::string_view kWithdrawnSubject =
+    "Withdrawn: an object this notice named was recalled";
+
+// Whether message `r` is one the hub wrote whose text is withdrawn from `reader`: one of its
+// `object_refs` is hidden from them now. A member's message is never withdrawn (its text is the
+// member's own to release; only the hidden references are removed).
+bool WithdrawnFrom(Hub& hub, const policy::Reader& reader, const store::MessageRecord& r);
+
 using DoneWith = std::function<void(Result<std::string>)>;
 // The outcome of a send: the message id, or the error; for a refusal because recipients fall
 // outside the releasability (422), `outside` names every one of them.

@@ -214,6 +214,28 @@ TEST_P(StoreConformance, RelationshipWithInvisibleEndIsInvisible) {
   EXPECT_TRUE(store_->IsVisible(a_, "relationship--1"));
 }
 
+TEST_P(StoreConformance, ObjectsOnlyInAnotherPartysPrivateCollectionAreHidden) {
+  // indicator--p is releasable to b, but held only in party a's private collection (c2).
+  ASSERT_TRUE(Put("c2", "indicator--p", 1, To(0, Bit(1))).ok());
+  ASSERT_TRUE(Put("c1", "indicator--ab", 1, To(0, Bit(1))).ok());
+  ASSERT_TRUE(
+      Put("c1", "relationship--p", 1, To(0, Bit(1)), {"indicator--ab", "indicator--p"}).ok());
+  EXPECT_FALSE(store_->IsVisible(b_, "indicator--p"));
+  EXPECT_TRUE(store_->IsVisible(a_, "indicator--p"));
+  auto hidden = store_->HiddenAmong(b_, {"indicator--ab", "indicator--p"});
+  ASSERT_TRUE(hidden.ok());
+  EXPECT_EQ(*hidden, std::vector<std::string>{"indicator--p"});
+  EXPECT_TRUE(store_->HiddenAmong(a_, {"indicator--ab", "indicator--p"})->empty());
+  // A relationship to it is hidden with it; the originator's party sees both.
+  EXPECT_FALSE(store_->IsVisible(b_, "relationship--p"));
+  EXPECT_EQ(Ids(b_), std::vector<std::string>{"indicator--ab@1"});
+  EXPECT_EQ(Ids(a_).size(), 2u);
+  // Once it is also in the shared collection, b reads it (and the relationship).
+  ASSERT_TRUE(Put("c1", "indicator--p", 1, To(0, Bit(1))).ok());
+  EXPECT_TRUE(store_->IsVisible(b_, "indicator--p"));
+  EXPECT_TRUE(store_->IsVisible(b_, "relationship--p"));
+}
+
 TEST_P(StoreConformance, LatestVersionGovernsEveryVersion) {
   ASSERT_TRUE(Put("c1", "indicator--1", 100, To(0, Bit(1) | Bit(2))).ok());
   ASSERT_TRUE(Put("c1", "indicator--1", 200, To(0, Bit(2))).ok());  // recall from b

@@ -258,7 +258,7 @@ class Recall(unittest.TestCase):
         waiting in bob's queue must not carry the object's title or id any more — not in the
         inbox list, the message view, nor the stream replay on connect."""
         word = "wombat" + uuid.uuid4().hex[:8]
-        watch("bob", {"query": word})
+        watch("bob", {"query": word, "precedence": "flash"})
         x1 = H.sdo("report", hub.identity_of("a"), [H.TLP_GREEN],
                    name=f"{word} {secret('RECALL')}", published="2024-05-01T00:00:00Z",
                    report_types=["threat-report"], object_refs=[hub.identity_of("a")])
@@ -291,6 +291,12 @@ class Recall(unittest.TestCase):
         r = hub.get("/api/v1/search", user="bob", params={"q": f'"{x1["name"]}"'}, accept=JSON)
         self.assertEqual(r.json()["total"], 0, r.json())
         r = hub.get(f"/api/v1/objects/{mid}", user="bob", accept=JSON)
+        self.assertNotIn(x1["name"], r.body.decode())
+        # The daily brief lists the day's FLASH messages: not with the recalled title.
+        r = hub.get("/api/v1/brief", user="bob", params={"date": got[0]["sent_at"][:10]},
+                    accept=JSON)
+        self.assertEqual(r.status, 200, r)
+        self.assertIn(mid, r.body.decode())
         self.assertNotIn(x1["name"], r.body.decode())
 
 
