@@ -156,7 +156,9 @@ class HeadCache {
     if (!head.ok()) {
       out = hidden;
     } else if (head->has_value()) {
-      auto accessible = InAccessibleCollection(db_, reader_, id);
+      auto accessible = accessible_.contains(std::string(id))
+                            ? Result<bool>(true)
+                            : InAccessibleCollection(db_, reader_, id);
       out = accessible.ok() && *accessible
                 ? policy::ObjectHead{(*head)->releasability, (*head)->gate_refs}
                 : hidden;
@@ -165,10 +167,14 @@ class HeadCache {
     return out;
   }
   void Put(std::string id, policy::ObjectHead head) { cache_.emplace(std::move(id), head); }
+  // `id` comes from a row the query already restricted to accessible collections: Lookup
+  // reads its head without asking again.
+  void Accessible(std::string id) { accessible_.insert(std::move(id)); }
 
  private:
   Connection& db_;
   const policy::Reader& reader_;
+  std::unordered_set<std::string> accessible_;
   std::unordered_map<std::string, std::optional<policy::ObjectHead>> cache_;
 };
 
@@ -1383,7 +1389,10 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
     Statement& s = **st;
     bind(s, match);
     while (visible.size() < target && s.Step(&status)) {
-      if (s.Int(1) != 0 && !policy::IsVisible(reader, s.Text(2), lookup)) continue;
+      if (s.Int(1) != 0) {
+        cache.Accessible(s.Text(2));
+        if (!policy::IsVisible(reader, s.Text(2), lookup)) continue;
+      }
       if (visible.size() < bound) {
         ++by_type[s.Text(3)];
         ++by_party[std::to_string(s.Int(4))];
@@ -1458,7 +1467,10 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
       bind(s, CompileNamesTier(q, match));
       s.Bind(horizon_param, visible[std::min(bound, visible.size()) - 1]);
       while (tier1.size() < window && s.Step(&status)) {
-        if (s.Int(2) != 0 && !policy::IsVisible(reader, s.Text(3), lookup)) continue;
+        if (s.Int(2) != 0) {
+          cache.Accessible(s.Text(3));
+          if (!policy::IsVisible(reader, s.Text(3), lookup)) continue;
+        }
         tier1.push_back({s.Double(1), s.Int(0)});
       }
       s.Reset();

@@ -300,6 +300,49 @@ class Recall(unittest.TestCase):
         self.assertNotIn(x1["name"], r.body.decode())
 
 
+class SituationCounts(unittest.TestCase):
+    """One armed group named on one day in reports B may and may not see (unmarked, and TLP:GREEN
+    in A's private collection): B's counts, cells and trends are over B's visible ones only."""
+
+    def test_group_and_place_counts_only_count_visible_objects(self):
+        day = "2019-03-10T08:00:00.000Z"
+        ida = hub.identity_of("a")
+
+        def rep(markings, i):
+            return H.sdo("report", ida, markings, name=f"patrol report {i}",
+                         description=f"Harakat al-Nujaba fighters were seen in Kirkuk, case {i}.",
+                         published=day, report_types=["threat-report"], object_refs=[ida],
+                         lang="en")
+        visible = [rep([H.TLP_GREEN], i) for i in range(2)]
+        unmarked = [rep(None, 10 + i) for i in range(3)]
+        private = [rep([H.TLP_GREEN], 20 + i) for i in range(2)]
+        hub.post_objects(COAL, visible + unmarked)
+        hub.post_objects(PRIV_A, private)
+        params = {"from": "2019-03-10", "to": "2019-03-11", "bucket": "day"}
+
+        def situation(user, **extra):
+            r = hub.get("/api/v1/situation", user=user, params={**params, **extra}, accept=JSON)
+            self.assertEqual(r.status, 200, r)
+            return r.json()
+        deadline = time.monotonic() + 30
+        while situation("a2", by="group")["total"] < 7 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        mine = situation("a2", by="group")
+        self.assertEqual(mine["total"], 7, mine)
+        keys = [c["key"] for c in mine["cells"] if c["count"] == 7]
+        self.assertEqual(len(keys), 1, mine)
+        for user in ("bob", "b2", "carol"):
+            for by in ("group", "place", "type", "party"):
+                j = situation(user, by=by, lang="ar")
+                self.assertEqual(j["total"], 2, (user, by, j))
+                self.assertTrue(j["cells"], (user, by))
+                for c in j["cells"]:
+                    self.assertEqual(c["count"], 2, (user, by, c))
+                for p in j["places"]:
+                    self.assertEqual(p["count"], 2, (user, by, p))
+        self.assertEqual(situation("a2", by="place")["places"][0]["count"], 7)
+
+
 class SearchOracles(unittest.TestCase):
     """Exclusion, OR, phrases, filters and facets over a word that only A's unmarked report
     carries: B's answers are exactly those over B's own visible documents."""
