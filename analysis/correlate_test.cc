@@ -91,7 +91,8 @@ TEST(Derive, EntitiesBecomeHubObjectsWithTheSourceMarkings) {
                          .as_object();
   ObjectFacts f =
       Analyse(src, stix::ExtractSearchText(src), 1, TheExtractor(), &testing::Aliases());
-  auto objs = Derive(f, src, "identity--hub", &testing::Places());
+  const DerivedIdKey key{1, 2, 3};
+  auto objs = Derive(f, src, "identity--hub", &testing::Places(), key);
   std::map<std::string, int> types;
   for (const auto& d : objs) {
     ++types[d.type];
@@ -105,16 +106,21 @@ TEST(Derive, EntitiesBecomeHubObjectsWithTheSourceMarkings) {
   EXPECT_EQ(types["identity"], 1);
   // 3 mentions + 2 located-at (the one place).
   EXPECT_EQ(types["relationship"], 5);
-  // Deterministic: a re-run gives the same ids.
-  auto again = Derive(f, src, "identity--hub", &testing::Places());
+  // Deterministic: a re-run gives the same ids; under another hub's key, other ids (nobody
+  // without the key can compute them).
+  auto again = Derive(f, src, "identity--hub", &testing::Places(), key);
   ASSERT_EQ(again.size(), objs.size());
   for (std::size_t i = 0; i < objs.size(); ++i) EXPECT_EQ(again[i].id, objs[i].id);
+  const DerivedIdKey other{4, 5, 6};
+  auto elsewhere = Derive(f, src, "identity--hub", &testing::Places(), other);
+  ASSERT_EQ(elsewhere.size(), objs.size());
+  for (std::size_t i = 0; i < objs.size(); ++i) EXPECT_NE(elsewhere[i].id, objs[i].id);
   EXPECT_TRUE(stix::IsValidIdentifier(objs[0].id));
   // Without modified/created nothing is derived.
   json::object bare = src;
   bare.erase("modified");
   bare.erase("created");
-  EXPECT_TRUE(Derive(f, bare, "identity--hub", &testing::Places()).empty());
+  EXPECT_TRUE(Derive(f, bare, "identity--hub", &testing::Places(), key).empty());
 }
 
 TEST(Trend, PoissonRiseAgainstOwnBaseline) {

@@ -4,31 +4,24 @@
 #include <array>
 #include <cstdint>
 
+#include <sodium.h>
+
 #include "stix/identifier.h"
 
 namespace tansiq::analysis {
 namespace json = boost::json;
 
-std::string DerivedId(std::string_view type, std::string_view seed) {
-  // Two FNV-1a 64-bit hashes with different offsets make the 128 bits.
-  auto fnv = [&](std::uint64_t h) {
-    for (unsigned char c : seed) {
-      h ^= c;
-      h *= 0x100000001b3ULL;
-    }
-    return h;
-  };
-  const std::uint64_t a = fnv(0xcbf29ce484222325ULL), b = fnv(0x84222325cbf29ce4ULL ^ a);
+std::string DerivedId(std::string_view type, std::string_view seed, const DerivedIdKey& key) {
   std::array<std::uint8_t, 16> bytes{};
-  for (int i = 0; i < 8; ++i) {
-    bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(a >> (8 * i));
-    bytes[static_cast<std::size_t>(8 + i)] = static_cast<std::uint8_t>(b >> (8 * i));
-  }
+  crypto_generichash(bytes.data(), bytes.size(),
+                     reinterpret_cast<const unsigned char*>(seed.data()), seed.size(), key.data(),
+                     key.size());
   return stix::MakeIdentifier(type, bytes);
 }
 
 std::vector<DerivedObject> Derive(const ObjectFacts& facts, const json::object& source,
-                                  const std::string& created_by, const text::Gazetteer* gazetteer) {
+                                  const std::string& created_by, const text::Gazetteer* gazetteer,
+                                  const DerivedIdKey& key) {
   std::vector<DerivedObject> out;
   const json::value* ts = source.if_contains("modified");
   if (!ts || !ts->is_string()) ts = source.if_contains("created");
@@ -64,7 +57,7 @@ std::vector<DerivedObject> Derive(const ObjectFacts& facts, const json::object& 
   auto mention = [&](const std::string& target, std::string_view rel_type,
                      const std::string& from) {
     const std::string id = DerivedId(
-        "relationship", facts.id + "|" + std::string(rel_type) + "|" + from + "|" + target);
+        "relationship", facts.id + "|" + std::string(rel_type) + "|" + from + "|" + target, key);
     json::object o = base("relationship", id);
     o["relationship_type"] = rel_type;
     o["source_ref"] = from;
@@ -77,7 +70,7 @@ std::vector<DerivedObject> Derive(const ObjectFacts& facts, const json::object& 
     for (const auto& p : facts.extraction.places) {
       const text::Place* place = gazetteer->ById(p.place_id);
       if (!place) continue;
-      const std::string id = DerivedId("location", facts.id + "|place|" + p.place_id);
+      const std::string id = DerivedId("location", facts.id + "|place|" + p.place_id, key);
       json::object o = base("location", id);
       o["name"] = place->Name(text::Lang::kEn);
       o["latitude"] = place->lat;
@@ -96,7 +89,7 @@ std::vector<DerivedObject> Derive(const ObjectFacts& facts, const json::object& 
   }
   std::vector<std::string> actor_ids;
   for (const auto& g : facts.extraction.groups) {
-    const std::string id = DerivedId("intrusion-set", facts.id + "|group|" + g.group_key);
+    const std::string id = DerivedId("intrusion-set", facts.id + "|group|" + g.group_key, key);
     json::object o = base("intrusion-set", id);
     o["name"] = g.canonical;
     if (g.text != g.canonical) o["aliases"] = json::array{json::value(g.text)};
@@ -106,7 +99,7 @@ std::vector<DerivedObject> Derive(const ObjectFacts& facts, const json::object& 
     mention(id, "mentions", facts.id);
   }
   for (const auto& p : facts.extraction.persons) {
-    const std::string id = DerivedId("identity", facts.id + "|person|" + p.key + "|" + p.name);
+    const std::string id = DerivedId("identity", facts.id + "|person|" + p.key + "|" + p.name, key);
     json::object o = base("identity", id);
     o["name"] = p.name;
     o["identity_class"] = "individual";

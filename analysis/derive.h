@@ -5,6 +5,8 @@
 // new version of the source yields new versions of the same objects.
 #pragma once
 
+#include <array>
+
 #include <string>
 #include <vector>
 
@@ -23,15 +25,22 @@ struct DerivedObject {
   std::vector<std::string> gate_refs;  // the source, and the ends of a relationship
 };
 
-// Objects for `facts` of `source` (which must carry `modified` or `created`; otherwise none).
-// `created_by` is the hub's analysis identity. Markings (`object_marking_refs`) are copied from
-// the source, so the derived objects carry exactly its releasability; their gate references
-// include the source, so a recall of the source hides them at once.
-std::vector<DerivedObject> Derive(const ObjectFacts& facts, const boost::json::object& source,
-                                  const std::string& created_by, const text::Gazetteer* gazetteer);
+// The secret derived ids are keyed with (the hub's, audit::HubKey::DeriveKey("derived-ids")).
+using DerivedIdKey = std::array<unsigned char, 32>;
 
-// A deterministic STIX identifier "<type>--<uuid>" from `seed` (hashed, in the version 4 layout
-// STIX SDOs use).
-std::string DerivedId(std::string_view type, std::string_view seed);
+// Objects for `facts` of `source` (which must carry `modified` or `created`; otherwise none).
+// `created_by` is the hub's analysis identity; `key` keys their ids (DerivedId). Markings
+// (`object_marking_refs`) are copied from the source, so the derived objects carry exactly its
+// releasability; their gate references include the source, so a recall of the source hides them at
+// once.
+std::vector<DerivedObject> Derive(const ObjectFacts& facts, const boost::json::object& source,
+                                  const std::string& created_by, const text::Gazetteer* gazetteer,
+                                  const DerivedIdKey& key);
+
+// A deterministic STIX identifier "<type>--<uuid>" from `seed` (source id and entity), in the
+// version 4 layout STIX SDOs use: keyed BLAKE2b under the hub's secret `key`, so nobody outside
+// the hub can compute the id of a derived object — posting under a guessed id would otherwise
+// reveal, by its refusal, which entities an object they may not read names.
+std::string DerivedId(std::string_view type, std::string_view seed, const DerivedIdKey& key);
 
 }  // namespace tansiq::analysis

@@ -45,7 +45,7 @@ std::string PlaceName(const text::Gazetteer* g, const std::string& id, const std
 
 }  // namespace
 
-Service::Service(hub::Hub& hub) : hub_(hub) {}
+Service::Service(hub::Hub& hub) : hub_(hub), derived_key_(hub.key().DeriveKey("derived-ids")) {}
 
 const Extractor& Service::extractor() {
   std::call_once(extractor_once_, [this] {
@@ -127,7 +127,7 @@ Status Service::Handle(const hub::CommitEvent& event) {
     Work w;
     w.record = {so.id, so.type, f.name.empty() ? so.id : f.name, f.at, 0, f.keys};
     if (Document(so.type) && !dir->hub_identity.empty()) {
-      w.derived = Derive(f, v.get_object(), dir->hub_identity, hub_.gazetteer());
+      w.derived = Derive(f, v.get_object(), dir->hub_identity, hub_.gazetteer(), derived_key_);
     }
     w.source = &so;
     work.push_back(std::move(w));

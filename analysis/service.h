@@ -13,6 +13,7 @@
 #include <boost/json/object.hpp>
 
 #include "analysis/correlate.h"
+#include "analysis/derive.h"
 #include "analysis/extract.h"
 #include "hub/events.h"
 #include "hub/hub.h"
@@ -80,6 +81,7 @@ class Service {
 
  private:
   hub::Hub& hub_;
+  const DerivedIdKey derived_key_;  // keys the derived objects' ids (DerivedId)
   std::once_flag extractor_once_;
   std::unique_ptr<Extractor> extractor_;  // set once, under extractor_once_
 };

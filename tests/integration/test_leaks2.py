@@ -300,6 +300,63 @@ class Recall(unittest.TestCase):
         self.assertNotIn(x1["name"], r.body.decode())
 
 
+def fnv_derived_id(kind, seed):
+    """The derived-object id scheme an outsider can compute from the source code alone (two
+    FNV-1a 64-bit hashes of the seed, as a version-4 UUID): what the hub must NOT use."""
+    data = seed.encode("utf-8")
+
+    def fnv(h):
+        for c in data:
+            h ^= c
+            h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+        return h
+    a = fnv(0xcbf29ce484222325)
+    b = fnv(0x84222325cbf29ce4 ^ a)
+    raw = bytearray(a.to_bytes(8, "little") + b.to_bytes(8, "little"))
+    raw[6] = (raw[6] & 0x0F) | 0x40
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    return f"{kind}--{uuid.UUID(bytes=bytes(raw))}"
+
+
+class DerivedIds(unittest.TestCase):
+    """bob saw A's report in its first version; A narrows it and adds a place. Were derived ids
+    computable from (source id, entity), bob could post an object under the id of the derived
+    location of each candidate place: refused ("only the originating party…") exactly when A's
+    hidden version names it — an oracle on the recalled text. The ids must be unpredictable, so
+    both posts below succeed alike (and squat nothing of A's)."""
+
+    def test_derived_ids_of_a_recalled_report_cannot_be_probed(self):
+        ida = hub.identity_of("a")
+        v1 = H.sdo("report", ida, [H.TLP_GREEN], name=secret("DV"),
+                   description="A patrol was seen in Baghdad.", published="2019-04-01T00:00:00Z",
+                   report_types=["threat-report"], object_refs=[ida], lang="en")
+        hub.post_objects(COAL, [v1])
+        self.assertEqual(hub.get(COAL + f"objects/{v1['id']}/", user="bob").status, 200)
+        v2 = H.new_version(v1, object_marking_refs=None,
+                           description="Fighters attacked a checkpoint in Mosul.")
+        hub.post_objects(COAL, [v2])
+        # Wait until the correlator has derived the second version's objects (A sees Mosul).
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            items, _ = hub.page_all(COAL + "objects/", user="a2", limit=500,
+                                    params={"match[type]": "location"})
+            if any(v1["id"] in json.dumps(o) and o.get("name") == "Mosul" for o in items):
+                break
+            time.sleep(0.1)
+        else:
+            self.fail("the correlator never derived Mosul: " + hub.log_tail())
+        outs = []
+        for place in ("iq-mosul", "iq-kirkuk"):     # named by the hidden version, and not
+            probe = H.sdo("location", hub.identity_of("b"), [H.TLP_GREEN], name="probe",
+                          latitude=1.0, longitude=1.0)
+            probe["id"] = fnv_derived_id("location", v1["id"] + "|place|" + place)
+            r = hub.post(COAL + "objects/", {"objects": [probe]}, user="bob")
+            self.assertEqual(r.status, 202, r)
+            st = r.json()
+            outs.append((st["success_count"], st.get("failure_count", 0)))
+        self.assertEqual(outs[0], outs[1], "bob learned which places A's recalled version names")
+
+
 class SituationCounts(unittest.TestCase):
     """One armed group named on one day in reports B may and may not see (unmarked, and TLP:GREEN
     in A's private collection): B's counts, cells and trends are over B's visible ones only."""
