@@ -14,6 +14,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -72,6 +73,12 @@ double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).coun
 double CpuSeconds() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+// CPU seconds used by the calling thread so far.
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
@@ -560,6 +567,7 @@ int Run(const Options& opt) {
   std::uint64_t by_lang[kLangs] = {};
   double tansiq_s = 0, base_s = 0, tok_s = 0, gen_s = 0;
   double tansiq_cpu = 0, base_cpu = 0, tok_cpu = 0;
+  std::uint64_t index_tokens = 0;  // tokens the tokenizer-only index was fed (pre-analysed)
   const auto start = Clock::now();
   auto last_progress = start;
   constexpr Micros kEpoch = 1'735'689'600'000'000;  // 2025-01-01
@@ -596,14 +604,21 @@ int Run(const Options& opt) {
     }
     return batch;
   };
-  // Store::PrepareSearch for every report of `batch`, on opt.prepare_threads threads.
+  // Store::PrepareSearch for every report of `batch`, on opt.prepare_threads threads; their
+  // CPU seconds add up in analysis_cpu (the rest of tansiq_cpu is the writer's).
+  std::mutex analysis_mu;
+  double analysis_cpu = 0;
   auto prepare = [&](std::vector<store::NewVersion>& batch) {
     std::vector<std::thread> threads;
     const std::size_t n = opt.prepare_threads;
     for (std::size_t t = 0; t < n; ++t) {
       threads.emplace_back([&, t] {
+        const double c0 = ThreadCpuSeconds();
         for (std::size_t i = t; i < batch.size(); i += n)
           batch[i].prepared_search = st->PrepareSearch(*batch[i].search);
+        const double used = ThreadCpuSeconds() - c0;
+        std::lock_guard lock(analysis_mu);
+        analysis_cpu += used;
       });
     }
     for (auto& th : threads) th.join();
@@ -666,8 +681,12 @@ int Run(const Options& opt) {
                           static_cast<int>(names_column.size()), SQLITE_STATIC);
         sqlite3_bind_text(tok_insert->st, 3, s.body.data(), static_cast<int>(s.body.size()),
                           SQLITE_STATIC);
-        store::sqlite::UsePretokenized(static_cast<const std::vector<store::sqlite::Pretokenized>*>(
-            batch[i - first].prepared_search.get()));
+        const auto* tokens = static_cast<const std::vector<store::sqlite::Pretokenized>*>(
+            batch[i - first].prepared_search.get());
+        if (tokens != nullptr) {
+          for (const auto& value : *tokens) index_tokens += value.tokens.size();
+        }
+        store::sqlite::UsePretokenized(tokens);
         if (sqlite3_step(tok_insert->st) != SQLITE_DONE) tok.Fail("tokenizer baseline insert");
         store::sqlite::UsePretokenized(nullptr);
         sqlite3_reset(tok_insert->st);
@@ -987,8 +1006,10 @@ int Run(const Options& opt) {
   PrintTable(
       "Indexing (batches of " + std::to_string(opt.batch) + ", WAL, synchronous=FULL)",
       {{"index", "reports/s", "s", "per CPU s", "db bytes", "bytes/report", "x raw", "FTS bytes"},
-       {opt.prepare_threads > 0 ? "tansiq (PrepareSearch + PutVersion)" : "tansiq (Store::PutVersion)", WithThousands(tansiq_rate), Fixed(tansiq_s, 1),
-        WithThousands(tansiq_cpu_rate), WithThousands(static_cast<double>(tansiq_bytes)),
+       {opt.prepare_threads > 0 ? "tansiq (PrepareSearch + PutVersion)"
+                                : "tansiq (Store::PutVersion)",
+        WithThousands(tansiq_rate), Fixed(tansiq_s, 1), WithThousands(tansiq_cpu_rate),
+        WithThousands(static_cast<double>(tansiq_bytes)),
         WithThousands(static_cast<double>(tansiq_bytes) / n),
         Fixed(static_cast<double>(tansiq_bytes) / static_cast<double>(raw_bytes), 2),
         WithThousands(static_cast<double>(tansiq_fts_bytes))},
@@ -1002,6 +1023,16 @@ int Run(const Options& opt) {
         WithThousands(static_cast<double>(tok_bytes) / n),
         Fixed(static_cast<double>(tok_bytes) / static_cast<double>(raw_bytes), 2),
         WithThousands(static_cast<double>(tok_bytes))}});
+  std::string fts_alone;
+  if (tok_cpu > 0 && opt.prepare_threads > 0) {
+    fts_alone = "; FTS5 alone with Tansiq's tokens " + Fixed(tok_cpu / n * 1e6, 0) + " us for " +
+                Fixed(static_cast<double>(index_tokens) / n, 0) + " tokens (" +
+                Fixed(static_cast<double>(words) / n, 0) + " words)";
+  }
+  std::printf(
+      "tansiq CPU per report: %.0f us analysis (PrepareSearch, off the writer) + %.0f us "
+      "writer (PutVersion: FTS5, version, head, search_docs)%s\n",
+      analysis_cpu / n * 1e6, (tansiq_cpu - analysis_cpu) / n * 1e6, fts_alone.c_str());
   std::vector<std::vector<std::string>> qrows = {
       {"query", "n", "tansiq p50", "p99", "cpu p50", "cpu p99", "matches med", "fts5 p50", "p99",
        "cpu p50", "cpu p99", "(top20 p99)", "matches med"}};
@@ -1121,6 +1152,9 @@ int Run(const Options& opt) {
             {"reports_per_s", tansiq_rate},
             {"cpu_seconds", tansiq_cpu},
             {"reports_per_cpu_s", tansiq_cpu_rate},
+            {"analysis_cpu_us_per_report", analysis_cpu / n * 1e6},
+            {"writer_cpu_us_per_report", (tansiq_cpu - analysis_cpu) / n * 1e6},
+            {"tokens_per_report", static_cast<double>(index_tokens) / n},
             {"db_bytes", tansiq_bytes},
             {"fts_bytes", tansiq_fts_bytes},
             {"db_bytes_vs_raw", static_cast<double>(tansiq_bytes) / static_cast<double>(raw_bytes)},
