@@ -226,6 +226,42 @@ class PrivateCollection(unittest.TestCase):
         self.assertNotIn(priv["id"], box)
 
 
+class Stream(unittest.TestCase):
+    def test_no_frame_at_all_for_objects_the_watcher_may_not_see(self):
+        """bob's stream is open and his watch matches four of A's objects: TLP:RED to a2,
+        unmarked, TLP:GREEN in A's private collection, and a TLP:GREEN control. bob gets
+        exactly one frame (the control's notice), nothing else: no id, no count, no timing."""
+        word = "pangolin" + uuid.uuid4().hex[:8]
+        watch("bob", {"query": word, "precedence": "flash"})
+        ida = hub.identity_of("a")
+        red = H.releasability_marking(ida, [ida], recipients=["a2"], name="red to a2")
+
+        def rep(markings, tag):
+            return H.sdo("report", ida, markings, name=f"{word} {secret(tag)}",
+                         published="2024-05-01T00:00:00Z", report_types=["threat-report"],
+                         object_refs=[ida])
+        hidden = [rep([H.TLP_RED, red["id"]], "SRED"), rep(None, "SUNM")]
+        private = rep([H.TLP_GREEN], "SPRIV")
+        control = rep([H.TLP_GREEN], "SCTRL")
+        ws = WebSocket("127.0.0.1", hub.port, "/api/v1/stream",
+                       headers={"Authorization": H.basic("bob")})
+        try:
+            ws.recv_all(quiet=0.5)   # the replay of earlier tests' notices
+            hub.post_objects(COAL, [red] + hidden)
+            hub.post_objects(PRIV_A, [private])
+            hub.post_objects(COAL, [control])
+            frames = ws.recv_all(quiet=1.5)
+        finally:
+            ws.close()
+        msgs = [f for f in frames if f.get("kind") == "message"]
+        self.assertEqual(len(msgs), 1, frames)
+        self.assertIn(control["name"], msgs[0]["subject"])
+        text = json.dumps(frames, ensure_ascii=False)
+        for o in hidden + [private]:
+            self.assertNotIn(o["id"], text)
+            self.assertNotIn(o["name"], text)
+
+
 class Recall(unittest.TestCase):
     """Narrowing releasability (a new version) recalls the object from every analysis and
     dissemination path at once."""
