@@ -395,6 +395,24 @@ class Messenger::Impl {
         });
     if (!recipients.ok()) return fail(recipients.status());
     auto outside = dissem::OutsideReleasability(*recipients, *effective);
+    // A recipient who may not read a referenced object is outside too: the heads the
+    // releasability comes from do not know collections (an object held only in the sender's
+    // party's private collection is that party's alone, whatever its markings).
+    for (const Member& r : *recipients) {
+      if (std::find(outside.begin(), outside.end(), r.name) != outside.end()) continue;
+      for (const auto& ref : m.object_refs) {
+        if (!hub_.store().IsVisible(r.AsReader(), ref)) {
+          outside.push_back(r.name);
+          break;
+        }
+      }
+    }
+    if (!outside.empty()) {
+      std::string names;
+      for (const auto& n : outside) names += (names.empty() ? "" : ", ") + n;
+      return fail(Unprocessable("recipients outside the message's releasability: " + names),
+                  std::move(outside));
+    }
     auto checked = dissem::CheckRelease(std::move(*recipients), *effective);
     if (!checked.ok()) return fail(checked.status(), std::move(outside));
     std::vector<std::string> red_users;

@@ -202,10 +202,22 @@ class PrivateCollection(unittest.TestCase):
         self.assertGreaterEqual(outs[0][0], 400, outs)
         self.assertEqual(outs[0], outs[1], "a ref to A's private object answers unlike a ghost")
 
+    def test_message_referencing_a_private_object_stays_in_its_party(self):
+        body = {"precedence": "routine", "subject": secret("OWN"), "body": "x", "tlp": "green",
+                "object_refs": [self.priv["id"]]}
+        r = hub.request("POST", "/api/v1/messages", user="alice", accept=JSON,
+                        content_type=JSON, body={**body, "recipients": {"users": ["a2", "bob"]}})
+        H.check_error(self, r, 422)
+        self.assertEqual(r.json().get("outside"), ["bob"], r.json())
+        self.assertFalse([m for m in inbox("a2") if m["subject"] == body["subject"]])
+        r = hub.request("POST", "/api/v1/messages", user="alice", accept=JSON,
+                        content_type=JSON, body={**body, "recipients": {"users": ["a2"]}})
+        self.assertEqual(r.status, 201, r)
+
     def test_watch_does_not_fire_for_private_object(self):
         word = "quokka" + uuid.uuid4().hex[:8]
-        watch("bob", {"query": word})
-        watch("a2", {"query": word})
+        watch("bob", {"query": f'"{word}"'})
+        watch("a2", {"query": f'"{word}"'})
         priv = H.sdo("report", hub.identity_of("a"), [H.TLP_GREEN], name=f"{word} {secret('W')}",
                      published="2024-05-01T00:00:00Z", report_types=["threat-report"],
                      object_refs=[hub.identity_of("a")])
@@ -232,7 +244,7 @@ class Stream(unittest.TestCase):
         unmarked, TLP:GREEN in A's private collection, and a TLP:GREEN control. bob gets
         exactly one frame (the control's notice), nothing else: no id, no count, no timing."""
         word = "pangolin" + uuid.uuid4().hex[:8]
-        watch("bob", {"query": word, "precedence": "flash"})
+        watch("bob", {"query": f'"{word}"', "precedence": "flash"})
         ida = hub.identity_of("a")
         red = H.releasability_marking(ida, [ida], recipients=["a2"], name="red to a2")
 
@@ -294,7 +306,7 @@ class Recall(unittest.TestCase):
         waiting in bob's queue must not carry the object's title or id any more — not in the
         inbox list, the message view, nor the stream replay on connect."""
         word = "wombat" + uuid.uuid4().hex[:8]
-        watch("bob", {"query": word, "precedence": "flash"})
+        watch("bob", {"query": f'"{word}"', "precedence": "flash"})
         x1 = H.sdo("report", hub.identity_of("a"), [H.TLP_GREEN],
                    name=f"{word} {secret('RECALL')}", published="2024-05-01T00:00:00Z",
                    report_types=["threat-report"], object_refs=[hub.identity_of("a")])
@@ -467,15 +479,19 @@ class SearchOracles(unittest.TestCase):
         return r
 
     def test_exclusion_or_and_phrase_are_no_oracle(self):
-        c, w = self.common, self.hidden_word
+        # Quoted: a phrase is matched as written (no name-key expansion that a random word of
+        # another test could share).
+        c, w = f'"{self.common}"', f'"{self.hidden_word}"'
         for user in ("bob", "carol"):
             base = self.search(user, c).json()
             self.assertEqual(base["total"], 3, base)
-            for q in (f"{c} -{w}", f'{c} -"{c} {w}"', f"{c} -{w} -zzzqqq"):
+            for q in (f"{c} -{w}", f'{c} -"{self.common} {self.hidden_word}"',
+                      f"{c} -{w} -\"zzzqqq\""):
                 j = self.search(user, q).json()
                 self.assertEqual((j["total"], j["facets"]), (base["total"], base["facets"]), q)
                 self.assertEqual([h["id"] for h in j["hits"]], [h["id"] for h in base["hits"]], q)
-            for q in (w, f"{c} {w}", f'"{c} {w}"', f"name:{w}", f"{w} OR zzzqqq"):
+            for q in (w, f"{c} {w}", f'"{self.common} {self.hidden_word}"', f"name:{w}",
+                      f'{w} OR "zzzqqq"'):
                 r = self.search(user, q)
                 self.assertEqual(r.json()["total"], 0, (q, r.json()))
                 self.assertEqual(r.json()["facets"]["party"], {}, q)
@@ -485,17 +501,17 @@ class SearchOracles(unittest.TestCase):
                 for r in (self.search(user, f"{w} OR {c}"), self.search(user, c, party="a"),
                           self.search(user, c, type="report", offset="2", limit="1")):
                     self.assertNotIn(h["id"], r.body.decode())
-                    self.assertNotIn(w, r.body.decode())
+                    self.assertNotIn(self.hidden_word, r.body.decode())
         # A sees all five.
         self.assertEqual(self.search("a2", c).json()["total"], 5)
 
     def test_offsets_past_the_end_and_the_bound(self):
-        r = self.search("bob", self.common, offset="3")
+        c = f'"{self.common}"'
+        r = self.search("bob", c, offset="3")
         self.assertEqual((r.json()["total"], r.json()["hits"]), (3, []))
         for bad in ({"offset": "10001"}, {"offset": "-1"}, {"limit": "0"}, {"limit": "101"},
                     {"limit": "-5"}, {"limit": "99999999999999999999"}, {"offset": "1e3"}):
-            r = hub.get("/api/v1/search", user="bob", params={"q": self.common, **bad},
-                        accept=JSON)
+            r = hub.get("/api/v1/search", user="bob", params={"q": c, **bad}, accept=JSON)
             H.check_error(self, r, 400)
 
 
