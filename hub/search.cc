@@ -8,6 +8,7 @@
 #include "stix/identifier.h"
 #include "stix/timestamp.h"
 #include "text/alias_registry.h"
+#include "text/analyzer.h"
 #include "text/gazetteer.h"
 #include "text/name_key.h"
 
@@ -27,6 +28,13 @@ struct Item {
 };
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Whether `text` has a word the index could hold (the analyzer's exact terms, as the store
+// indexes and queries them).
+bool HasWords(std::string_view text) {
+  static const text::Analyzer kAnalyzer;
+  return !kAnalyzer.Analyze(text, text::Lang::kUnknown, text::Field::kExact).empty();
+}
 
 // Splits the query into items; `or_before[i]` says item i was joined to i-1 by OR.
 Status Tokenize(std::string_view q, std::vector<Item>* items, std::vector<bool>* or_before) {
@@ -67,6 +75,12 @@ Status Tokenize(std::string_view q, std::vector<Item>* items, std::vector<bool>*
     }
     if (item.text.empty()) {
       return InvalidArgument(item.phrase ? "empty \"phrase\"" : "a term is empty");
+    }
+    if (item.field != "type" && !HasWords(item.text)) {
+      // Punctuation, symbols or invisible marks alone ("Mosul - Baghdad", "؟", U+202E) match
+      // nothing: left out, so that a query of nothing else is refused (BuildSearch) rather than
+      // answered — or stored as a watch — that can never match.
+      continue;
     }
     if (items->size() == kMaxItems) {
       return InvalidArgument("at most " + std::to_string(kMaxItems) + " terms");

@@ -569,6 +569,10 @@ class BadInput(unittest.TestCase):
             ("/api/v1/watches", b"\xff\xfe{"),
             ("/api/v1/watches", {"groups": ["no such group " + uuid.uuid4().hex]}),
             ("/api/v1/watches", {"query": "x", "places": "Mosul"}),
+            # Queries that can match nothing: bidi override, punctuation, a lone "-".
+            ("/api/v1/watches", {"query": "\u202e"}),
+            ("/api/v1/watches", {"query": "؟ !"}),
+            ("/api/v1/watches", {"query": "-"}),
             ("/api/v1/messages", {"precedence": "flash", "subject": "s", "body": "b",
                                   "tlp": "green", "object_refs": ["not-an-id"],
                                   "recipients": {"users": ["b2"]}}),

@@ -630,6 +630,8 @@ class Syntax(unittest.TestCase):
         self.assertEqual(self.ids("golden -sunset"), self.I("p1"))
         self.assertEqual(self.ids("chronoprobe OR crescent"), self.I("p1", "p2", "t1", "t2", "t3"))
         self.assertEqual(self.ids("golden OR chronoprobe -sunset"), self.I("p1", "t1", "t2", "t3"))
+        # Punctuation between words is no term: "golden - crescent ؟" is "golden crescent".
+        self.assertEqual(self.ids("golden - crescent ؟ \u200f"), self.I("p1", "p2"))
 
     def test_phrase_means_adjacent_words(self):
         """A phrase (also an excluded one) matches the words next to each other, in order, not
@@ -702,6 +704,8 @@ class Syntax(unittest.TestCase):
             {"q": "foo", "party": "a,nosuch"}, {"q": "foo", "bogus": "1"},
             {"q": "foo", "match[type]": "report"}, {"q": "type:report"},
             {"q": "type:Not_A_Type foo"}, {"q": "foo", "type": "Bad Type"}, {"q": "-type:report foo"},
+            # No letters or digits: can match nothing.
+            {"q": "-"}, {"q": "؟"}, {"q": "\u202e"}, {"q": "- ... \u200f"}, {"q": "foo OR ..."},
             {"q": long_q},
         ]
         for params in bad:
