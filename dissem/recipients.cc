@@ -67,7 +67,8 @@ Result<std::vector<Member>> ResolveRecipients(const RecipientSpec& spec,
 bool EffectiveReleasability::Allows(const policy::Reader& reader) const {
   if (all.empty()) return false;
   return std::all_of(all.begin(), all.end(),
-                     [&](const policy::Releasability& r) { return policy::CanRead(reader, r); });
+                     [&](const policy::Releasability& r) { return policy::CanRead(reader, r); }) &&
+         (!reads_refs || reads_refs(reader));
 }
 
 Result<policy::Releasability> MessageReleasability(const Message& message,

@@ -47,7 +47,12 @@ Result<std::vector<Member>> ResolveRecipients(const RecipientSpec& spec,
 // a single policy::Releasability cannot express that intersection. Value type.
 struct EffectiveReleasability {
   std::vector<policy::Releasability> all;  // the message's first, then each reference's
-  // True when `reader` passes policy::CanRead for every entry (false when `all` is empty).
+  // The hub's read-side check that `reader` may read every reference now (what markings alone
+  // do not say: an object held only in another party's private collection); none: markings
+  // decide alone.
+  std::function<bool(const policy::Reader&)> reads_refs;
+  // True when `reader` passes policy::CanRead for every entry and reads_refs (false when `all`
+  // is empty). Decides direct recipients and alternates alike.
   bool Allows(const policy::Reader& reader) const;
 };
 

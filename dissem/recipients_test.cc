@@ -198,6 +198,23 @@ TEST(Releasability, EffectiveIsTheIntersection) {
   EXPECT_FALSE(EffectiveReleasability{}.Allows(kUsers[0].AsReader()));
 }
 
+TEST(Releasability, ReadsRefsNarrowsWhatTheMarkingsAllow) {
+  EffectiveReleasability e;
+  e.all = {Rel(kIq, kAll)};
+  std::vector<std::string> asked;
+  e.reads_refs = [&](const policy::Reader& r) {
+    asked.push_back(r.user_name);
+    return r.party == kIq;  // e.g. a reference held in iq's private collection
+  };
+  EXPECT_TRUE(e.Allows(kUsers[0].AsReader()));
+  EXPECT_FALSE(e.Allows(kUsers[2].AsReader()));  // jo: released by the markings, not the refs
+  EXPECT_EQ(asked.size(), 2u);
+  // Markings first: a reader they refuse is never looked up.
+  e.all = {Rel(kIq, Bit(kIq))};
+  EXPECT_FALSE(e.Allows(kUsers[2].AsReader()));
+  EXPECT_EQ(asked.size(), 2u);
+}
+
 TEST(Releasability, RedReferenceAdmitsOnlyItsNamedUsers) {
   EffectiveReleasability e;
   e.all = {Rel(kIq, kAll), Rel(kUk, 0, true, {"jamil"})};

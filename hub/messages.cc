@@ -388,6 +388,7 @@ class Messenger::Impl {
           return (*head)->releasability;
         });
     if (!effective.ok()) return fail(effective.status());
+    effective->reads_refs = ReadsRefs(m.object_refs);
     auto recipients = dissem::ResolveRecipients(
         m.recipients, members, [&](std::string_view s) -> std::optional<policy::PartyIndex> {
           if (const store::Party* p = dir->PartyByCode(s)) return p->index;
@@ -395,24 +396,6 @@ class Messenger::Impl {
         });
     if (!recipients.ok()) return fail(recipients.status());
     auto outside = dissem::OutsideReleasability(*recipients, *effective);
-    // A recipient who may not read a referenced object is outside too: the heads the
-    // releasability comes from do not know collections (an object held only in the sender's
-    // party's private collection is that party's alone, whatever its markings).
-    for (const Member& r : *recipients) {
-      if (std::find(outside.begin(), outside.end(), r.name) != outside.end()) continue;
-      for (const auto& ref : m.object_refs) {
-        if (!hub_.store().IsVisible(r.AsReader(), ref)) {
-          outside.push_back(r.name);
-          break;
-        }
-      }
-    }
-    if (!outside.empty()) {
-      std::string names;
-      for (const auto& n : outside) names += (names.empty() ? "" : ", ") + n;
-      return fail(Unprocessable("recipients outside the message's releasability: " + names),
-                  std::move(outside));
-    }
     auto checked = dissem::CheckRelease(std::move(*recipients), *effective);
     if (!checked.ok()) return fail(checked.status(), std::move(outside));
     std::vector<std::string> red_users;
@@ -466,6 +449,7 @@ class Messenger::Impl {
           return (*head)->releasability;
         });
     if (!effective.ok()) return done(effective.status());
+    effective->reads_refs = ReadsRefs(m.object_refs);  // for alternates: recipients passed above
     auto checked = dissem::CheckRelease(std::move(recipients), *effective);
     if (!checked.ok()) return done(checked.status());
     std::vector<std::string> red_users;
@@ -928,7 +912,21 @@ class Messenger::Impl {
           if (!head.ok() || !head->has_value()) return std::nullopt;
           return (*head)->releasability;
         });
-    return effective.ok() ? std::move(*effective) : dissem::EffectiveReleasability{};
+    if (!effective.ok()) return {};
+    effective->reads_refs = ReadsRefs(m.object_refs);
+    return std::move(*effective);
+  }
+
+  // EffectiveReleasability::reads_refs for a message referring to `refs`: whether a reader may
+  // read every one of them now, by the store's read-side rule — which knows what the heads the
+  // releasability comes from do not (an object held only in the sender's party's private
+  // collection is that party's alone, whatever its markings). Recipients and alternates alike.
+  std::function<bool(const policy::Reader&)> ReadsRefs(std::vector<std::string> refs) {
+    if (refs.empty()) return {};
+    return [this, refs = std::move(refs)](const policy::Reader& reader) {
+      auto hidden = hub_.store().HiddenAmong(reader, refs);
+      return hidden.ok() && hidden->empty();  // a failed lookup refuses: fail closed
+    };
   }
 
   std::vector<Member> AlternatesOf(const Member& m) {

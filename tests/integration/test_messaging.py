@@ -380,6 +380,30 @@ class AckAndEscalation(unittest.TestCase):
         self.assertNotIn(mid, [f.get("id") for f in b3.recv_all(quiet=0.7)])
         b3.close()
 
+    def test_alternate_who_may_not_read_a_reference_is_withheld(self):
+        # carol refers to a TLP:GREEN indicator party c keeps only in its private collection:
+        # c2 (party c) may read it, c2's alternate b3 (party b) may not, though the markings of
+        # message and indicator both release to b — so the escalation withholds b3.
+        ind = harness.indicator(HUB.identity_of("c"), [harness.TLP_GREEN],
+                                name="private " + uuid.uuid4().hex[:8],
+                                pattern="[ipv4-addr:value = '198.18.7.7']")
+        HUB.post_objects(HUB.coll_path("party-c", user="carol"), [ind], user="carol")
+        b3 = connect("b3")
+        drain(b3)
+        mid = send(user="carol", precedence="flash", tlp="green", object_refs=[ind["id"]],
+                   recipients={"users": ["c2"]})
+        advance(601)
+        deadline = time.monotonic() + 8
+        withheld = []
+        while time.monotonic() < deadline and not withheld:
+            view = HUB.get(f"/api/v1/messages/{mid}", user="carol", accept=JSON).json()
+            withheld = [d for d in view["deliveries"] if d["user"] == "c2"][0]["withheld_from"]
+            time.sleep(0.2)
+        self.assertEqual(withheld, ["b3"])
+        self.assertNotIn(mid, [f.get("id") for f in b3.recv_all(quiet=0.7)])
+        self.assertEqual(HUB.get(f"/api/v1/messages/{mid}", user="b3", accept=JSON).status, 404)
+        b3.close()
+
     def test_ack_by_frame(self):
         b4 = connect("b4")
         drain(b4)
