@@ -175,6 +175,29 @@ class PrivateCollection(unittest.TestCase):
             self.assertEqual(without(r.body.decode(), pid, g), without(n.body.decode(), pid, g))
         self.assertEqual(hub.get(f"/api/v1/objects/{pid}", user="a2", accept=JSON).status, 200)
 
+    def test_deleted_from_coalition_but_kept_privately_disappears_for_others(self):
+        # One object in both collections: B sees it; A deletes the coalition copy; B must lose
+        # it on every path at once (search's collection flags are recomputed, not only set).
+        word = secret("TWIN").lower()
+        twin = H.indicator(hub.identity_of("a"), [H.TLP_GREEN], name=word,
+                           pattern=f"[ipv4-addr:value = '{ip()}']")
+        hub.post_objects(PRIV_A, [twin])
+        hub.post_objects(COAL, [twin])
+
+        def seen_by(user):
+            r = hub.get("/api/v1/search", user=user, params={"q": f'"{word}"'}, accept=JSON)
+            self.assertEqual(r.status, 200, r)
+            return r.json()["total"], hub.get(f"/api/v1/objects/{twin['id']}", user=user,
+                                              accept=JSON).status
+
+        self.assertEqual(seen_by("bob"), (1, 200))
+        r = hub.request("DELETE", COAL + f"objects/{twin['id']}/", user="alice")
+        self.assertIn(r.status, (200, 204), r)
+        for user in ("bob", "carol"):
+            self.assertEqual(seen_by(user), (0, 404), user)
+            self.assertEqual(hub.get(COAL + f"objects/{twin['id']}/", user=user).status, 404)
+        self.assertEqual(seen_by("a2"), (1, 200))
+
     def test_compose_cannot_reference_private_object(self):
         outs = []
         for ref in (self.priv["id"], ghost(self.priv["id"])):
