@@ -148,6 +148,13 @@ void Hub::LoadReferenceDataNow() const {
   } else {
     spdlog::warn("no gazetteer under {}", dir.string());
   }
+  if (auto tsv = ReadFile(dir / "gazetteer" / "countries.tsv")) {
+    if (auto g = text::Gazetteer::Parse(*tsv); g.ok()) {
+      countries_ = std::move(*g);
+    } else {
+      spdlog::warn("countries: {}", g.status().message());
+    }
+  }
 }
 
 std::shared_ptr<const Directory> Hub::directory() const {

@@ -58,8 +58,9 @@ class Hub {
   struct Options {
     std::string db_path;
     const Clock* clock = nullptr;  // nullptr: the system clock
-    // Folder with aliases/*.jsonl and gazetteer/places.tsv; empty: $TANSIQ_DATA, else the
-    // source tree's data/ (compiled in). Missing files disable those expansions, with a warning.
+    // Folder with aliases/*.jsonl and gazetteer/{places,countries}.tsv; empty: $TANSIQ_DATA, else
+    // the source tree's data/ (compiled in). Missing files disable those expansions, with a
+    // warning.
     std::string data_dir;
   };
   // Opens an initialised hub (tansiq init must have run: the key file and directory exist).
@@ -80,6 +81,12 @@ class Hub {
   const text::Gazetteer* gazetteer() const {
     LoadReferenceData();
     return gazetteer_ ? &*gazetteer_ : nullptr;
+  }
+  // Countries (gazetteer/countries.tsv): search expands their names across languages; the
+  // analysis never sees them (a country is no place of the situation picture). nullptr: none.
+  const text::Gazetteer* countries() const {
+    LoadReferenceData();
+    return countries_ ? &*countries_ : nullptr;
   }
 
   std::shared_ptr<const Directory> directory() const;
@@ -120,6 +127,7 @@ class Hub {
   mutable std::once_flag reference_once_;
   mutable std::optional<text::AliasRegistry> aliases_;  // set once, under reference_once_
   mutable std::optional<text::Gazetteer> gazetteer_;    // set once, under reference_once_
+  mutable std::optional<text::Gazetteer> countries_;    // set once, under reference_once_
   mutable std::mutex mu_;
   std::shared_ptr<const Directory> directory_;  // guarded by mu_
   // Last: destroyed first, so its thread has stopped before anything a listener uses goes.

@@ -107,29 +107,44 @@ std::vector<std::string> NameKeys(std::string_view text) {
   return keys;
 }
 
-// The ways one typed term may match: as typed, by name keys, by its aliases and place names.
+// `text` without a trailing Latin possessive ('s, ’s).
+std::string_view WithoutPossessive(std::string_view text) {
+  for (std::string_view suffix : {std::string_view("'s"), std::string_view("\u2019s")}) {
+    if (text.size() > suffix.size() && text.ends_with(suffix)) {
+      return text.substr(0, text.size() - suffix.size());
+    }
+  }
+  return text;
+}
+
+// The ways one typed term may match: as typed, by name keys, by its aliases, place and country
+// names.
 store::SearchClause Expand(const Hub& hub, const Item& item) {
   const bool names_only = item.field == "name";
   store::SearchClause clause;
   clause.any.push_back({item.text, names_only, {}});
+  // "Baghdad's" names what "Baghdad" names (the analyzer drops the possessive from the term).
+  const std::string_view name = WithoutPossessive(item.text);
   std::vector<std::string> others;
   if (const text::AliasRegistry* aliases = hub.aliases()) {
-    if (auto group = aliases->Find(item.text)) {
+    if (auto group = aliases->Find(name)) {
       for (const auto& n : aliases->Names(*group)) others.push_back(n);
     }
   }
-  if (const text::Gazetteer* places = hub.gazetteer()) {
-    if (const text::Place* place = places->Find(item.text)) {
+  for (const text::Gazetteer* places : {hub.gazetteer(), hub.countries()}) {
+    if (places == nullptr) continue;
+    if (const text::Place* place = places->Find(name)) {
       for (const auto* names : {&place->ar, &place->en, &place->fa, &place->ru}) {
         others.insert(others.end(), names->begin(), names->end());
       }
+      break;  // a town before a country of the same name (the gazetteer is searched first)
     }
   }
   // Name keys join spellings no rule lists (al-Khafaji ~ الخفاجي ~ Хафаджи); when the
   // registry or gazetteer knows the term, its names are better than a consonant skeleton. A
   // phrase keeps its word order, which keys do not: no keys for phrases.
   if (others.empty() && !item.phrase) {
-    if (auto keys = NameKeys(item.text); !keys.empty()) {
+    if (auto keys = NameKeys(name); !keys.empty()) {
       clause.any.push_back({"", names_only, std::move(keys)});
     }
   }
@@ -194,7 +209,8 @@ Result<store::SearchQuery> BuildSearch(const Hub& hub, const SearchRequest& r) {
       joined += (i ? " " : "") + items[i].text;
     }
     const bool known = (hub.aliases() && hub.aliases()->Find(joined)) ||
-                       (hub.gazetteer() && hub.gazetteer()->Find(joined));
+                       (hub.gazetteer() && hub.gazetteer()->Find(joined)) ||
+                       (hub.countries() && hub.countries()->Find(joined));
     if (plain && known) {
       items = {Item{joined, true, false, ""}};
       or_before = {false};

@@ -44,7 +44,8 @@ bool ValidId(std::string_view id) {
   });
 }
 
-int Rank(PlaceKind k) { return static_cast<int>(k); }  // capital < city < governorate
+// capital < city < governorate < country
+int Rank(PlaceKind k) { return static_cast<int>(k); }
 
 }  // namespace
 
@@ -56,6 +57,8 @@ std::string_view PlaceKindName(PlaceKind kind) {
       return "city";
     case PlaceKind::kGovernorate:
       return "governorate";
+    case PlaceKind::kCountry:
+      return "country";
   }
   return "";
 }
@@ -119,9 +122,11 @@ Result<Gazetteer> Gazetteer::Parse(std::string_view tsv) {
       p.kind = PlaceKind::kCity;
     } else if (kind == "governorate") {
       p.kind = PlaceKind::kGovernorate;
+    } else if (kind == "country") {
+      p.kind = PlaceKind::kCountry;
     } else {
-      return LineError(line_no,
-                       "kind must be capital|city|governorate, got \"" + std::string(kind) + "\"");
+      return LineError(line_no, "kind must be capital|city|governorate|country, got \"" +
+                                    std::string(kind) + "\"");
     }
     p.country = field("country");
     if (p.country.size() != 2 || !std::all_of(p.country.begin(), p.country.end(),
@@ -159,8 +164,11 @@ Result<Gazetteer> Gazetteer::Parse(std::string_view tsv) {
 
   for (std::size_t i = 0; i < g.places_.size(); ++i) {
     const Place& p = g.places_[i];
-    if (p.kind == PlaceKind::kGovernorate) {
-      if (!p.governorate.empty()) return LineError(lines[i], "a governorate has no governorate");
+    if (p.kind == PlaceKind::kGovernorate || p.kind == PlaceKind::kCountry) {
+      if (!p.governorate.empty()) {
+        return LineError(lines[i],
+                         "a " + std::string(PlaceKindName(p.kind)) + " has no governorate");
+      }
     } else if (!p.governorate.empty()) {
       const Place* gov = g.ById(p.governorate);
       if (gov == nullptr || gov->kind != PlaceKind::kGovernorate || gov->country != p.country) {

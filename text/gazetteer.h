@@ -15,9 +15,9 @@
 
 namespace tansiq::text {
 
-enum class PlaceKind { kCapital, kCity, kGovernorate };
+enum class PlaceKind { kCapital, kCity, kGovernorate, kCountry };
 
-// "capital", "city", "governorate".
+// "capital", "city", "governorate", "country".
 std::string_view PlaceKindName(PlaceKind kind);
 
 struct Place {
@@ -50,15 +50,16 @@ struct PlaceMatch {
 // Data format: UTF-8 TSV; lines starting with '#' and blank lines ignored; the first other line is
 // the header naming the columns (any order; extra columns are ignored):
 //   id kind country governorate lat lon en ar fa ru source
-// kind is capital|city|governorate; names are '|'-separated variants, each language non-empty;
-// governorate is required for towns in IQ and SY and must name a governorate row of the same
-// country; governorate rows leave it empty. Ids are unique [a-z0-9-]. Errors name the line.
+// kind is capital|city|governorate|country; names are '|'-separated variants, each language
+// non-empty; governorate is required for towns in IQ and SY and must name a governorate row of
+// the same country; governorate and country rows leave it empty. Ids are unique [a-z0-9-]. Errors
+// name the line.
 //
 // Find matches through internal::LookupKey like AliasRegistry::Find (case, diacritics, Arabic/
 // Persian letter forms, spaces, hyphens, a leading article: "Deir ez-Zor", "دير الزور",
 // "دیرالزور", "Дейр-эз-Зор" meet). A name shared by a town and its governorate (Aleppo) finds
-// the town: capital before city before governorate; two places of the same kind sharing the
-// name are ambiguous (Find: nullptr; FindAll: both).
+// the town: capital before city before governorate before country; two places of the same kind
+// sharing the name are ambiguous (Find: nullptr; FindAll: both).
 //
 // Thread-safety: immutable after Parse, all methods const, safe to share. Returned pointers stay
 // valid as long as this Gazetteer (moving it keeps them valid).

@@ -12,16 +12,23 @@
 namespace tansiq::text {
 namespace {
 
+Gazetteer Load(const std::string& file) {
+  std::ifstream in(std::string(TANSIQ_DATA_DIR) + "/gazetteer/" + file, std::ios::binary);
+  EXPECT_TRUE(in.good()) << file;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  Result<Gazetteer> r = Gazetteer::Parse(ss.str());
+  EXPECT_TRUE(r.ok()) << file << ": " << r.status().message();
+  return r.ok() ? std::move(r).value() : Gazetteer();
+}
+
 const Gazetteer& Places() {
-  static const Gazetteer* g = [] {
-    std::ifstream in(std::string(TANSIQ_DATA_DIR) + "/gazetteer/places.tsv", std::ios::binary);
-    EXPECT_TRUE(in.good());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    Result<Gazetteer> r = Gazetteer::Parse(ss.str());
-    EXPECT_TRUE(r.ok()) << r.status().message();
-    return new Gazetteer(r.ok() ? std::move(r).value() : Gazetteer());
-  }();
+  static const Gazetteer* g = new Gazetteer(Load("places.tsv"));
+  return *g;
+}
+
+const Gazetteer& Countries() {
+  static const Gazetteer* g = new Gazetteer(Load("countries.tsv"));
   return *g;
 }
 
@@ -53,6 +60,28 @@ TEST(GazetteerData, Parses) {
               city, capital);
   EXPECT_EQ(gov, 33);
   EXPECT_GE(city + capital, 80);
+}
+
+TEST(GazetteerData, CountriesAcrossScripts) {
+  const Gazetteer& g = Countries();
+  EXPECT_GE(g.size(), 20u);
+  for (const Place& p : g.places()) {
+    EXPECT_EQ(p.kind, PlaceKind::kCountry) << p.id;
+    EXPECT_TRUE(p.governorate.empty()) << p.id;
+  }
+  // Short names whose name keys are too short to meet across scripts.
+  for (const auto& [id, names] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+           {"ru", {"Russia", "روسيا", "روسیه", "Россия", "Российская Федерация"}},
+           {"ir", {"Iran", "إيران", "ايران", "ایران", "Иран"}},
+           {"iq", {"Iraq", "العراق", "عراق", "Ирак"}},
+           {"sy", {"Syria", "سوريا", "سورية", "سوریه", "Сирия"}},
+           {"tr", {"Türkiye", "Turkey", "تركيا", "ترکیه", "Турция"}}}) {
+    for (const auto& n : names) {
+      const Place* p = g.Find(n);
+      EXPECT_TRUE(p != nullptr && p->id == id) << n;
+    }
+  }
+  EXPECT_EQ(g.Find("us"), nullptr);  // the English pronoun names no country
 }
 
 TEST(GazetteerData, EveryGovernorateInFourLanguagesInsideItsCountry) {
@@ -206,7 +235,9 @@ TEST(GazetteerParse, Errors) {
   };
   const std::string gov = "iq-gov-a\tgovernorate\tIQ\t\t33\t44\tA\tا\tا\tА\tc\n";
   EXPECT_EQ(error("x\ttown\tIQ\t\t33\t44\tA\tا\tا\tА\tc\n"),
-            "places:2: kind must be capital|city|governorate, got \"town\"");
+            "places:2: kind must be capital|city|governorate|country, got \"town\"");
+  EXPECT_EQ(error(gov + "iq\tcountry\tIQ\tiq-gov-a\t33\t44\tIraq\tالعراق\tعراق\tИрак\tc\n"),
+            "places:3: a country has no governorate");
   EXPECT_EQ(error("x\tcity\tIQ\tiq-gov-a\t33\t44\n"), "places:2: expected 11 fields, got 6");
   EXPECT_EQ(error(gov + "x\tcity\tIQ\tiq-gov-a\tnorth\t44\tA\tا\tا\tА\tc\n"),
             "places:3: bad latitude");
