@@ -255,6 +255,9 @@ Result<store::SearchQuery> BuildSearch(const Hub& hub, const SearchRequest& r) {
     if (!stix::IsValidTypeName(t)) return InvalidArgument("type " + t + " is not a STIX type");
   }
   auto dir = hub.directory();
+  // The hub's own objects — derived entities (one per source document, which is itself a
+  // hit) and notices — are no search results; TAXII, related and graph serve them.
+  if (!dir->hub_identity.empty()) q.exclude_creators.push_back(dir->hub_identity);
   for (const auto& code : r.parties) {
     const store::Party* p = dir->PartyByCode(code);
     if (!p) return InvalidArgument("party " + code + " is not a party of this hub");

@@ -137,6 +137,10 @@ struct SearchQuery {
   std::optional<Micros> until;  // modified <= until
   std::vector<policy::PartyIndex> originators;
   std::vector<std::string> langs;
+  // Objects whose created_by_ref is one of these are left out (hits, totals, facets): the
+  // hub's derived entities (analysis/derive.h), one per source document, would otherwise
+  // stand above the documents they come from.
+  std::vector<std::string> exclude_creators;
   std::size_t limit = 20;
   std::size_t offset = 0;
   // Bounds that keep a frequent word's cost flat in the corpus size (issue 3; the way

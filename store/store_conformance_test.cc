@@ -460,6 +460,24 @@ TEST_P(StoreConformance, SearchFindsWhatTheReaderMaySeeInAnyScript) {
   EXPECT_EQ(store_->Search(a_, q)->total, 0);  // note--3 is b's alone
 }
 
+TEST_P(StoreConformance, SearchLeavesOutExcludedCreators) {
+  ASSERT_TRUE(PutDoc(*store_, "c1", "report--1", 1, To(0, Bit(1)),
+                     R"({"name":"Mosul","created_by_ref":"identity--party"})")
+                  .ok());
+  ASSERT_TRUE(PutDoc(*store_, "c1", "location--2", 1, To(0, Bit(1)),
+                     R"({"name":"Mosul","created_by_ref":"identity--hub"})")
+                  .ok());
+  SearchQuery q = Words("mosul");
+  EXPECT_EQ(store_->Search(b_, q)->total, 2);
+  q.exclude_creators = {"identity--hub"};
+  auto r = store_->Search(b_, q);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(HitIds(*r), std::vector<std::string>{"report--1"});
+  EXPECT_EQ(r->total, 1);
+  ASSERT_FALSE(r->facets.empty());
+  EXPECT_EQ(r->facets[0].second.size(), 1u);  // by type: report only
+}
+
 TEST_P(StoreConformance, SearchFollowsRecallAndDelete) {
   ASSERT_TRUE(PutDoc(*store_, "c1", "report--1", 1, To(0, Bit(1)), R"({"name":"Mosul"})").ok());
   SearchQuery q = Words("mosul");

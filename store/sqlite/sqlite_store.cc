@@ -1342,9 +1342,9 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
     binds.push_back(std::move(value));
     return "?" + std::to_string(3 + binds.size());  // after ?1..?3
   };
-  auto in = [&](std::string_view column, const auto& values) {
+  auto in = [&](std::string_view column, const auto& values, bool negated = false) {
     if (values.empty()) return;
-    where += " AND " + std::string(column) + " IN (";
+    where += " AND " + std::string(column) + (negated ? " NOT IN (" : " IN (");
     for (std::size_t i = 0; i < values.size(); ++i) {
       if constexpr (std::is_same_v<std::decay_t<decltype(values[i])>, std::string>) {
         where += (i ? "," : "") + param(values[i]);
@@ -1359,6 +1359,7 @@ Result<SearchResult> SqliteStore::Search(const policy::Reader& reader, const Sea
   if (q.since) where += " AND d.modified >= " + param(static_cast<std::int64_t>(*q.since));
   if (q.until) where += " AND d.modified <= " + param(static_cast<std::int64_t>(*q.until));
   in("d.originator", q.originators);
+  in("d.created_by_ref", q.exclude_creators, true);
   // Plain rows the reader may see, and per-row ones for policy::IsVisible.
   where += " AND (d.per_row = 1 OR d.originator = ?3 OR (d.parties & ?2) != 0)";
   auto bind = [&](Statement& s, const std::string& expr) {

@@ -283,6 +283,26 @@ class Quality(unittest.TestCase):
         self.assertEqual({k for _, rel, _ in QUERIES for k in rel} - set(CORPUS), set())
         self.assertEqual({"ar", "fa", "ru", "en"}, {v[1] for v in CORPUS.values()})
 
+    def test_derived_entities_are_no_hits(self):
+        """The analysis derives an intrusion-set per report naming a group (served by TAXII,
+        related and graph); search returns the reports, not a copy of "Islamic State" per
+        report above them."""
+        deadline = time.monotonic() + 20
+        while True:
+            items, _ = hub.page_all(COAL + "objects/", params={"match[type]": "intrusion-set"})
+            derived = [o for o in items if o.get("name") == "Islamic State"]
+            if derived or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertTrue(derived, "the analysis derived no intrusion-set to leave out")
+        creators = {hub.identity_of(p) for p in ("a", "b", "c")}
+        j = search_ok(self, {"q": "داعش", "limit": 100})
+        self.assertTrue(j["hits"])
+        for h in j["hits"]:
+            self.assertIn(h["created_by_ref"], creators, h)
+        self.assertNotIn("intrusion-set", j["facets"]["type"], j["facets"])
+        self.assertEqual(j["total"], len(j["hits"]))
+
     def test_recall_and_mrr(self):
         per_class = {}
         misses = []
