@@ -96,6 +96,18 @@ def wait_for(ws, pred, timeout=8.0):
     raise AssertionError(f"no matching frame within {timeout}s; saw {seen}")
 
 
+def wait_withheld(mid, principal, sender, timeout=8.0):
+    """The alternates an escalation withheld from `principal`'s copy of message `mid`, as its
+    sender sees them, once there are any (else [] after `timeout`)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        view = HUB.get(f"/api/v1/messages/{mid}", user=sender, accept=JSON).json()
+        withheld = [d for d in view["deliveries"] if d["user"] == principal][0]["withheld_from"]
+        if withheld or time.monotonic() > deadline:
+            return withheld
+        time.sleep(0.2)
+
+
 def wait_state(user, mid, state, who=None, timeout=8.0):
     """The delivery line of `who` (default: `user`) once it reaches `state` (frames are
     applied asynchronously: a confirmation is durable shortly after it is sent)."""
@@ -370,13 +382,7 @@ class AckAndEscalation(unittest.TestCase):
         mid = send(precedence="flash", tlp="amber", releasable_to=[HUB.identity_of("c")],
                    recipients={"users": ["c2"]})
         advance(601)
-        deadline = time.monotonic() + 8
-        withheld = []
-        while time.monotonic() < deadline and not withheld:
-            view = HUB.get(f"/api/v1/messages/{mid}", user="alice", accept=JSON).json()
-            withheld = [d for d in view["deliveries"] if d["user"] == "c2"][0]["withheld_from"]
-            time.sleep(0.2)
-        self.assertEqual(withheld, ["b3"])
+        self.assertEqual(wait_withheld(mid, "c2", sender="alice"), ["b3"])
         self.assertNotIn(mid, [f.get("id") for f in b3.recv_all(quiet=0.7)])
         b3.close()
 
@@ -393,13 +399,7 @@ class AckAndEscalation(unittest.TestCase):
         mid = send(user="carol", precedence="flash", tlp="green", object_refs=[ind["id"]],
                    recipients={"users": ["c2"]})
         advance(601)
-        deadline = time.monotonic() + 8
-        withheld = []
-        while time.monotonic() < deadline and not withheld:
-            view = HUB.get(f"/api/v1/messages/{mid}", user="carol", accept=JSON).json()
-            withheld = [d for d in view["deliveries"] if d["user"] == "c2"][0]["withheld_from"]
-            time.sleep(0.2)
-        self.assertEqual(withheld, ["b3"])
+        self.assertEqual(wait_withheld(mid, "c2", sender="carol"), ["b3"])
         self.assertNotIn(mid, [f.get("id") for f in b3.recv_all(quiet=0.7)])
         self.assertEqual(HUB.get(f"/api/v1/messages/{mid}", user="b3", accept=JSON).status, 404)
         b3.close()
