@@ -19,18 +19,6 @@ namespace tansiq::hub {
 namespace json = boost::json;
 namespace {
 
-// Appends the `object_refs` of a message object (its serialised JSON) to `gates`.
-void AddMessageGates(const std::string& message_json, std::vector<std::string>& gates) {
-  boost::system::error_code ec;
-  json::value v = json::parse(message_json, ec);
-  if (ec || !v.is_object()) return;
-  const json::value* refs = v.get_object().if_contains("object_refs");
-  if (!refs || !refs->is_array()) return;
-  for (const auto& r : refs->get_array()) {
-    if (r.is_string()) gates.emplace_back(r.get_string());
-  }
-}
-
 // One object of the envelope after validation on the request thread.
 struct Prepared {
   std::string id;
@@ -80,6 +68,15 @@ Prepared Prepare(const json::value& value, const policy::Reader& writer, const D
       return p;
     }
     p.defines = std::move(*rel);
+  }
+  if (writer.party == kHubParty && p.facts.type == stix::kMessageType) {
+    // The hub's own messages (watch notices, alerts, briefs) are made of what their
+    // references said: a recall of one hides the message object with it.
+    if (const json::value* refs = o->if_contains("object_refs"); refs && refs->is_array()) {
+      for (const auto& r : refs->get_array()) {
+        if (r.is_string()) p.facts.gate_refs.emplace_back(r.get_string());
+      }
+    }
   }
   p.json = json::serialize(value);
   p.search = stix::ExtractSearchText(*o);
@@ -272,11 +269,6 @@ void IngestImpl(Hub& hub, const policy::Reader& writer, const store::Collection&
         v.json = p.json;
         v.refs = p.facts.all_refs;
         v.gate_refs = p.facts.gate_refs;
-        if (writer.party == kHubParty && p.facts.type == stix::kMessageType) {
-          // The hub's own messages (watch notices, alerts, briefs) are made of what their
-          // references said: a recall of one hides the message object with it.
-          AddMessageGates(p.json, v.gate_refs);
-        }
         v.releasability = std::move(*rel);
         v.search = p.search;
         v.prepared_search = p.prepared_search;
