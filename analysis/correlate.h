@@ -14,6 +14,7 @@
 #include "analysis/extract.h"
 #include "base/clock.h"
 #include "stix/search_text.h"
+#include "store/store.h"
 
 namespace tansiq::analysis {
 
@@ -23,8 +24,8 @@ namespace tansiq::analysis {
 //   nk:<phonetic key>   a person or unregistered actor name (text::PhoneticKey, any script)
 //   place:<gazetteer id>, gov:<governorate id>
 inline constexpr std::string_view kPlacePrefix = "place:";
-inline constexpr std::string_view kGovPrefix = "gov:";
-inline constexpr std::string_view kGroupPrefix = "grp:";
+inline constexpr std::string_view kGovPrefix = store::kGovKeyPrefix;
+inline constexpr std::string_view kGroupPrefix = store::kGroupKeyPrefix;
 
 // What analysis knows of one object.
 struct ObjectFacts {

@@ -34,9 +34,6 @@ using dissem::RecipientDelivery;
 constexpr std::string_view kNoSuchMessage = "no such message";
 constexpr std::size_t kMaxPending = 100'000;  // frames replayed on one connect
 constexpr std::size_t kMaxWatchesPerUser = 100;
-// The entity-key prefix of a group (analysis/correlate.h kGroupPrefix; the store's situation
-// counts read the same keys): `grp:<alias-registry key>`.
-constexpr std::string_view kGroupKeyPrefix = "grp:";
 constexpr std::int64_t kNoUser = -1;  // no user has this id
 
 json::value TimeOrNull(Micros t) {
@@ -1327,8 +1324,8 @@ class Messenger::Impl {
           auto record = hub_.store().Analysis(o.id);
           if (record.ok() && record->has_value()) {
             for (const auto& k : (*record)->keys) {
-              if (k.starts_with(kGroupKeyPrefix))
-                mentioned->push_back(k.substr(kGroupKeyPrefix.size()));
+              if (k.starts_with(store::kGroupKeyPrefix))
+                mentioned->push_back(k.substr(store::kGroupKeyPrefix.size()));
             }
           }
         }

@@ -301,6 +301,11 @@ struct WebhookDelivery {
 // What correlation and the situation picture know of one analysed object (analysis/): its
 // type and display name, when it happened, and its entity keys — "grp:isis", "nk:hfj",
 // "place:iq-mosul", "gov:iq-gov-nineveh", "obs:ipv4-addr:198.51.100.7" (analysis/correlate.h).
+// The prefixes of entity keys that more than analysis/ reads: the situation counts (by place
+// through the governorate, by group) and the watch rules' groups.
+inline constexpr std::string_view kGovKeyPrefix = "gov:";
+inline constexpr std::string_view kGroupKeyPrefix = "grp:";
+
 struct AnalysisRecord {
   std::string id;
   std::string type;
