@@ -438,6 +438,14 @@ def module_hub(**kw) -> Hub:
     return Hub(**kw).start()
 
 
+def module_hub_with_data(**kw):
+    """A started hub with the repository's alias registry and gazetteer (analysis needs them),
+    and the paths of its coalition collection and party a's private one."""
+    os.environ.setdefault("TANSIQ_DATA", os.path.join(REPO, "data"))
+    hub = module_hub(**kw)
+    return hub, hub.coll_path("coalition"), hub.coll_path("party-a")
+
+
 # --------------------------------------------------------------------------------------------
 # Assertions shared by the modules
 

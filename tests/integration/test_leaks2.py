@@ -24,10 +24,7 @@ JSON = "application/json"
 
 def setUpModule():
     global hub, COAL, PRIV_A
-    os.environ.setdefault("TANSIQ_DATA", os.path.join(H.REPO, "data"))
-    hub = H.module_hub()
-    COAL = hub.coll_path("coalition")
-    PRIV_A = hub.coll_path("party-a")
+    hub, COAL, PRIV_A = H.module_hub_with_data()
 
 
 def tearDownModule():
