@@ -10,7 +10,7 @@
 namespace tansiq::dissem {
 namespace {
 
-std::string Join(const std::vector<std::string>& names) {
+std::string Join(std::span<const std::string> names) {
   std::string out;
   for (const std::string& n : names) {
     if (!out.empty()) out += ", ";
@@ -113,12 +113,14 @@ std::vector<std::string> OutsideReleasability(std::span<const Member> recipients
   return outside;
 }
 
+Status OutsideError(std::span<const std::string> outside) {
+  return Unprocessable("recipients outside the message's releasability: " + Join(outside));
+}
+
 Result<std::vector<Member>> CheckRelease(std::vector<Member> recipients,
                                          const EffectiveReleasability& effective) {
   std::vector<std::string> outside = OutsideReleasability(recipients, effective);
-  if (!outside.empty()) {
-    return Unprocessable("recipients outside the message's releasability: " + Join(outside));
-  }
+  if (!outside.empty()) return OutsideError(outside);
   return recipients;
 }
 

@@ -81,9 +81,13 @@ Result<EffectiveReleasability> EffectiveFor(const policy::Releasability& message
 std::vector<std::string> OutsideReleasability(std::span<const Member> recipients,
                                               const EffectiveReleasability& effective);
 
+// The refusal for recipients outside the releasability: Unprocessable (422) "recipients outside
+// the message's releasability: a, b".
+Status OutsideError(std::span<const std::string> outside);
+
 // All-or-nothing: `recipients` unchanged when every one may read under `effective`; else
-// Unprocessable (422) "recipients outside the message's releasability: a, b" listing every
-// one (use OutsideReleasability for the names as data).
+// OutsideError listing every one (use OutsideReleasability and OutsideError for the names as
+// data: one Allows per recipient, which may ask the hub's store).
 Result<std::vector<Member>> CheckRelease(std::vector<Member> recipients,
                                          const EffectiveReleasability& effective);
 

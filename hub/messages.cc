@@ -392,12 +392,15 @@ class Messenger::Impl {
           return dir->PartyOfIdentity(s);
         });
     if (!recipients.ok()) return fail(recipients.status());
+    // Each recipient is asked once (reads_refs reads the store): the names are the refusal.
     auto outside = dissem::OutsideReleasability(*recipients, *effective);
-    auto checked = dissem::CheckRelease(std::move(*recipients), *effective);
-    if (!checked.ok()) return fail(checked.status(), std::move(outside));
+    if (!outside.empty()) {
+      Status refused = dissem::OutsideError(outside);
+      return fail(std::move(refused), std::move(outside));
+    }
     std::vector<std::string> red_users;
     if (m.tlp == stix::Tlp::kRed) red_users = m.recipients.users;
-    StoreAndPush(sender, std::move(m), std::move(*checked), std::move(*effective),
+    StoreAndPush(sender, std::move(m), std::move(*recipients), std::move(*effective),
                  std::move(red_users), {}, "message.send",
                  [done = std::move(done)](Result<std::string> r) {
                    done({std::move(r), {}});
