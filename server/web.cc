@@ -144,13 +144,20 @@ class Web {
     co_return r;
   }
 
+  // Public: the UI asks on every load whether a session is open, and "no" is an answer (204,
+  // the stale cookie cleared), not an error. Basic-authenticated callers have no web session.
   awaitable<Response> GetSession(Call& call) {
-    auto token = CookieValue(call.request, hub::kSessionCookie);
-    if (!token || call.request.find(http::field::authorization) != call.request.end()) {
+    if (call.request.find(http::field::authorization) != call.request.end()) {
       co_return ErrorResponse(call, NotFound("no web session: log in with POST /api/v1/session"));
     }
+    auto token = CookieValue(call.request, hub::kSessionCookie);
+    if (!token) co_return MakeResponse(call, http::status::no_content, "", kJson);
     auto s = sessions_.Resolve(*token);
-    if (!s.ok()) co_return ErrorResponse(call, s.status());
+    if (!s.ok()) {
+      Response r = MakeResponse(call, http::status::no_content, "", kJson);
+      r.set(http::field::set_cookie, SessionCookie(options_, "", 0));
+      co_return r;
+    }
     co_return MakeResponse(call, http::status::ok,
                            json::serialize(SessionJson(hub_, s->reader, s->lang, s->csrf)), kJson);
   }
@@ -322,7 +329,7 @@ void RegisterWeb(Router& router, hub::Hub& hub, const ServerOptions& options,
     return [web, fn](Call& call) { return ((*web).*fn)(call); };
   };
   router.Add(http::verb::post, "/api/v1/session", bind(&Web::Login), Router::Access::kPublic);
-  router.Add(http::verb::get, "/api/v1/session", bind(&Web::GetSession));
+  router.Add(http::verb::get, "/api/v1/session", bind(&Web::GetSession), Router::Access::kPublic);
   router.Add(http::verb::delete_, "/api/v1/session", bind(&Web::Logout));
   router.Add(http::verb::get, "/api/v1/me/prefs", bind(&Web::GetPrefs));
   router.Add(http::verb::put, "/api/v1/me/prefs", bind(&Web::PutPrefs));
