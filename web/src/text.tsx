@@ -2,6 +2,7 @@
 // rendered as text nodes. Search snippets arrive HTML-escaped with matches in <mark>…</mark>:
 // exactly that one tag becomes markup, everything else is unescaped and rendered as text.
 import type { JSX } from "preact";
+import { BidiSafe } from "./bidi.js"; // .js: also compiled alone for the node tests
 
 const ENTITIES: Record<string, string> = {
   amp: "&",
@@ -46,8 +47,16 @@ export function parseSnippet(snippet: string): SnippetPart[] {
 
 export function Snippet({ html }: { html: string }): JSX.Element {
   return (
-    <span class="snippet" dir="auto">
-      {parseSnippet(html).map((p, i) => (p.mark ? <mark key={i}>{p.text}</mark> : p.text))}
-    </span>
+    <bdi class="snippet" dir="auto">
+      {parseSnippet(html).map((p, i) =>
+        p.mark ? (
+          <mark key={i}>
+            <BidiSafe s={p.text} />
+          </mark>
+        ) : (
+          <BidiSafe key={i} s={p.text} />
+        ),
+      )}
+    </bdi>
   );
 }
