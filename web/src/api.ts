@@ -39,9 +39,9 @@ const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export const TAXII = "application/taxii+json;version=2.1";
 
-export async function api<T>(method: string, path: string, body?: unknown, accept = "application/json"): Promise<T> {
+export async function api<T>(method: string, path: string, body?: unknown, accept = "application/json", contentType = "application/json"): Promise<T> {
   const headers: Record<string, string> = { Accept: accept };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (body !== undefined) headers["Content-Type"] = contentType;
   if (STATE_CHANGING.has(method) && csrf) headers["X-CSRF-Token"] = csrf;
   let res: Response;
   try {
@@ -77,6 +77,13 @@ export const get = <T>(path: string) => api<T>("GET", path);
 /** A TAXII 2.1 read (the session cookie authenticates TAXII too). */
 export const taxii = <T>(path: string) => api<T>("GET", path, undefined, TAXII);
 export const post = <T>(path: string, body?: unknown) => api<T>("POST", path, body ?? {});
+/** TAXII 2.1 writes: an envelope of objects (new versions) and DELETE of an object. */
+export async function taxiiPost(path: string, objects: unknown[]): Promise<void> {
+  // The TAXII status resource: 202 even when objects were refused (failure_count, failures).
+  const st = await api<{ failure_count?: number; failures?: { id?: string; message?: string }[] }>("POST", path, { objects }, TAXII, TAXII);
+  if (st?.failure_count) throw new ApiError(422, st.failures?.map((f) => f.message ?? f.id).join("; ") || "refused", st);
+}
+export const taxiiDelete = <T>(path: string) => api<T>("DELETE", path, undefined, TAXII);
 export const put = <T>(path: string, body: unknown) => api<T>("PUT", path, body);
 export const del = <T>(path: string) => api<T>("DELETE", path);
 

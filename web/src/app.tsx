@@ -1,7 +1,7 @@
 // The app shell: session (cookie + CSRF token), language, navigation and the page for the
 // current hash route. Without a session only the Login page is reachable.
 import type { JSX } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, del, get, put, setCsrf, type Session } from "./api";
 import { isLang, lang, setLang, t, type Key, type Lang } from "./i18n";
 import { href, parseRoute, type Route } from "./router";
@@ -15,10 +15,12 @@ import { Search } from "./pages/search";
 import { ObjectPage } from "./pages/object";
 import { Situation } from "./pages/situation";
 import { Admin } from "./pages/admin";
+import { Compare } from "./pages/compare";
+import { UserText } from "./bidi";
 
-const NAV: { page: string; key: Key; admin?: boolean }[] = [
+const NAV: { page: string; key: Key; admin?: boolean; writer?: boolean }[] = [
   { page: "inbox", key: "nav.inbox" },
-  { page: "compose", key: "nav.compose" },
+  { page: "compose", key: "nav.compose", writer: true },
   { page: "search", key: "nav.search" },
   { page: "situation", key: "nav.situation" },
   { page: "admin", key: "nav.admin", admin: true },
@@ -26,6 +28,11 @@ const NAV: { page: string; key: Key; admin?: boolean }[] = [
 
 function isAdmin(s: Session): boolean {
   return s.roles.includes("admin") || s.roles.includes("hub-admin");
+}
+
+/** May write reports and send messages (policy::CanWriteObjects: officer, analyst or admin). */
+export function canWrite(s: Session): boolean {
+  return s.roles.some((r) => r === "officer" || r === "analyst" || r === "admin");
 }
 
 export function App(): JSX.Element {
@@ -50,13 +57,36 @@ export function App(): JSX.Element {
     else put("/api/v1/me/prefs", { lang: lang() }).catch(() => undefined); // first login: keep this one
   };
 
+  // Focus follows navigation: to the new page's heading (a screen reader announces it), but
+  // not on the first render, and not while the same page only changes its query.
+  const lastPage = useRef<string | null>(null);
+  useEffect(() => {
+    const key = `${route.page}/${route.arg}`;
+    if (lastPage.current !== null && lastPage.current !== key && session) {
+      const focusHeading = (tries: number) => {
+        const h = document.querySelector<HTMLElement>("#main h1");
+        if (h) {
+          h.tabIndex = -1;
+          h.focus({ preventScroll: false });
+        } else if (tries > 0) setTimeout(() => focusHeading(tries - 1), 50);
+      };
+      focusHeading(20);
+    }
+    lastPage.current = key;
+  }, [route.page, route.arg, !!session]);
+
   useEffect(() => {
     const onHash = () => setRoute(parseRoute());
     window.addEventListener("hashchange", onHash);
     // A session that survived a reload: the user's language from their prefs (the session
     // keeps the one it was opened with).
-    get<Session>("/api/v1/session")
+    // 204: no session (a fresh load is not an error, and logs none).
+    get<Session | null>("/api/v1/session")
       .then(async (s) => {
+        if (!s) {
+          setSession(null);
+          return;
+        }
         const prefs = await get<{ lang?: string | null }>("/api/v1/me/prefs").catch(() => null);
         signedIn({ ...s, lang: prefs?.lang ?? s.lang }, null);
       })
@@ -110,14 +140,39 @@ export function App(): JSX.Element {
     return <Login onSignedIn={signedIn} onLang={(l) => changeLang(l, false)} />;
   }
 
+  const nav = NAV.filter((n) => (!n.admin || isAdmin(session)) && (!n.writer || canWrite(session)));
   return (
     <div class="shell">
+      <a class="skip-link" href="#main" id="skip-link" onClick={(e) => {
+        e.preventDefault();
+        document.getElementById("main")?.focus();
+      }}>
+        {t("nav.skip")}
+      </a>
+      {/* FLASH first in the tab order: its Acknowledge is the second stop after the skip link. */}
+      {flashes.map((f) => (
+        <div key={f.id} class="flash-banner" role="alert" id={`flash-${f.id}`} data-id={f.id} data-sound={f.sound ? "played" : "blocked"}>
+          <strong class="flash-label">{t("precedence.flash")}</strong>
+          <span class="flash-subject">
+            <UserText s={f.subject} />
+          </span>
+          {f.from?.user && (
+            <span class="flash-from">
+              {t("inbox.fromLabel")} <UserText s={f.from.user} /> (<UserText s={f.from.party ?? ""} />)
+            </span>
+          )}
+          <button type="button" class="ack" onClick={() => ackFlash(f.id)}>
+            {t("inbox.ack")}
+          </button>
+          <a href={href("inbox", f.id)}>{t("inbox.open")}</a>
+        </div>
+      ))}
       <header class="topbar">
         <a class="brand" href={href("inbox")}>
           {t("app.name")}
         </a>
         <nav class="nav" aria-label={t("nav.label")}>
-          {NAV.filter((n) => !n.admin || isAdmin(session)).map((n) => (
+          {nav.map((n) => (
             <a key={n.page} href={href(n.page)} class={route.page === n.page ? "active" : ""} data-page={n.page}>
               {t(n.key)}
             </a>
@@ -133,24 +188,7 @@ export function App(): JSX.Element {
           </button>
         </div>
       </header>
-      {flashes.map((f) => (
-        <div key={f.id} class="flash-banner" role="alert" id={`flash-${f.id}`} data-id={f.id} data-sound={f.sound ? "played" : "blocked"}>
-          <strong class="flash-label">{t("precedence.flash")}</strong>
-          <span class="flash-subject" dir="auto">
-            {f.subject}
-          </span>
-          {f.from?.user && (
-            <span class="flash-from" dir="auto">
-              {t("inbox.from", { user: f.from.user, party: f.from.party ?? "" })}
-            </span>
-          )}
-          <a href={href("inbox", f.id)}>{t("inbox.open")}</a>
-          <button type="button" class="ack" onClick={() => ackFlash(f.id)}>
-            {t("inbox.ack")}
-          </button>
-        </div>
-      ))}
-      <main class="page" id="main">
+      <main class="page" id="main" tabIndex={-1}>
         <Page route={route} session={session} stream={stream} streamState={streamState} />
       </main>
     </div>
@@ -160,13 +198,15 @@ export function App(): JSX.Element {
 function Page({ route, session, stream, streamState }: { route: Route; session: Session; stream: Stream | null; streamState: StreamState }): JSX.Element {
   switch (route.page) {
     case "compose":
-      return <Compose session={session} />;
+      return canWrite(session) ? <Compose session={session} /> : <div class="alert alert-muted" role="status" id="compose-not-allowed">{t("compose.notAllowed")}</div>;
     case "search":
       return <Search route={route} />;
     case "object":
-      return <ObjectPage id={route.arg} key={route.arg} />;
+      return <ObjectPage id={route.arg} key={route.arg} session={session} />;
     case "situation":
       return <Situation />;
+    case "compare":
+      return <Compare a={route.arg} b={route.params.get("with") ?? ""} key={route.arg + route.params.toString()} />;
     case "admin":
       return <Admin session={session} />;
     case "inbox":

@@ -66,6 +66,16 @@ export function t(key: Key, params?: Record<string, string | number>): string {
   return s;
 }
 
+export type PluralBase = { [K in Key]: K extends `${infer B}.other` ? B : never }[Key];
+
+/** The plural form of `base` for `n` by the language's rules (Intl.PluralRules: "نتيجتان",
+ * "5 результатов"); every locale has every CLDR form (zero one two few many other). */
+export function tn(base: PluralBase, n: number, params?: Record<string, string | number>, shown?: string): string {
+  const form = new Intl.PluralRules(current).select(n);
+  const key = (`${base}.${form}` in catalogs[current] ? `${base}.${form}` : `${base}.other`) as Key;
+  return t(key, { ...params, n: shown ?? n });
+}
+
 /** The message for a key built at run time (e.g. "type." + a STIX type), or null if none. */
 export function tOpt(key: string): string | null {
   const s = (catalogs[current] as Record<string, string>)[key];

@@ -5,6 +5,8 @@ import { useEffect, useState } from "preact/hooks";
 import { ApiError, get, post, type Session } from "../api";
 import { fmtDate, fmtNumber, t, tOpt } from "../i18n";
 import { ErrorBox, Loading, Section, Unavailable } from "../ui";
+import { Webhooks } from "./webhooks";
+import { PartyName, useParties } from "../names";
 
 interface User {
   name: string;
@@ -48,12 +50,14 @@ export function Admin({ session }: { session: Session }): JSX.Element {
         {users.state === "ok" && <UserTable users={Array.isArray(users.value) ? users.value : (users.value.users ?? [])} />}
       </Section>
       <Tokens />
+      <Webhooks session={session} />
       {hubAdmin && <AuditStatus />}
     </div>
   );
 }
 
 function UserTable({ users }: { users: User[] }): JSX.Element {
+  const partyList = useParties();
   return (
     <table class="users">
       <thead>
@@ -68,7 +72,9 @@ function UserTable({ users }: { users: User[] }): JSX.Element {
         {users.map((u) => (
           <tr key={u.name} data-user={u.name}>
             <td dir="auto">{u.name}</td>
-            <td>{u.party}</td>
+            <td>
+              <PartyName code={u.party} list={partyList} />
+            </td>
             <td>{u.roles.map((r) => tOpt(`role.${r}`) ?? r).join(t("common.listSep"))}</td>
             <td>{u.disabled || u.enabled === false ? t("admin.disabled") : t("admin.active")}</td>
           </tr>

@@ -90,6 +90,7 @@ export function Compose({ session }: { session: Session }): JSX.Element {
       setReleasable(new Set());
       setRedUsers("");
       setSend(false);
+      setPrecedence("routine");
       setToParties(new Set());
       setToUsers("");
     } catch (err) {

@@ -1,7 +1,7 @@
 // Login: user, password and the UI language. A language chosen here is remembered for the
 // user on the server (PUT /api/v1/me/prefs); otherwise the user's remembered one applies.
 import type { JSX } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, api, type Session } from "../api";
 import { lang, t, type Lang } from "../i18n";
 import { LangPicker, errorText } from "../ui";
@@ -12,6 +12,8 @@ export function Login({ onSignedIn, onLang }: { onSignedIn: (s: Session, chosen:
   const [chosen, setChosen] = useState<Lang | null>(null);
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
+  const userField = useRef<HTMLInputElement>(null);
+  useEffect(() => userField.current?.focus(), []);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -34,7 +36,7 @@ export function Login({ onSignedIn, onLang }: { onSignedIn: (s: Session, chosen:
         <p class="muted">{t("login.subtitle")}</p>
         <label>
           {t("login.user")}
-          <input name="user" id="login-user" autoComplete="username" required value={user} onInput={(e) => setUser(e.currentTarget.value)} dir="auto" />
+          <input ref={userField} name="user" id="login-user" autoComplete="username" required value={user} onInput={(e) => setUser(e.currentTarget.value)} dir="auto" />
         </label>
         <label>
           {t("login.password")}

@@ -4,16 +4,22 @@
 // object's own references.
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, get, qs, taxii } from "../api";
+import { ApiError, get, qs, taxii, type Session } from "../api";
+import { ObjectActions } from "./object_actions";
+import { LinkPicker } from "../link_picker";
+import { coalition, loadObject, parties } from "../objects";
+import { RefLink, langLabel, typeLabel } from "../names";
+import { Reasons } from "../reasons";
 import { fmtDate, fmtNumber, t, tOpt } from "../i18n";
 import { href } from "../router";
 import { RELEASABILITY_EXT, TLP_IDS, objectTitle, typeOf, type StixObject } from "../stix";
 import { LinkGraph, type GraphEdge, type GraphNode } from "../graph";
 import { ErrorBox, Loading, Section, TlpBadge, Unavailable } from "../ui";
-import { typeLabel } from "./search";
+import { UserText } from "../bidi";
 
 const ID_RE = /^[a-z0-9-]+--[0-9a-fA-F-]{36}$/;
 const HIDDEN = new Set(["type", "id", "spec_version", "object_marking_refs"]);
+const VOCAB_FIELDS = new Set(["report_types", "identity_class", "indicator_types", "relationship_type", "pattern_type", "roles", "precedence", "lang", "sectors"]);
 
 interface Related {
   related: { id: string; score?: number; reasons?: string[]; name?: string; type?: string }[];
@@ -29,7 +35,8 @@ function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): Load<T> {
   const [s, setS] = useState<Load<T>>({ state: "loading" });
   useEffect(() => {
     let live = true;
-    setS({ state: "loading" });
+    // Read again (after an edit): the page stays while the new version loads.
+    setS((prev) => (prev.state === "ok" ? prev : { state: "loading" }));
     fn()
       .then((value) => live && setS({ state: "ok", value }))
       .catch((error) => live && setS(error instanceof ApiError && error.unavailable ? { state: "unavailable" } : { state: "error", error }));
@@ -40,43 +47,19 @@ function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): Load<T> {
   return s;
 }
 
-let coalitionPath: Promise<string> | null = null;
-
-/** The TAXII path of the shared collection (alias "coalition"). */
-function coalition(): Promise<string> {
-  coalitionPath ??= taxii<{ collections?: { id: string; alias?: string }[] }>("/taxii2/hub/collections/").then((cols) => {
-    const c = cols.collections?.find((x) => x.alias === "coalition") ?? cols.collections?.[0];
-    if (!c) throw new ApiError(404, "no collection", null);
-    return `/taxii2/hub/collections/${encodeURIComponent(c.id)}/`;
-  });
-  coalitionPath.catch(() => (coalitionPath = null));
-  return coalitionPath;
-}
-
-/** The latest visible version: the REST endpoint, or TAXII where that is not built yet. */
-async function loadObject(id: string): Promise<StixObject> {
-  try {
-    return await get<StixObject>(`/api/v1/objects/${encodeURIComponent(id)}`);
-  } catch (e) {
-    if (!(e instanceof ApiError && (e.status === 404 || e.status === 405))) throw e;
-    const env = await taxii<{ objects?: StixObject[] }>(`${await coalition()}objects/${encodeURIComponent(id)}/`);
-    const o = env.objects?.[env.objects.length - 1];
-    if (!o) throw new ApiError(404, "not found", null);
-    return o;
-  }
-}
-
 /** The versions of an object through TAXII (the coalition collection), newest first. */
 async function loadVersions(id: string): Promise<string[]> {
   const v = await taxii<{ versions?: string[] }>(`${await coalition()}objects/${encodeURIComponent(id)}/versions/`);
   return [...(v.versions ?? [])].reverse();
 }
 
-export function ObjectPage({ id }: { id: string }): JSX.Element {
-  const obj = useLoad(() => loadObject(id), [id]);
-  const versions = useLoad(() => loadVersions(id), [id]);
-  const related = useLoad(() => get<Related>(`/api/v1/objects/${encodeURIComponent(id)}/related`), [id]);
-  const graph = useLoad(() => get<Graph>(`/api/v1/graph${qs({ id, depth: 2 })}`), [id]);
+export function ObjectPage({ id, session }: { id: string; session: Session }): JSX.Element {
+  // Bumped after an edit or a recall: the new version is read again.
+  const [version, setVersion] = useState(0);
+  const obj = useLoad(() => loadObject(id), [id, version]);
+  const versions = useLoad(() => loadVersions(id), [id, version]);
+  const related = useLoad(() => get<Related>(`/api/v1/objects/${encodeURIComponent(id)}/related`), [id, version]);
+  const graph = useLoad(() => get<Graph>(`/api/v1/graph${qs({ id, depth: 2 })}`), [id, version]);
 
   if (obj.state === "loading") return <Loading />;
   if (obj.state === "unavailable") return <div class="alert alert-error" role="alert" id="object-missing">{t("object.notFound")}</div>;
@@ -85,14 +68,16 @@ export function ObjectPage({ id }: { id: string }): JSX.Element {
 
   return (
     <div class="object-page">
-      <h1 dir="auto" id="object-title">
-        {objectTitle(o)}
+      <h1 id="object-title">
+        <UserText s={objectTitle(o)} />
       </h1>
       <p class="muted small">
         <span class="badge">{typeLabel(o.type)}</span> <code class="id">{o.id}</code>
       </p>
+      <ObjectActions o={o} session={session} onChanged={() => setVersion((v) => v + 1)} />
+      {o.type !== "marking-definition" && <LinkPicker o={o} session={session} onLinked={() => setVersion((v) => v + 1)} />}
       <Section title={t("object.markings")} id="object-markings">
-        <Markings o={o} />
+        <Markings o={o} key={String(o.modified)} />
       </Section>
       <Section title={t("object.fields")} id="object-fields">
         <Fields o={o} />
@@ -122,12 +107,17 @@ export function ObjectPage({ id }: { id: string }): JSX.Element {
             <ul class="related">
               {related.value.related.map((r) => (
                 <li key={r.id}>
-                  <a href={href("object", r.id)} dir="auto">
-                    {r.name || r.id}
-                  </a>{" "}
-                  <span class="badge">{typeLabel(r.type ?? typeOf(r.id))}</span>
+                  <RefLink id={r.id} name={r.name} />{" "}
+                  <a class="compare-link small" href={href("compare", id, { with: r.id })}>
+                    {t("compare.open")}
+                  </a>
                   {r.score !== undefined && <span class="muted small"> {t("object.score", { score: fmtNumber(Math.round(r.score * 100) / 100) })}</span>}
-                  {r.reasons && r.reasons.length > 0 && <span class="muted small"> — {r.reasons.join(", ")}</span>}
+                  {r.reasons && r.reasons.length > 0 && (
+                    <span class="muted small">
+                      {" — "}
+                      <Reasons codes={r.reasons} />
+                    </span>
+                  )}
                 </li>
               ))}
             </ul>
@@ -192,11 +182,11 @@ function Markings({ o }: { o: StixObject }): JSX.Element {
   const tlps = refs.map((r) => TLP_IDS[r]).filter(Boolean);
   const others = refs.filter((r) => !TLP_IDS[r]);
   const [markings, setMarkings] = useState<Record<string, StixObject | null>>({});
-  const [parties, setParties] = useState<Record<string, string>>({});
+  const [partyNames, setPartyNames] = useState<Record<string, string>>({});
   useEffect(() => {
-    if (others.length === 0) return;
-    get<{ id: string; name: string; identity?: string }[]>("/api/v1/parties")
-      .then((ps) => setParties(Object.fromEntries(ps.filter((p) => p.identity).map((p) => [p.identity!, p.name]))))
+    if (others.length === 0 && !releasabilityOf(o)) return;
+    parties()
+      .then((ps) => setPartyNames(Object.fromEntries(ps.filter((p) => p.identity).map((p) => [p.identity!, p.name]))))
       .catch(() => undefined);
     for (const r of others) {
       loadObject(r).then(
@@ -222,11 +212,11 @@ function Markings({ o }: { o: StixObject }): JSX.Element {
                 {r}
               </a>
             </p>
-            {rel && <ReleasabilityText rel={rel} parties={parties} />}
+            {rel && <ReleasabilityText rel={rel} parties={partyNames} />}
           </div>
         );
       })}
-      {own && <ReleasabilityText rel={own} parties={parties} />}
+      {own && <ReleasabilityText rel={own} parties={partyNames} />}
     </div>
   );
 }
@@ -238,8 +228,8 @@ function ReleasabilityText({ rel, parties }: { rel: Releasability; parties: Reco
         <p class="releasable-to">
           {t("object.releasableTo")}:{" "}
           {rel.releasable_to_refs.map((id) => (
-            <span key={id} class="badge" dir="auto">
-              {parties[id] ?? id}
+            <span key={id} class="badge">
+              <UserText s={parties[id] ?? id} />
             </span>
           ))}
         </p>
@@ -248,8 +238,8 @@ function ReleasabilityText({ rel, parties }: { rel: Releasability; parties: Reco
         <p class="recipients">
           {t("object.recipients")}:{" "}
           {rel.recipients.map((u) => (
-            <span key={u} class="badge" dir="auto">
-              {u}
+            <span key={u} class="badge">
+              <UserText s={u} />
             </span>
           ))}
         </p>
@@ -260,18 +250,15 @@ function ReleasabilityText({ rel, parties }: { rel: Releasability; parties: Reco
 
 function Value({ v, k }: { v: unknown; k: string }): JSX.Element {
   if (typeof v === "string") {
-    if (ID_RE.test(v)) {
-      return (
-        <a href={href("object", v)} class="ref">
-          {v}
-        </a>
-      );
+    if (ID_RE.test(v)) return <RefLink id={v} />;
+    if (/^(created|modified|published|valid_from|valid_until|first_seen|last_seen|sent_at)$/.test(k)) return <time dateTime={v}>{fmtDate(v)}</time>;
+    // STIX open vocabularies (and Tansiq's precedence names) in the UI's language.
+    if (VOCAB_FIELDS.has(k)) {
+      const word = tOpt(`vocab.${v}`) ?? (k === "precedence" ? tOpt(`precedence.${v}`) : null) ?? (k === "lang" ? langLabel(v) : null);
+      if (word) return <span class="vocab" data-value={v}>{word}</span>;
     }
-    if (/^(created|modified|published|valid_from|valid_until|first_seen|last_seen)$/.test(k)) return <time dateTime={v}>{fmtDate(v)}</time>;
     return (
-      <span class="text" dir="auto">
-        {v}
-      </span>
+      <UserText class="text" s={v} />
     );
   }
   if (typeof v === "number") return <span>{fmtNumber(v)}</span>;

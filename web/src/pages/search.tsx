@@ -3,10 +3,13 @@
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { get, qs } from "../api";
-import { fmtDate, fmtNumber, t, tOpt } from "../i18n";
+import { fmtDate, fmtNumber, t, tn, tOpt } from "../i18n";
 import { go, href, type Route } from "../router";
 import { ErrorBox, Loading } from "../ui";
 import { Snippet } from "../text";
+import { UserText } from "../bidi";
+import { PartyName, langLabel, typeLabel, useParties } from "../names";
+import type { Party } from "../objects";
 
 interface Hit {
   id: string;
@@ -42,6 +45,7 @@ export function Search({ route }: { route: Route }): JSX.Element {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const key = p.toString();
+  const partyList = useParties();
 
   useEffect(() => {
     setText(q);
@@ -102,22 +106,26 @@ export function Search({ route }: { route: Route }): JSX.Element {
         <div class="search-layout">
           <aside class="facets" aria-label={t("search.facets")}>
             {FILTERS.map((f) => (
-              <Facet key={f} name={f} counts={result.facets?.[f] ?? {}} active={p.get(f) ?? ""} onPick={(v) => setFilter(f, v)} />
+              <Facet key={f} partyList={partyList} name={f} counts={result.facets?.[f] ?? {}} active={p.get(f) ?? ""} onPick={(v) => setFilter(f, v)} />
             ))}
           </aside>
           <div class="results">
             <p class="total" id="search-total" data-query={result.key}>
-              {t("search.total", { n: result.total_relation === "gte" ? `${fmtNumber(result.total)}+` : result.total })}
+              {tn("search.total", result.total, undefined, result.total_relation === "gte" ? `${fmtNumber(result.total)}+` : undefined)}
             </p>
             {result.hits.length === 0 && <p class="empty">{t("search.none")}</p>}
             <ol class="hits">
               {result.hits.map((h) => (
                 <li key={h.id} class="hit" data-id={h.id}>
-                  <a class="hit-name" href={href("object", h.id)} dir="auto">
-                    {h.name || h.id}
+                  <a class="hit-name" href={href("object", h.id)}>
+                    <UserText s={h.name || h.id} />
                   </a>
                   <div class="hit-meta small muted">
-                    <span class="badge">{typeLabel(h.type)}</span> {h.party && <span class="badge">{h.party}</span>} {h.lang && <span class="badge">{h.lang}</span>} {h.modified && <time dateTime={h.modified}>{fmtDate(h.modified)}</time>}
+                    <span class="badge">{typeLabel(h.type)}</span> {h.party && (
+                      <span class="badge party" data-party={h.party}>
+                        <PartyName code={h.party} list={partyList} />
+                      </span>
+                    )} {h.lang && <span class="badge">{langLabel(h.lang)}</span>} {h.modified && <time dateTime={h.modified}>{fmtDate(h.modified)}</time>}
                   </div>
                   {h.snippet && (
                     <p class="hit-snippet">
@@ -140,11 +148,9 @@ export function Search({ route }: { route: Route }): JSX.Element {
   );
 }
 
-export function typeLabel(type: string): string {
-  return tOpt(`type.${type}`) ?? type;
-}
+export { typeLabel };
 
-function Facet({ name, counts, active, onPick }: { name: string; counts: Record<string, number>; active: string; onPick: (v: string) => void }): JSX.Element | null {
+function Facet({ name, counts, active, onPick, partyList }: { name: string; counts: Record<string, number>; active: string; onPick: (v: string) => void; partyList: Party[] | null }): JSX.Element | null {
   const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
   if (entries.length === 0 && !active) return null;
   return (
@@ -161,7 +167,7 @@ function Facet({ name, counts, active, onPick }: { name: string; counts: Record<
         {entries.map(([v, n]) => (
           <li key={v}>
             <button type="button" class={`link${v === active ? " active" : ""}`} onClick={() => onPick(v)}>
-              {name === "type" ? typeLabel(v) : v} <span class="count">{fmtNumber(n)}</span>
+              {name === "type" ? typeLabel(v) : name === "party" ? <PartyName code={v} list={partyList} /> : name === "lang" ? langLabel(v) : v} <span class="count">{fmtNumber(n)}</span>
             </button>
           </li>
         ))}

@@ -8,8 +8,9 @@ import { feature } from "topojson-client";
 import type { Feature, FeatureCollection, Geometry } from "geojson";
 import type { Topology, GeometryCollection } from "topojson-specification";
 import { ApiError, get, qs } from "../api";
-import { fmtDateOnly, fmtDay, fmtNumber, lang, t } from "../i18n";
+import { fmtDateOnly, fmtDay, fmtNumber, isRtl, lang, t, tn } from "../i18n";
 import { ErrorBox, Loading, Section, Unavailable } from "../ui";
+import { UserText, visibleBidi } from "../bidi";
 
 interface Cell {
   key: string;
@@ -79,7 +80,7 @@ export function Situation(): JSX.Element {
 
   useEffect(() => {
     loadWorld().then(setWorld, setError);
-    get<SituationResult>(`/api/v1/situation${qs({ from: start.toISOString(), to: new Date().toISOString(), bucket: "day", by: "place" })}`)
+    get<SituationResult>(`/api/v1/situation${qs({ from: start.toISOString(), to: new Date().toISOString(), bucket: "day", by: "place", lang: lang() })}`)
       .then((r) => {
         setData(r);
         setState("ok");
@@ -91,7 +92,7 @@ export function Situation(): JSX.Element {
           setState("error");
         }
       });
-  }, []);
+  }, [lang()]);
 
   const endDate = new Date(start.getTime() + end * DAY_MS);
   const fromDate = new Date(endDate.getTime() - windowDays * DAY_MS);
@@ -113,14 +114,14 @@ export function Situation(): JSX.Element {
           <select id="situation-window" value={windowDays} onChange={(e) => setWindowDays(Number(e.currentTarget.value))}>
             {[1, 7, 30, 60].map((d) => (
               <option key={d} value={d}>
-                {t("situation.days", { n: d })}
+                {tn("situation.days", d)}
               </option>
             ))}
           </select>
         </label>
         {state === "ok" && data && (
           <span class="muted" id="situation-total">
-            {t("situation.total", { n: data.total })}
+            {tn("situation.total", data.total)}
           </span>
         )}
       </div>
@@ -133,7 +134,9 @@ export function Situation(): JSX.Element {
             <tbody>
               {counts.map((p) => (
                 <tr key={p.key}>
-                  <td dir="auto">{p.name || p.key}</td>
+                  <td>
+                    <UserText s={p.name || p.key} />
+                  </td>
                   <td class="num">{fmtNumber(p.count)}</td>
                 </tr>
               ))}
@@ -217,7 +220,7 @@ function RegionMap({ world, places }: { world: Feature<Geometry, { name: string 
                 {fmtNumber(p.count)}
               </text>
               <text x={xy[0]} y={xy[1] + r + 14} text-anchor="middle" class="place-name">
-                {p.name || p.key}
+                {visibleBidi(p.name || p.key)}
               </text>
             </g>
           );
@@ -231,18 +234,22 @@ function TrendChart({ days, start, marker }: { days: number[]; start: Date; mark
   const h = 160;
   const max = Math.max(1, ...days);
   const bw = w / days.length;
+  // Right to left, time runs from the right like the mirrored slider: "today" stands on the
+  // same side in both.
+  const rtl = isRtl();
+  const X = (x: number) => (rtl ? w - x : x);
   return (
-    <svg class="trend" viewBox={`0 0 ${w} ${h + 20}`} width={w} height={h + 20} role="img" aria-label={t("situation.trend")} id="situation-chart">
+    <svg class="trend" direction="ltr" viewBox={`0 0 ${w} ${h + 20}`} width={w} height={h + 20} role="img" aria-label={t("situation.trend")} id="situation-chart">
       {days.map((n, i) => (
-        <rect key={i} class={`bar${i <= marker ? " in" : ""}`} x={i * bw + 1} y={h - (h * n) / max} width={Math.max(1, bw - 2)} height={(h * n) / max}>
+        <rect key={i} class={`bar${i <= marker ? " in" : ""}`} x={X(i * bw + 1) - (rtl ? Math.max(1, bw - 2) : 0)} y={h - (h * n) / max} width={Math.max(1, bw - 2)} height={(h * n) / max}>
           <title>{`${fmtDay(new Date(start.getTime() + i * DAY_MS).toISOString())}: ${fmtNumber(n)}`}</title>
         </rect>
       ))}
-      <line class="marker" x1={marker * bw + bw / 2} x2={marker * bw + bw / 2} y1={0} y2={h} />
-      <text x={2} y={h + 16} class="axis">
+      <line class="marker" x1={X(marker * bw + bw / 2)} x2={X(marker * bw + bw / 2)} y1={0} y2={h} />
+      <text x={X(2)} y={h + 16} class="axis" text-anchor={rtl ? "end" : "start"} id="trend-start">
         {fmtDay(start.toISOString())}
       </text>
-      <text x={w - 2} y={h + 16} class="axis" text-anchor="end">
+      <text x={X(w - 2)} y={h + 16} class="axis" text-anchor={rtl ? "start" : "end"} id="trend-today">
         {fmtDay(new Date().toISOString())}
       </text>
     </svg>
