@@ -8,15 +8,18 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { mkdirSync, existsSync } from "node:fs";
+import { mkdirSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { Hub, REPO, TLP_GREEN, sdo } from "./hub.mjs";
+import { Hub, REPO, TAXII, TLP_GREEN, sdo } from "./hub.mjs";
 
 const require = createRequire(join(REPO, "web", "package.json"));
 const { chromium } = require("playwright-core");
 
 const OUT = process.env.TANSIQ_E2E_OUT || join(REPO, "build", "default", "e2e-screenshots");
+// The main screens in ar and en, for the README (docs/screenshots/, kept in git).
+const DOCS_SHOTS = process.env.TANSIQ_E2E_DOCS || join(REPO, "docs", "screenshots");
+const AXE = require.resolve("axe-core/axe.min.js");
 const CHROMIUM = process.env.TANSIQ_CHROMIUM || "/usr/bin/chromium";
 const TIMEOUT = 15_000;
 
@@ -198,6 +201,7 @@ test("Arabic report releasable to Russia: found there by a variant spelling; one
 
   // ru: the variant spelling الارهاب (no hamza) finds the report written with الإرهاب.
   assert.equal(await search(b, `الارهاب ${n1}`), 1);
+  assert.equal(await b.locator("#search-total").textContent(), "1 результат", "the singular form (Intl.PluralRules)");
   assert.ok((await b.locator(".hit mark").count()) >= 1, "snippet highlights the match");
   assert.equal(await b.locator(".hit mark *").count(), 0, "marks hold text only");
   const marked = (await b.locator(".hit mark").allTextContents()).join(" ");
@@ -366,6 +370,344 @@ test("every page renders (screenshots) in Arabic and English, with no CSP violat
       }
     }
     await page.context().close();
+  }
+  assert.deepEqual(problems, []);
+});
+
+// ---- Bidirectional-text spoofing (issue 16 item 9) ----------------------------------------
+
+const RLO = "\u202E";
+const CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+
+/** Text of every element matching `sel` that still holds a raw bidi control. */
+async function rawControls(page, sel) {
+  return page.locator(sel).evaluateAll((els, re) => els.map((e) => e.textContent).filter((s) => new RegExp(re).test(s)), CONTROLS.source);
+}
+
+test("bidi controls in stored text are isolated and shown, never obeyed (lists, object, snippets, graph, inbox, banner)", async () => {
+  const ids = await hub.parties();
+  const n = nonce();
+  // "fdp.exe" behind RLO reads "exe.pdf"; the description's override is never closed.
+  const place = sdo("location", ids.iq, { name: `${RLO}دادغب ${n}`, country: "IQ", object_marking_refs: [TLP_GREEN] });
+  const report = sdo("report", ids.iq, {
+    name: `Invoice ${n} ${RLO}fdp.exe`,
+    description: `${RLO}unclosed override ${n} الإرهاب \u2067isolate`,
+    published: new Date().toISOString(),
+    object_refs: [place.id],
+    object_marking_refs: [TLP_GREEN],
+    lang: "en",
+  });
+  await hub.postObjects("iq-officer", [place, report]);
+  for (const [user, lang] of [
+    ["ru-officer", "en"],
+    ["sy-officer", "ar"],
+  ]) {
+    const page = await login(await newContext(), user, lang);
+    assert.ok((await search(page, n)) >= 2);
+    assert.deepEqual(await rawControls(page, ".hit"), [], `search hits as ${user}`);
+    assert.ok((await page.locator(".hit .bidi-control").count()) >= 2, "controls shown as marks");
+    const hitName = page.locator(`.hit[data-id="${report.id}"] .hit-name`);
+    assert.match(await hitName.textContent(), /fdp\.exe$/, "the name reads as stored");
+    // Each string is isolated: a <bdi> around every name and snippet.
+    assert.equal(await hitName.locator("bdi").count(), 1);
+    assert.ok((await page.locator(`.hit[data-id="${report.id}"] .hit-snippet bdi`).count()) >= 1);
+    await page.goto(`${hub.base}/#/object/${report.id}`);
+    await page.waitForSelector("#object-fields");
+    await page.waitForSelector("#object-graph svg, #object-graph .unavailable");
+    assert.deepEqual(await rawControls(page, "#object-title, #object-fields dd, #object-related li, #object-graph text"), [], `object page as ${user}`);
+    await page.context().close();
+  }
+  // A message subject with an override: inbox row, banner and message view.
+  if (await messaging()) {
+    const b = await login(await newContext(), "ru-officer", "en");
+    await b.goto(`${hub.base}/#/inbox`);
+    await b.waitForSelector("#stream-state.stream-live");
+    const r = await hub.request("POST", "/api/v1/messages", {
+      user: "iq-officer",
+      body: { precedence: "flash", subject: `Alert ${n} ${RLO}fdp.exe`, body: `${RLO}body ${n}`, lang: "en", recipients: { users: ["ru-officer"] }, tlp: "green" },
+    });
+    assert.equal(r.status, 201, r.text);
+    const banner = b.locator(".flash-banner", { hasText: n });
+    await banner.waitFor();
+    assert.deepEqual(await rawControls(b, ".flash-banner, #messages li"), []);
+    await b.locator("#messages li", { hasText: n }).locator("a.subject").click();
+    await b.waitForSelector("#message-view .body");
+    assert.deepEqual(await rawControls(b, "#message-view h2, #message-view .body"), []);
+    await banner.locator("button.ack").click();
+    await b.context().close();
+  }
+  assert.deepEqual(problems, []);
+});
+
+// ---- Broken today (issue 18) ---------------------------------------------------------------
+
+/** Records API answers of 400 and above on `page` (method, path, status). */
+function failedCalls(page) {
+  const list = [];
+  page.on("response", (r) => {
+    if (r.status() >= 400 && r.url().includes("/api/")) list.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`);
+  });
+  return list;
+}
+
+test("a fresh load asks for the session without an error; login has focus; skip link and focus on navigation", async () => {
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  watch(page, "anonymous");
+  const failed = failedCalls(page);
+  const consoleErrors = [];
+  page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+  await page.goto(hub.base + "/");
+  await page.waitForSelector("#login-form");
+  assert.deepEqual(failed, [], "no failed API call on a fresh load");
+  assert.deepEqual(consoleErrors, [], "nothing logged on a fresh load");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "login-user", "the user field has focus");
+  await page.keyboard.type("iq-officer");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("demo-iq-officer");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".topbar");
+  // The first Tab stop is the skip link; it moves focus to the page.
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "skip-link");
+  assert.ok(await page.locator("#skip-link").isVisible(), "visible when focused");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "main");
+  // Following a navigation link moves focus to the new page's heading.
+  await page.click('.nav a[data-page="search"]');
+  await page.waitForFunction(() => document.activeElement?.tagName === "H1" && document.activeElement.closest("#main"));
+  await ctx.close();
+});
+
+test("without the officer role there is no Compose; with it, precedence is reset after sending", async () => {
+  const chief = await login(await newContext(), "iq-chief", "en");
+  assert.equal(await chief.locator('.nav a[data-page="compose"]').count(), 0, "no Compose in the navigation");
+  await chief.goto(`${hub.base}/#/compose`);
+  await chief.waitForSelector("#compose-not-allowed");
+  await chief.context().close();
+  if (!(await messaging())) return;
+  const a = await login(await newContext(), "iq-officer", "en");
+  await compose(a, { title: `precedence ${nonce()}`, text: "reset check", lang: "en", tlp: "green", flashTo: "iq-chief" });
+  await a.waitForSelector("#compose-sent");
+  await a.check("#compose-send");
+  assert.equal(await a.locator("#compose-precedence").inputValue(), "routine", "precedence back to routine");
+  await a.context().close();
+});
+
+test("FLASH acknowledged from the banner updates the inbox row and the sender's Sent list; own messages are not marked read", async (t) => {
+  if (!(await messaging())) {
+    t.skip("the messages API is not on this server yet");
+    return;
+  }
+  const a = await login(await newContext(), "iq-officer", "en");
+  const b = await login(await newContext("ar"), "ru-officer", "ar");
+  const aFailed = failedCalls(a);
+  await b.goto(`${hub.base}/#/inbox`);
+  await b.waitForSelector("#stream-state.stream-live");
+  // With no message open, the list takes the whole width.
+  const widths = await b.evaluate(() => [document.querySelector(".message-list").getBoundingClientRect().width, document.querySelector(".inbox-layout").getBoundingClientRect().width]);
+  assert.ok(widths[0] > 0.95 * widths[1], `list ${widths[0]} of ${widths[1]}`);
+  await a.goto(`${hub.base}/#/inbox?box=sent`);
+  await a.waitForSelector("#stream-state.stream-live");
+  const n = nonce();
+  const r = await hub.request("POST", "/api/v1/messages", {
+    user: "iq-officer",
+    body: { precedence: "flash", subject: `ack from banner ${n}`, body: n, lang: "en", recipients: { users: ["ru-officer"] }, tlp: "green" },
+  });
+  assert.equal(r.status, 201, r.text);
+  const row = b.locator("#messages li", { hasText: n });
+  await row.waitFor();
+  assert.equal(await row.locator("button.ack").count(), 1);
+  // The banner's Acknowledge is reached in two Tab stops from the top (skip link, Acknowledge).
+  await b.evaluate(() => document.activeElement?.blur());
+  await b.evaluate(() => window.scrollTo(0, 0));
+  await b.focus("#skip-link");
+  await b.keyboard.press("Tab");
+  assert.equal(await b.evaluate(() => document.activeElement?.className), "ack", "Acknowledge right after the skip link");
+  await b.keyboard.press("Enter");
+  await b.locator(".flash-banner", { hasText: n }).waitFor({ state: "detached" });
+  await b.waitForSelector(`#messages li[data-state="acknowledged"]:has-text("${n}")`);
+  assert.equal(await row.locator("button.ack").count(), 0, "no Acknowledge left on the row");
+  // The sender's Sent list shows the last state (it went delivered → read? → acknowledged).
+  const sent = a.locator("#messages li", { hasText: n });
+  await sent.locator('[data-state-count="acknowledged"]').waitFor({ timeout: 10_000 });
+  assert.equal(await sent.locator("[data-state-count]").count(), 1, "one recipient, one state");
+  // Opening one's own sent message marks nothing read (no 404).
+  await sent.locator("a.subject").click();
+  await a.waitForSelector('#recipients tr[data-user="ru-officer"][data-state="acknowledged"]');
+  await a.waitForTimeout(300);
+  assert.deepEqual(aFailed, [], "no failed API call for the sender");
+  await a.context().close();
+  await b.context().close();
+  assert.deepEqual(problems, []);
+});
+
+test("phone 390×844: no sideways scrolling, the first hit above the fold, object fields full width", async () => {
+  for (const lang of ["en", "ar"]) {
+    const ctx = await browser.newContext({ locale: lang, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    ctx.setDefaultTimeout(TIMEOUT);
+    const page = await login(ctx, "iq-officer", lang);
+    const noOverflow = async (where) => {
+      const w = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(w <= 390, `${where} in ${lang}: page ${w}px wide`);
+    };
+    await noOverflow("inbox");
+    assert.ok(await page.locator('.nav a[data-page="situation"]').isVisible());
+    const box = await page.locator('.nav a[data-page="situation"]').boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= 390, `nav link inside the screen (${box.x})`);
+    await search(page, "الإرهاب");
+    await noOverflow("search");
+    const hit = await page.locator(".hit").first().boundingBox();
+    assert.ok(hit && hit.y < 844, `first hit at ${hit?.y}, below the fold`);
+    await shot(page, `phone-search-${lang}`);
+    const first = await page.locator(".hit a.hit-name").first().getAttribute("href");
+    await page.goto(`${hub.base}/${first}`);
+    await page.waitForSelector("#object-fields");
+    await page.waitForSelector("#object-graph svg, #object-graph .unavailable");
+    await noOverflow("object");
+    const dd = await page.locator("#object-fields dd").first().boundingBox();
+    assert.ok(dd.width > 300, `field value ${dd.width}px wide`);
+    await shot(page, `phone-object-${lang}`);
+    await ctx.close();
+  }
+  assert.deepEqual(problems, []);
+});
+
+// ---- Accessibility and the README's screenshots ----------------------------------------
+
+/** axe-core's serious and critical violations on the page as it is now (WCAG 2 A/AA rules). */
+async function axeViolations(page) {
+  // Evaluated through the DevTools protocol, which the page's CSP does not govern.
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(readFileSync(AXE, "utf8"));
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  });
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+
+test("main screens in Arabic and English: no serious accessibility violation (axe-core), screenshots for the README", async () => {
+  mkdirSync(DOCS_SHOTS, { recursive: true });
+  const found = [];
+  for (const lang of ["ar", "en"]) {
+    const ctx = await newContext(lang);
+    const anon = await ctx.newPage();
+    watch(anon, "anonymous");
+    await anon.goto(hub.base + "/");
+    await anon.waitForSelector("#login-form");
+    await anon.selectOption("#login-lang", lang);
+    for (const v of await axeViolations(anon)) found.push({ lang, page: "login", ...v });
+    await anon.screenshot({ path: join(DOCS_SHOTS, `login-${lang}.png`) });
+    await anon.close();
+    const page = await login(ctx, "iq-admin", lang);
+    const screens = [
+      ["inbox", "#/inbox", ".inbox-page"],
+      ["search", `#/search?${new URLSearchParams({ q: "الإرهاب" })}`, ".hit"],
+      ["situation", "#/situation", "#situation-map path.country"],
+      ["admin", "#/admin", '#admin-users tr[data-user="ru-officer"]'],
+    ];
+    for (const [name, route, ready] of screens) {
+      await page.goto(`${hub.base}/${route}`);
+      await page.waitForSelector(ready);
+      await page.waitForTimeout(200);
+      for (const v of await axeViolations(page)) found.push({ lang, page: name, ...v });
+      await page.screenshot({ path: join(DOCS_SHOTS, `${name}-${lang}.png`) });
+      if (name === "situation") {
+        // Time runs the reading way: "today" at the left in Arabic (like the mirrored slider),
+        // at the right in English; the chart fits its box.
+        const today = await page.locator("#trend-today").boundingBox();
+        const first = await page.locator("#trend-start").boundingBox();
+        assert.ok(lang === "ar" ? today.x < first.x : today.x > first.x, `${lang}: today at ${today.x}, start at ${first.x}`);
+        const chart = await page.locator("#situation-chart").boundingBox();
+        const card = await page.locator("#situation-chart").evaluate((el) => el.parentElement.getBoundingClientRect().width);
+        assert.ok(chart.width <= card + 1, "trend chart not clipped");
+      }
+      if (name === "search") {
+        await page.locator(".hit a.hit-name").first().click();
+        await page.waitForSelector("#object-fields");
+        await page.waitForSelector("#object-graph svg, #object-graph .unavailable");
+        await page.waitForSelector("#object-related li, #object-related .empty, #object-related .unavailable");
+        await page.waitForTimeout(200);
+        for (const v of await axeViolations(page)) found.push({ lang, page: "object", ...v });
+        await page.screenshot({ path: join(DOCS_SHOTS, `object-${lang}.png`) });
+        // The demo report has related reports: the correlation view puts a pair side by side.
+        if ((await page.locator("#object-related li").count()) > 0) {
+          assert.equal(await page.locator("#object-related li .reason").first().evaluate((el) => /[:_]/.test(el.dataset.reason) && !el.textContent.includes(el.dataset.reason)), true, "reasons in words, not codes");
+          await page.locator("#object-related .compare-link").first().click();
+          await page.waitForSelector(".compare-side + .compare-side");
+          assert.ok((await page.locator(".compare-side mark").count()) >= 2, "shared words highlighted on both sides");
+          for (const v of await axeViolations(page)) found.push({ lang, page: "compare", ...v });
+          await page.screenshot({ path: join(DOCS_SHOTS, `compare-${lang}.png`) });
+        }
+      }
+    }
+    await ctx.close();
+  }
+  assert.deepEqual(found, [], "serious or critical accessibility violations");
+  assert.deepEqual(problems, []);
+});
+
+// ---- Work, not only read: edit, recall with a preview, delete -----------------------------
+
+test("the originator edits (a new version), recalls from one party after a preview, and deletes", async () => {
+  for (const lang of ["ar", "en"]) {
+    const a = await login(await newContext(lang), "iq-officer", lang);
+    const n = nonce();
+    const link = await compose(a, { title: `تقرير للتعديل ${n}`, text: `نص أول ${n}`, lang: "ar", releasableTo: ["ru", "sy"] });
+    const id = decodeURIComponent(link.replace(/^#\/object\//, ""));
+    await a.goto(`${hub.base}/${link}`);
+    await a.waitForSelector("#object-actions #object-edit");
+    // Another party sees no actions.
+    const ru = await login(await newContext(), "ru-officer", "en");
+    await ru.goto(`${hub.base}/${link}`);
+    await ru.waitForSelector("#object-fields");
+    assert.equal(await ru.locator("#object-actions").count(), 0, "no actions on another party's object");
+    // Edit: a new version with the new name; two versions listed.
+    await a.click("#object-edit");
+    await a.fill("#edit-name", `تقرير معدل ${n}`);
+    await a.click("#edit-save");
+    await a.waitForFunction((x) => document.querySelector("#object-title")?.textContent?.includes(`تقرير معدل ${x}`), n);
+    await a.waitForFunction(() => document.querySelectorAll("#object-versions li").length === 2);
+    // Recall from Syria: the preview names Syria (and only it) before anything changes.
+    const sy = await login(await newContext(), "sy-officer", "en");
+    await sy.goto(`${hub.base}/${link}`);
+    await sy.waitForSelector("#object-fields");
+    const ids = await hub.parties();
+    await a.uncheck(`#object-recall input[value="${ids.sy}"]`);
+    await a.click("#recall-preview");
+    await a.waitForSelector("#recall-confirm");
+    assert.deepEqual(await a.locator("#recall-losing li").evaluateAll((els) => els.map((e) => e.dataset.identity)), [ids.sy]);
+    if (lang === "en") await shot(a, "object-recall-preview-en");
+    await a.click("#recall-apply");
+    await a.waitForSelector("#recall-confirm", { state: "detached" });
+    await sy.goto(`${hub.base}/#/inbox`);
+    await sy.goto(`${hub.base}/${link}`);
+    await sy.waitForSelector("#object-missing");
+    await ru.goto(`${hub.base}/#/inbox`);
+    await ru.goto(`${hub.base}/${link}`);
+    await ru.waitForSelector("#object-fields");
+    // Link it to a place, found by typing (search as you type), picked with the keyboard.
+    await a.fill("#link-q", "بغداد");
+    await a.waitForSelector("#link-options li");
+    await a.press("#link-q", "Enter");
+    await a.selectOption("#link-kind", "located-at");
+    await a.click("#link-submit");
+    await a.waitForSelector("#linked li a.ref");
+    // The relationship is stored, from this report to the place, visible to ru (same markings).
+    const cols = await hub.request("GET", "/taxii2/hub/collections/", { user: "ru-officer", accept: TAXII });
+    const coalition = cols.json.collections.find((c) => c.alias === "coalition").id;
+    const rels = await hub.request("GET", `/taxii2/hub/collections/${coalition}/objects/?match[type]=relationship&limit=1000`, { user: "ru-officer", accept: TAXII });
+    const mine = (rels.json.objects ?? []).filter((o) => o.source_ref === id);
+    assert.equal(mine.length, 1, rels.text.slice(0, 300));
+    assert.equal(mine[0].relationship_type, "located-at");
+    assert.match(mine[0].target_ref, /^location--/);
+    // Delete: gone for everyone.
+    await a.click("#object-delete");
+    await a.click("#object-delete-confirm");
+    await a.waitForSelector(".search-page");
+    const r = await hub.request("GET", `/api/v1/objects/${id}`, { user: "ru-officer" });
+    assert.equal(r.status, 404);
+    for (const p of [a, ru, sy]) await p.context().close();
   }
   assert.deepEqual(problems, []);
 });
