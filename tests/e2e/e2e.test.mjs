@@ -680,6 +680,7 @@ test("the originator edits (a new version), recalls from one party after a previ
     if (lang === "en") await shot(a, "object-recall-preview-en");
     await a.click("#recall-apply");
     await a.waitForSelector("#recall-confirm", { state: "detached" });
+    await a.waitForFunction(() => document.querySelectorAll("#object-versions li").length === 3);
     await sy.goto(`${hub.base}/#/inbox`);
     await sy.goto(`${hub.base}/${link}`);
     await sy.waitForSelector("#object-missing");

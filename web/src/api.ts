@@ -78,9 +78,17 @@ export const get = <T>(path: string) => api<T>("GET", path);
 export const taxii = <T>(path: string) => api<T>("GET", path, undefined, TAXII);
 export const post = <T>(path: string, body?: unknown) => api<T>("POST", path, body ?? {});
 /** TAXII 2.1 writes: an envelope of objects (new versions) and DELETE of an object. */
+type TaxiiStatus = { id?: string; status?: string; failure_count?: number; failures?: { id?: string; message?: string }[] };
+
 export async function taxiiPost(path: string, objects: unknown[]): Promise<void> {
-  // The TAXII status resource: 202 even when objects were refused (failure_count, failures).
-  const st = await api<{ failure_count?: number; failures?: { id?: string; message?: string }[] }>("POST", path, { objects }, TAXII, TAXII);
+  // The TAXII status resource: 202 even when objects were refused (failure_count, failures),
+  // and "pending" until the write is done — then polled, so what follows reads the new version.
+  let st = await api<TaxiiStatus>("POST", path, { objects }, TAXII, TAXII);
+  const root = path.replace(/collections\/.*$/, "");
+  for (let i = 0; st?.status === "pending" && st.id && i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    st = await api<TaxiiStatus>("GET", `${root}status/${encodeURIComponent(st.id)}/`, undefined, TAXII);
+  }
   if (st?.failure_count) throw new ApiError(422, st.failures?.map((f) => f.message ?? f.id).join("; ") || "refused", st);
 }
 export const taxiiDelete = <T>(path: string) => api<T>("DELETE", path, undefined, TAXII);

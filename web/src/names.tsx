@@ -41,7 +41,7 @@ export function RefLink({ id, name }: { id: string; name?: string }): JSX.Elemen
     };
   }, [id, name]);
   return (
-    <a href={href("object", id)} class="ref" data-ref={id} title={id}>
+    <a href={href("object", id)} class="ref named" data-ref={id} title={id}>
       {title ? <UserText s={title} /> : <code class="id">{id}</code>} <span class="badge type">{typeLabel(typeOf(id))}</span>
     </a>
   );

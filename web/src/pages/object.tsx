@@ -208,9 +208,7 @@ function Markings({ o }: { o: StixObject }): JSX.Element {
           <div key={r} class="marking" data-marking={r}>
             <p>
               {t("object.releasability")}:{" "}
-              <a href={href("object", r)} class="ref">
-                {r}
-              </a>
+              <RefLink id={r} />
             </p>
             {rel && <ReleasabilityText rel={rel} parties={partyNames} />}
           </div>
