@@ -17,8 +17,9 @@ const require = createRequire(join(REPO, "web", "package.json"));
 const { chromium } = require("playwright-core");
 
 const OUT = process.env.TANSIQ_E2E_OUT || join(REPO, "build", "default", "e2e-screenshots");
-// The main screens in ar and en, for the README (docs/screenshots/, kept in git).
-const DOCS_SHOTS = process.env.TANSIQ_E2E_DOCS || join(REPO, "docs", "screenshots");
+// The main screens in ar and en for the README: written beside the others unless
+// TANSIQ_E2E_DOCS names docs/screenshots/ (kept in git), so a test run leaves the tree clean.
+const DOCS_SHOTS = process.env.TANSIQ_E2E_DOCS || join(OUT, "readme");
 const AXE = require.resolve("axe-core/axe.min.js");
 const CHROMIUM = process.env.TANSIQ_CHROMIUM || "/usr/bin/chromium";
 const TIMEOUT = 15_000;
