@@ -2,13 +2,19 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
+
 #include "cli/commands.h"
 #include "cli/listen.h"
+#include "cli/ops.h"
+#include "server/logging.h"
+#include "server/ops.h"
 
 int main(int argc, char** argv) {
   using namespace tansiq;
   CLI::App app{"Tansiq: coalition intelligence-sharing hub (STIX 2.1 over TAXII 2.1)", "tansiq"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("tansiq ") + std::string(server::Version()));
   std::string db = "hub.db";
   auto add_db = [&db](CLI::App* c) {
     c->add_option("--db", db, "hub database file")->capture_default_str();
@@ -20,7 +26,12 @@ int main(int argc, char** argv) {
   init->add_option("--config", config, "bootstrap TOML ([hub], [[party]], [[user]])")->required();
 
   server::ServerOptions serve_options;
-  serve_options.web_root = TANSIQ_DEFAULT_WEB_ROOT;
+  serve_options.web_root = cli::DefaultWebRoot(TANSIQ_DEFAULT_WEB_ROOT);
+  std::string log_level = "info", log_format = "text", data_dir;
+  double rate_per_user = serve_options.rate_per_user.per_second;
+  double burst_per_user = serve_options.rate_per_user.burst;
+  double rate_per_token = serve_options.rate_per_token.per_second;
+  double burst_per_token = serve_options.rate_per_token.burst;
   std::string listen = "127.0.0.1:8080";
   std::vector<std::string> webhook_allow;
   std::int64_t webhook_retry_ms = 0, webhook_retry_max_ms = 0, webhook_timeout_ms = 10000;
@@ -69,6 +80,27 @@ int main(int argc, char** argv) {
     c->add_option("--clock-file", serve_options.clock_file)->group("");
     c->add_option("--web-root", serve_options.web_root, "folder of the built web UI served at /")
         ->capture_default_str();
+    c->add_option("--data-dir", data_dir,
+                  "folder of the alias registry and gazetteer (default: $TANSIQ_DATA, else the "
+                  "installed share/tansiq/data, else the source tree's data/)");
+    c->add_option("--log-level", log_level, "trace, debug, info, warn, error, critical or off")
+        ->capture_default_str();
+    c->add_option("--log-format", log_format, "text or json (one JSON object per line)")
+        ->capture_default_str();
+    c->add_option("--rate-per-user", rate_per_user,
+                  "requests per second each authenticated user may make (0: no limit)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    c->add_option("--burst-per-user", burst_per_user, "requests a user may make at once")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    c->add_option("--rate-per-token", rate_per_token,
+                  "requests per second each API token may make (0: no limit)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    c->add_option("--burst-per-token", burst_per_token, "requests a token may make at once")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
   };
   auto* serve = app.add_subcommand("serve", "serve TAXII 2.1 and the REST API");
   add_db(serve);
@@ -139,6 +171,12 @@ int main(int argc, char** argv) {
   audit->require_subcommand(1);
   auto* verify = audit->add_subcommand("verify", "verify the hash chain and its signatures");
   add_db(verify);
+  std::int64_t audit_from = 1;
+  auto* audit_export =
+      audit->add_subcommand("export", "print audit records as JSON lines (for a SIEM)");
+  add_db(audit_export);
+  audit_export->add_option("--from", audit_from, "first sequence number to print")
+      ->capture_default_str();
 
   std::string query;
   std::size_t search_limit = 20;
@@ -169,7 +207,17 @@ int main(int argc, char** argv) {
   listen_cmd->get_option("--user")->excludes(listen_cmd->get_option("--token"));
 
   CLI11_PARSE(app, argc, argv);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  if (Status s = server::ConfigureLogging(log_level, log_format); !s.ok()) {
+    (void)server::ConfigureLogging("info", "text");
+    spdlog::error("{}", s.message());
+    return 2;
+  }
+  if (!data_dir.empty()) {
+    ::setenv("TANSIQ_DATA", data_dir.c_str(), 1);
+  } else if (std::string installed = cli::InstalledDataDir();
+             !installed.empty() && std::getenv("TANSIQ_DATA") == nullptr) {
+    ::setenv("TANSIQ_DATA", installed.c_str(), 1);
+  }
 
   if (*init) return cli::Init(db, config);
   if (*serve || *demo) {
@@ -180,6 +228,8 @@ int main(int argc, char** argv) {
     if (webhook_retry_max_ms > 0) {
       serve_options.webhook_retry_max = std::chrono::milliseconds(webhook_retry_max_ms);
     }
+    serve_options.rate_per_user = {rate_per_user, burst_per_user};
+    serve_options.rate_per_token = {rate_per_token, burst_per_token};
     serve_options.webhook_timeout =
         std::chrono::milliseconds(std::max<std::int64_t>(webhook_timeout_ms, 1));
     if (!cli::ParseListen(listen, &serve_options)) {
@@ -209,6 +259,7 @@ int main(int argc, char** argv) {
   if (*user_passwd) return cli::UserPasswd(db, user_name);
   if (*token_create) return cli::TokenCreate(db, user_name, label);
   if (*verify) return cli::AuditVerify(db);
+  if (*audit_export) return cli::AuditExport(db, audit_from);
   if (*search) return cli::Search(db, as_user, query, search_limit);
   if (*backup) return cli::Backup(db, backup_to);
   if (*listen_cmd) {

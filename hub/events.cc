@@ -44,16 +44,19 @@ void CommitFeed::Publish(CommitEvent event) {
       // where the gap is (max_queued_ >= 2, so a marker never stands alone here).
       const bool marked = queue_.front()->gap;
       queue_.erase(queue_.begin() + (marked ? 1 : 0));
+      queued_at_.erase(queued_at_.begin() + (marked ? 1 : 0));
       ++dropped_;
       ++handled_;
       if (!marked) {
         auto marker = std::make_shared<CommitEvent>();
         marker->gap = true;
         queue_.push_front(std::move(marker));
+        queued_at_.push_front(queued_at_.front());
         ++published_;
       }
     }
     queue_.push_back(std::make_shared<const CommitEvent>(std::move(event)));
+    queued_at_.push_back(std::chrono::steady_clock::now());
   }
   wake_.notify_one();
 }
@@ -74,6 +77,17 @@ std::size_t CommitFeed::dropped() const {
   return dropped_;
 }
 
+CommitFeed::Backlog CommitFeed::backlog() const {
+  std::lock_guard lock(mu_);
+  Backlog b;
+  b.events = queue_.size() + (in_hand_since_ ? 1 : 0);
+  auto oldest = in_hand_since_       ? in_hand_since_
+                : queued_at_.empty() ? std::nullopt
+                                     : std::optional(queued_at_.front());
+  if (oldest) b.oldest_wait = std::chrono::steady_clock::now() - *oldest;
+  return b;
+}
+
 void CommitFeed::Run() {
   std::unique_lock lock(mu_);
   for (;;) {
@@ -81,6 +95,8 @@ void CommitFeed::Run() {
     if (queue_.empty()) return;  // stopping, and everything handled
     auto event = std::move(queue_.front());
     queue_.pop_front();
+    in_hand_since_ = queued_at_.front();
+    queued_at_.pop_front();
     auto listeners = listeners_;
     lock.unlock();
     for (const auto& [handle, listener] : listeners) {
@@ -91,6 +107,7 @@ void CommitFeed::Run() {
       }
     }
     lock.lock();
+    in_hand_since_.reset();
     ++handled_;
     idle_.notify_all();
   }

@@ -3,12 +3,14 @@
 // → push". Listeners run on the feed's own thread, one event at a time, in commit order.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -67,6 +69,13 @@ class CommitFeed {
   // Waits until every event published before the call has been handled by every listener.
   void Drain();
   std::size_t dropped() const;
+  // What the listeners (analysis, watch rules) have still to handle, for /metrics: events
+  // queued or in hand, and how long the oldest of them has waited (steady clock; 0 when none).
+  struct Backlog {
+    std::size_t events = 0;
+    std::chrono::steady_clock::duration oldest_wait{};
+  };
+  Backlog backlog() const;
 
  private:
   void Run();
@@ -76,6 +85,10 @@ class CommitFeed {
   std::condition_variable wake_;
   std::condition_variable idle_;
   std::deque<std::shared_ptr<const CommitEvent>> queue_;  // guarded by mu_
+  // When each event of queue_ was published (parallel to queue_), and when the one being
+  // handled was (nullopt: none in hand).
+  std::deque<std::chrono::steady_clock::time_point> queued_at_;         // guarded by mu_
+  std::optional<std::chrono::steady_clock::time_point> in_hand_since_;  // guarded by mu_
   std::vector<std::pair<std::size_t, std::shared_ptr<const CommitListener>>>
       listeners_;                // guarded by mu_
   std::size_t next_handle_ = 1;  // guarded by mu_

@@ -150,21 +150,6 @@ void RegisterMessaging(Router& router, Messaging& m) {
     if (!s.ok()) co_return ErrorResponse(call, s);
     co_return NoContent(call);
   });
-
-  // Hub-wide delivery statistics: counts of every party's traffic, so hub administrators only.
-  router.Add(http::verb::get, "/metrics", [&m](Call& call) -> awaitable<Response> {
-    if (!(call.reader->roles & policy::kHubAdmin)) {
-      co_return ErrorResponse(
-          call, Status(ErrorCode::kPermissionDenied, "metrics are for hub administrators"));
-    }
-    std::string text = m.messenger.Metrics();
-    text += m.webhooks->Metrics();
-    text += "# HELP tansiq_stream_sessions Open push stream sessions.\n";
-    text += "# TYPE tansiq_stream_sessions gauge\n";
-    text += "tansiq_stream_sessions " + std::to_string(m.streams.sessions()) + "\n";
-    co_return MakeResponse(call, http::status::ok, std::move(text),
-                           "text/plain; version=0.0.4; charset=utf-8");
-  });
 }
 
 }  // namespace tansiq::server

@@ -47,7 +47,8 @@ struct Messaging {
 };
 
 // POST/GET /api/v1/messages, /api/v1/messages/{id}[/ack|/read], /api/v1/stream/ticket,
-// /api/v1/watches, /metrics. `m` must outlive the router.
+// /api/v1/watches (/metrics, which reports on them too, is in ops.h). `m` must outlive the
+// router.
 void RegisterMessaging(Router& router, Messaging& m);
 // POST/GET /api/v1/webhooks, DELETE /api/v1/webhooks/{id}.
 void RegisterWebhooks(Router& router, Messaging& m);

@@ -97,12 +97,6 @@ void RegisterRest(Router& router, hub::Hub& hub) {
                    {"roles", std::move(roles)}};
     co_return MakeResponse(call, http::status::ok, json::serialize(o), kJson);
   });
-  router.Add(
-      http::verb::get, "/healthz",
-      [](Call& call) -> awaitable<Response> {
-        co_return MakeResponse(call, http::status::ok, "{\"status\":\"ok\"}", kJson);
-      },
-      Router::Access::kPublic);
 }
 
 }  // namespace tansiq::server

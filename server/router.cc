@@ -21,8 +21,19 @@ std::vector<std::string_view> Segments(std::string_view path) {
 
 }  // namespace
 
+bool Router::IsApiPath(std::string_view path) {
+  static constexpr std::string_view kApiPrefixes[] = {
+      "/api", "/taxii2", "/metrics", "/livez", "/readyz", "/healthz", "/health", "/version"};
+  for (std::string_view api : kApiPrefixes) {
+    if (path.starts_with(api) && (path.size() == api.size() || path[api.size()] == '/')) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void Router::Add(http::verb method, std::string_view pattern, Handler handler, Access access) {
-  Route r{method, {}, std::move(handler), access};
+  Route r{method, std::string(pattern), {}, std::move(handler), access};
   for (auto s : Segments(pattern)) r.segments.emplace_back(s);
   routes_.push_back(std::move(r));
 }
@@ -49,12 +60,15 @@ Router::Match Router::Find(http::verb method, std::string_view path,
     if (r.method == method && !m.handler) {
       m.handler = &r.handler;
       m.access = r.access;
+      m.route = r.pattern;
       *captures = std::move(caught);
     }
   }
-  if (!m.path_known && fallback_ && (method == http::verb::get || method == http::verb::head)) {
+  if (!m.path_known && fallback_ && !IsApiPath(path) &&
+      (method == http::verb::get || method == http::verb::head)) {
     m.handler = &fallback_;
     m.access = Access::kPublic;
+    m.route = "static";
   }
   return m;
 }

@@ -1,42 +1,31 @@
-// Listener, sessions and shutdown. One coroutine per connection on its own strand; every
-// read has a timeout and a body limit; SIGINT/SIGTERM stop accepting, cancel idle sessions
-// and let busy ones finish (their writes included) before Serve() returns.
+// Serve(): builds the routes and the shared state, binds the listener, runs one io_context
+// per thread, and handles signals: SIGINT/SIGTERM stop accepting, cancel idle sessions and let
+// busy ones finish (their writes included) before Serve() returns; SIGHUP re-reads the TLS
+// certificate and key and the hub's directory. The sessions are in session.cc.
 #include "server/server.h"
 
-#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
-#include <cstdint>
+#include <cstdio>
 #include <fstream>
-#include <list>
-#include <mutex>
 #include <thread>
 
-#include <unicode/utf8.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-#include <boost/beast/websocket/rfc6455.hpp>
-#include <boost/url/parse.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "analysis/scheduler.h"
 #include "hub/admin.h"
-#include "hub/auth.h"
 #include "server/analysis_rest.h"
 #include "server/errors.h"
+#include "server/internal/shared.h"
 #include "server/messaging.h"
-#include "server/paging.h"
-#include "server/router.h"
+#include "server/ops.h"
 #include "server/taxii.h"
 #include "server/web.h"
 
@@ -44,293 +33,39 @@ namespace tansiq::server {
 namespace {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
-using asio::awaitable;
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+using internal::Shared;
 
-// Lets shutdown cancel a session that is idle between requests. Touched only on the
-// session's strand (the registry holds it under Shared::mu).
-struct SessionControl {
-  std::function<void()> cancel;  // empty once the session ended
-  bool busy = false;
-};
-
-// State every session shares. Owned by Serve(); outlives the io_context's work.
-struct Shared {
-  Shared(hub::Hub& h, const ServerOptions& o)
-      : hub(h),
-        options(o),
-        auth(h.store(), h.clock()),
-        web_sessions(h.store(), h.clock()),
-        tokens(h.key().DeriveKey("taxii-next")) {}
-  hub::Hub& hub;
-  const ServerOptions& options;
-  Router router;
-  hub::Authenticator auth;
-  hub::WebSessions web_sessions;  // the web UI's cookie sessions
-  PageTokens tokens;
-  std::optional<ssl::context> tls;
-  std::unique_ptr<Messaging> messaging;
-  std::atomic<bool> stopping{false};
-  std::mutex mu;
-  std::list<std::pair<asio::any_io_executor, std::shared_ptr<SessionControl>>> sessions;
-};
-
-// Well-formed UTF-8 (ICU's U8_NEXT: no overlong forms, no surrogates, nothing above U+10FFFF).
-bool ValidUtf8(std::string_view s) {
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(s.data());
-  const auto n = static_cast<std::int32_t>(s.size());  // a request target is at most kilobytes
-  for (std::int32_t i = 0; i < n;) {
-    UChar32 c = 0;
-    U8_NEXT(bytes, i, n, c);
-    if (c < 0) return false;
-  }
-  return true;
+// Re-reads the hub's directory (parties, collections) every `interval`, so a party added by
+// the CLI while the server runs is known at once. A few small reads; on the acceptor's context.
+void RefreshDirectory(hub::Hub& hub, asio::steady_timer& timer, std::chrono::milliseconds interval,
+                      const std::atomic<bool>& stopping) {
+  timer.expires_after(interval);
+  timer.async_wait([&hub, &timer, interval, &stopping](const boost::system::error_code& ec) {
+    if (ec || stopping) return;
+    Status s = hub.Reload();
+    if (!s.ok()) spdlog::warn("directory reload: {}", s.message());
+    RefreshDirectory(hub, timer, interval, stopping);
+  });
 }
 
-bool ValidHost(std::string_view h) {
-  if (h.empty() || h.size() > 255) return false;
-  for (char c : h) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
-          c == '[' || c == ']')) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// Authorization (Basic or Bearer) when present, else the web UI's session cookie (which
-// brings the CSRF and Origin checks).
-Result<policy::Reader> Authenticate(Shared& s, const Call& call) {
-  const Request& req = call.request;
-  const std::string& client = call.client;
-  auto it = req.find(http::field::authorization);
-  if (it == req.end()) return AuthenticateCookie(s.web_sessions, call);
-  std::string_view v = it->value();
-  auto space = v.find(' ');
-  std::string_view scheme = v.substr(0, space);
-  std::string_view cred = space == std::string_view::npos ? "" : v.substr(space + 1);
-  while (!cred.empty() && cred.front() == ' ') cred.remove_prefix(1);
-  if (beast::iequals(scheme, "Bearer") && !cred.empty()) return s.auth.Bearer(cred, client);
-  if (beast::iequals(scheme, "Basic") && !cred.empty() && cred.size() < 1024) {
-    std::string raw(cred.size(), '\0');
-    std::size_t len = 0;
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), cred.data(),
-                          cred.size(), nullptr, &len, nullptr,
-                          sodium_base64_VARIANT_ORIGINAL) == 0) {
-      raw.resize(len);
-      auto colon = raw.find(':');
-      if (colon != std::string::npos) {
-        return s.auth.Password(std::string_view(raw).substr(0, colon),
-                               std::string_view(raw).substr(colon + 1), client);
-      }
-    }
-  }
-  return Status(ErrorCode::kUnauthenticated, "malformed Authorization header");
-}
-
-constexpr std::string_view kStreamPath = "/api/v1/stream";
-
-// The caller of a stream upgrade: a browser's single-use ticket (?ticket=), else the usual
-// Authorization header. nullopt when `req` is not an upgrade to the stream.
-std::optional<Result<policy::Reader>> StreamCaller(Shared& s, const Request& req,
-                                                   const std::string& client) {
-  if (!beast::websocket::is_upgrade(req)) return std::nullopt;
-  auto target = boost::urls::parse_origin_form(req.target());
-  if (!target) return std::nullopt;
-  std::string path(target->path());
-  if (path.size() > 1 && path.back() == '/') path.pop_back();
-  if (path != kStreamPath) return std::nullopt;
-  auto params = target->params();
-  if (auto it = params.find("ticket"); it != params.end()) {
-    auto reader = s.messaging->tickets.Redeem((*it).value);
-    if (!reader) {
-      return Result<policy::Reader>(
-          Status(ErrorCode::kUnauthenticated, "stream ticket unknown, used or expired"));
-    }
-    return Result<policy::Reader>(*reader);
-  }
-  // Without a ticket only an Authorization header: a browser's cookie never opens the stream.
-  if (req.find(http::field::authorization) == req.end()) {
-    return Result<policy::Reader>(Status(ErrorCode::kUnauthenticated,
-                                         "the stream needs a ticket or an Authorization header"));
-  }
-  const Call call{req, {}, {}, {}, client, {}, std::nullopt};
-  return Authenticate(s, call);
-}
-
-awaitable<Response> Handle(Shared& s, const Request& req, const std::string& client) {
-  Call call{req, {}, {}, {}, client, {}, std::nullopt};
-  // Clients (curl -g, some TAXII tools) send match[...] with raw brackets: encode them.
-  std::string raw(req.target());
-  for (std::size_t i = raw.find_first_of("[]"); i != std::string::npos;
-       i = raw.find_first_of("[]", i)) {
-    raw.replace(i, 1, raw[i] == '[' ? "%5B" : "%5D");
-  }
-  auto target = boost::urls::parse_origin_form(raw);
-  if (!target) co_return ErrorResponse(call, InvalidArgument("malformed request target"));
-  call.path = std::string(target->path());
-  for (auto p : target->params()) {
-    if (!ValidUtf8(p.key) || !ValidUtf8(p.value)) {
-      co_return ErrorResponse(call, InvalidArgument("a query parameter is not valid UTF-8"));
-    }
-    call.query.emplace_back(p.key, p.value);
-  }
-  std::string_view host = req[http::field::host];
-  if (!ValidHost(host)) host = "localhost";
-  call.base_url = std::string(s.tls ? "https://" : "http://") + std::string(host);
-
-  Router::Match m = s.router.Find(req.method(), call.path, &call.captures);
-  if (!m.handler) {
-    if (!m.path_known) co_return ErrorResponse(call, NotFound("no such resource"));
-    Response r = ErrorResponse(
-        call, {ErrorCode::kMethodNotAllowed,
-               std::string(req.method_string()) + " is not allowed here; allowed: " + m.allow});
-    r.set(http::field::allow, m.allow);
-    co_return r;
-  }
-  if (m.access == Router::Access::kAuthenticated) {
-    auto reader = Authenticate(s, call);
-    if (!reader.ok()) co_return ErrorResponse(call, reader.status());
-    call.reader = *reader;
-  }
-  try {
-    co_return co_await (*m.handler)(call);
-  } catch (const std::exception& e) {
-    spdlog::error("{} {}: {}", std::string(req.method_string()), call.path, e.what());
-    co_return ErrorResponse(call, Internal(e.what()));
-  }
-}
-
-template <typename Stream>
-awaitable<void> RunSession(Shared& s, Stream& stream, std::string client,
-                           std::shared_ptr<SessionControl> control) {
-  beast::flat_buffer buffer;
-  for (;;) {
-    if (s.stopping) break;
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(16 * 1024);
-    parser.body_limit(s.options.max_content_length);
-    beast::get_lowest_layer(stream).expires_after(s.options.read_timeout);
-    // No structured bindings of co_await results: GCC 12 destroys them twice in coroutines.
-    auto read = co_await http::async_read(stream, buffer, parser, kTuple);
-    const beast::error_code ec = std::get<0>(read);
-    if (ec) {
-      if (ec == http::error::body_limit) {
-        Response r = BareErrorResponse(
-            11,
-            {ErrorCode::kTooLarge, "request body exceeds max_content_length (" +
-                                       std::to_string(s.options.max_content_length) + " bytes)"});
-        co_await http::async_write(stream, r, kTuple);
-      } else if (ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
-                 ec != http::error::end_of_stream && ec != http::error::partial_message) {
-        Response r = BareErrorResponse(11, InvalidArgument("malformed HTTP request"));
-        co_await http::async_write(stream, r, kTuple);
-      }
-      break;
-    }
-    if (auto caller = StreamCaller(s, parser.get(), client)) {
-      if (!caller->ok()) {
-        Response r = BareErrorResponse(parser.get().version(), caller->status());
-        co_await http::async_write(stream, r, kTuple);
-        break;
-      }
-      // A stream is idle between frames: shutdown cancels it like an idle keep-alive.
-      co_await RunStream(s.messaging->messenger, s.messaging->streams, s.messaging->limits, stream,
-                         parser.get(), **caller);
-      break;
-    }
-    control->busy = true;
-    Response res = co_await Handle(s, parser.get(), client);
-    if (s.stopping) res.keep_alive(false);
-    beast::get_lowest_layer(stream).expires_after(s.options.read_timeout);
-    auto written = co_await http::async_write(stream, res, kTuple);
-    const beast::error_code wec = std::get<0>(written);
-    control->busy = false;
-    if (wec || !res.keep_alive()) break;
-  }
-}
-
-// Registers a session for shutdown and removes it when it ends. Lives in the session frame.
-class Registration {
- public:
-  Registration(Shared& s, asio::any_io_executor ex)
-      : s_(s), control_(std::make_shared<SessionControl>()) {
-    std::lock_guard lock(s_.mu);
-    s_.sessions.emplace_back(std::move(ex), control_);
-  }
-  ~Registration() {
-    control_->cancel = nullptr;
-    std::lock_guard lock(s_.mu);
-    s_.sessions.remove_if([&](const auto& e) { return e.second == control_; });
-  }
-  Registration(const Registration&) = delete;
-  Registration& operator=(const Registration&) = delete;
-  const std::shared_ptr<SessionControl>& control() const { return control_; }
-
- private:
-  Shared& s_;
-  std::shared_ptr<SessionControl> control_;
-};
-
-// One coroutine per kind of stream, each straight-line.
-awaitable<void> PlainSession(Shared& s, tcp::socket socket) {
-  std::string client = socket.remote_endpoint().address().to_string();
-  Registration registration(s, socket.get_executor());
-  beast::tcp_stream stream(std::move(socket));
-  SessionControl* control = registration.control().get();
-  control->cancel = [&stream, control] {
-    if (!control->busy) stream.cancel();
-  };
-  co_await RunSession(s, stream, client, registration.control());
-  beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-}
-
-awaitable<void> TlsSession(Shared& s, tcp::socket socket) {
-  std::string client = socket.remote_endpoint().address().to_string();
-  Registration registration(s, socket.get_executor());
-  beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *s.tls);
-  SessionControl* control = registration.control().get();
-  control->cancel = [&stream, control] {
-    if (!control->busy) beast::get_lowest_layer(stream).cancel();
-  };
-  beast::get_lowest_layer(stream).expires_after(s.options.read_timeout);
-  auto handshake = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
-  if (std::get<0>(handshake)) co_return;
-  co_await RunSession(s, stream, client, registration.control());
-  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
-  co_await stream.async_shutdown(kTuple);
-}
-
-// One io_context per thread, each run by exactly one thread: a session lives on one
-// context, so its handlers never run concurrently and need no strand.
-awaitable<void> Listen(Shared& s, tcp::acceptor& acceptor,
-                       std::vector<std::unique_ptr<asio::io_context>>& contexts) {
-  std::size_t next = 0;
-  for (;;) {
-    asio::io_context& ioc = *contexts[next++ % contexts.size()];
-    auto accepted = co_await acceptor.async_accept(ioc.get_executor(), kTuple);
-    const beast::error_code ec = std::get<0>(accepted);
-    if (ec) {
-      if (s.stopping || ec == asio::error::operation_aborted) co_return;
-      spdlog::warn("accept: {}", ec.message());
-      continue;
-    }
-    auto& socket = std::get<1>(accepted);
-    // Responses and pushed frames are small and latency-bound (a FLASH must not wait for
-    // Nagle's algorithm to meet a delayed ACK): send segments at once.
-    beast::error_code nodelay;
-    socket.set_option(tcp::no_delay(true), nodelay);
-    auto ex = socket.get_executor();
+// SIGHUP: new connections use the re-read certificate; the directory is re-read too.
+void OnHangup(Shared& s, asio::signal_set& hup) {
+  hup.async_wait([&s, &hup](const boost::system::error_code& ec, int) {
+    if (ec) return;
     if (s.tls) {
-      asio::co_spawn(ex, TlsSession(s, tcp::socket(std::move(socket))), asio::detached);
-    } else {
-      asio::co_spawn(ex, PlainSession(s, tcp::socket(std::move(socket))), asio::detached);
+      Status st = s.tls->Reload();
+      if (st.ok()) {
+        spdlog::info("SIGHUP: TLS certificate and key reloaded");
+      } else {
+        spdlog::error("SIGHUP: TLS reload failed, keeping the current certificate: {}",
+                      st.message());
+      }
     }
-  }
+    Status st = s.hub.Reload();
+    if (!st.ok()) spdlog::error("SIGHUP: directory reload failed: {}", st.message());
+    OnHangup(s, hup);
+  });
 }
 
 Status WritePortFile(const std::string& path, unsigned short port) {
@@ -358,14 +93,9 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
   }
   Shared s(hub, options);
   if (tls) {
-    s.tls.emplace(ssl::context::tls_server);
-    s.tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
-                       ssl::context::single_dh_use);
-    s.tls->use_certificate_chain_file(options.tls_cert, ec);
-    if (ec) return InvalidArgument("--tls-cert " + options.tls_cert + ": " + ec.message());
-    s.tls->use_private_key_file(options.tls_key, ssl::context::pem, ec);
-    if (ec) return InvalidArgument("--tls-key " + options.tls_key + ": " + ec.message());
+    auto contexts = TlsContexts::Load(options.tls_cert, options.tls_key);
+    if (!contexts.ok()) return contexts.status();
+    s.tls = std::move(*contexts);
   }
   (void)hub.aliases();  // load reference data now, not in the first search request
   hub.set_search_bounds(options.search_total_bound.value_or(hub.search_total_bound()),
@@ -409,6 +139,7 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
   RegisterMessaging(s.router, *s.messaging);
   RegisterWebhooks(s.router, *s.messaging);
   RegisterWeb(s.router, hub, options, s.auth, s.web_sessions);
+  RegisterOps(s.router, hub, *s.messaging, s.http_metrics);
   // The correlator subscribes to the commit feed before the watch matcher (Messaging::Start):
   // listeners run in order, so an object's entity keys are stored when watch rules with
   // `groups` are matched against it.
@@ -444,6 +175,12 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
   if (!options.port_file.empty()) TANSIQ_RETURN_IF_ERROR(WritePortFile(options.port_file, port));
   spdlog::info("tansiq serving {}://{}:{}/taxii2/", tls ? "https" : "http", options.host, port);
 
+  asio::signal_set hup(ioc, SIGHUP);
+  OnHangup(s, hup);
+  asio::steady_timer directory_timer(ioc);
+  if (options.directory_refresh.count() > 0) {
+    RefreshDirectory(hub, directory_timer, options.directory_refresh, s.stopping);
+  }
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& sec, int sig) {
     if (sec) return;
@@ -451,6 +188,8 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
     s.stopping = true;
     boost::system::error_code ignored;
     acceptor.close(ignored);
+    hup.cancel(ignored);
+    directory_timer.cancel();
     std::lock_guard lock(s.mu);
     for (auto& [ex, control] : s.sessions) {
       asio::post(ex, [control = control] {
@@ -458,7 +197,7 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
       });
     }
   });
-  asio::co_spawn(ioc, Listen(s, acceptor, contexts), asio::detached);
+  asio::co_spawn(ioc, internal::Listen(s, acceptor, contexts), asio::detached);
 
   // Contexts other than the acceptor's would return at once with no sessions yet: keep them
   // alive until shutdown starts.

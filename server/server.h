@@ -1,6 +1,6 @@
 // The HTTP(S) server: TAXII 2.1 and the REST API over Boost.Beast with C++20 coroutines.
 // Serve() runs until SIGINT/SIGTERM, then stops accepting, finishes in-flight requests
-// (including their writes) and returns.
+// (including their writes) and returns. SIGHUP re-reads the TLS certificate and key.
 #pragma once
 
 #include <chrono>
@@ -11,6 +11,7 @@
 
 #include "base/status.h"
 #include "hub/hub.h"
+#include "server/rate_limit.h"
 
 namespace tansiq::server {
 
@@ -48,6 +49,13 @@ struct ServerOptions {
   std::string clock_file;
   // The built web UI (web/dist) served at /; when absent, / says how to build it.
   std::string web_root;
+  // Request rate limits of authenticated callers, per user and per API token (0: none):
+  // beyond them a 429 with Retry-After.
+  RateLimit rate_per_user{200, 1000};
+  RateLimit rate_per_token{200, 1000};
+  // How often the directory (parties, collections) is re-read, so CLI changes show while
+  // serving (0: only at start and on SIGHUP).
+  std::chrono::milliseconds directory_refresh{1000};
 };
 
 Status Serve(hub::Hub& hub, const ServerOptions& options);

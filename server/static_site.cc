@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "server/errors.h"
+#include "server/router.h"
 
 namespace tansiq::server {
 namespace fs = std::filesystem;
@@ -179,12 +180,8 @@ std::string_view ContentTypeOf(std::string_view name) {
 }
 
 Response StaticSite::Serve(const Call& call) const {
-  // The APIs keep their JSON 404s.
-  for (std::string_view api : {"/api", "/taxii2", "/healthz", "/metrics"}) {
-    if (call.path == api || call.path.starts_with(std::string(api) + "/")) {
-      return ErrorResponse(call, NotFound("no such resource"));
-    }
-  }
+  // The APIs keep their JSON 404s (the router does not fall back for them either).
+  if (Router::IsApiPath(call.path)) return ErrorResponse(call, NotFound("no such resource"));
   auto segments = SafeSegments(call.request.target());
   if (!segments) {
     Response r = Base(call, http::status::bad_request, "text/plain; charset=utf-8");

@@ -21,6 +21,8 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <boost/json.hpp>
 
+#include "server/http_date.h"
+
 namespace tansiq::server {
 namespace {
 
@@ -140,8 +142,10 @@ asio::awaitable<void> Run(hub::Messenger& messenger, StreamHub& streams, const S
   websocket::stream<Stream&> ws(stream);
   beast::get_lowest_layer(stream).expires_never();  // the websocket's own timeouts rule now
   ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-  ws.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) { res.set(http::field::server, "tansiq"); }));
+  ws.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+    res.set(http::field::server, "tansiq");
+    res.set(http::field::date, HttpDate(SystemClock().NowMicros()));
+  }));
   ws.read_message_max(limits.max_client_frame);
   auto accepted = co_await ws.async_accept(request, kTuple);
   if (std::get<0>(accepted)) co_return;

@@ -3,6 +3,8 @@
 // backend type appears here. Visibility is decided inside the read queries (policy/).
 #pragma once
 
+#include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -410,6 +412,24 @@ using WriteJob = std::function<Status(WriteTxn&)>;
 // or with the error that rolled it back or made the commit fail.
 using WriteDone = std::function<void(Status)>;
 
+// The write path's state for operators (GET /metrics, /readyz). A snapshot; all zero for a
+// backend that does not report it.
+struct StoreStats {
+  // Upper bounds (seconds) of the commit latency histogram's buckets; +Inf is implied.
+  static constexpr std::array<double, 12> kCommitBuckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5};
+  std::size_t write_queue = 0;  // jobs waiting for the writer
+  // How long the oldest waiting job has waited, or the batch in hand has run (steady clock):
+  // a writer that makes no progress shows here.
+  std::chrono::steady_clock::duration writer_wait{};
+  std::uint64_t commits = 0;  // group commits (BEGIN … COMMIT), failed ones included
+  double commit_seconds = 0;  // their total duration
+  std::array<std::uint64_t, kCommitBuckets.size()> commit_buckets{};  // not cumulative
+  std::int64_t wal_bytes = -1;                                        // -1: no WAL file
+  int schema_version = 0;                                             // applied migrations
+  int schema_latest = 0;                                              // migrations this build knows
+};
+
 // Thread-safe: any thread may submit writes and run reads concurrently. Owned by whoever
 // opened it (main, or a test); must outlive every caller. Destruction drains the queue.
 class Store {
@@ -488,6 +508,9 @@ class Store {
   virtual Result<std::vector<WebhookRecord>> Webhooks() = 0;
   // Pending webhook posts, soonest first, at most `limit`.
   virtual Result<std::vector<WebhookDelivery>> WebhookOutbox(std::size_t limit) = 0;
+
+  // The write path's state (GET /metrics, /readyz).
+  virtual StoreStats Stats() { return {}; }
 
   // Total stored versions (all collections), for status and benchmarks.
   virtual Result<std::int64_t> CountVersions() = 0;

@@ -215,6 +215,20 @@ CREATE INDEX entity_keys_by_id ON entity_keys(id);
 
 }  // namespace
 
+int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+Result<int> SchemaVersion(Connection& db) {
+  auto st = db.Prepare("PRAGMA user_version");
+  if (!st.ok()) return st.status();
+  Status step_status;
+  if (!(*st)->Step(&step_status)) {
+    return step_status.ok() ? Internal("no user_version") : step_status;
+  }
+  const int v = static_cast<int>((*st)->Int(0));
+  (*st)->Reset();
+  return v;
+}
+
 Status Migrate(Connection& db) {
   auto st = db.Prepare("PRAGMA user_version");
   if (!st.ok()) return st.status();

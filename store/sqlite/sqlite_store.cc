@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
@@ -254,6 +255,7 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   void Submit(WriteJob job, WriteDone done) override;
+  StoreStats Stats() override;
   std::shared_ptr<const void> PrepareSearch(const stix::SearchText& text) override {
     auto values = std::make_shared<std::vector<sqlite::Pretokenized>>();
     for (std::string value : {std::string(1, sqlite::kNameMarker) + text.names, text.body}) {
@@ -366,6 +368,7 @@ class SqliteStore final : public Store {
   struct Pending {
     WriteJob job;
     WriteDone done;
+    std::chrono::steady_clock::time_point queued_at;
   };
 
   SqliteOptions options_;
@@ -378,6 +381,11 @@ class SqliteStore final : public Store {
   std::deque<Pending> queue_;  // guarded by mu_
   bool stopping_ = false;      // guarded by mu_
   std::uint64_t commits_ = 0;  // guarded by mu_; wakes the checkpointer
+  // For Stats(): when the batch in hand started (nullopt: idle), commit latencies.
+  std::optional<std::chrono::steady_clock::time_point> batch_since_;               // guarded by mu_
+  double commit_seconds_ = 0;                                                      // guarded by mu_
+  std::array<std::uint64_t, StoreStats::kCommitBuckets.size()> commit_buckets_{};  // mu_
+  int schema_version_ = 0;                                                         // set at Open
   std::condition_variable checkpoint_cv_;
   std::thread writer_thread_;
   std::thread checkpoint_thread_;
@@ -395,6 +403,9 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const SqliteOptions& options) {
   if (!writer.ok()) return writer.status();
   store->writer_ = std::move(*writer);
   TANSIQ_RETURN_IF_ERROR(sqlite::Migrate(*store->writer_));
+  auto version = sqlite::SchemaVersion(*store->writer_);
+  if (!version.ok()) return version.status();
+  store->schema_version_ = *version;
   auto st = store->writer_->Prepare("SELECT COALESCE(MAX(date_added), 0) FROM versions");
   if (!st.ok()) return st.status();
   Status status;
@@ -441,7 +452,7 @@ void SqliteStore::Submit(WriteJob job, WriteDone done) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
-      queue_.push_back({std::move(job), std::move(done)});
+      queue_.push_back({std::move(job), std::move(done), std::chrono::steady_clock::now()});
       cv_.notify_one();
       return;
     }
@@ -464,6 +475,26 @@ Status SqliteStore::ScrubRefusedCommit() {
   return s;
 }
 
+StoreStats SqliteStore::Stats() {
+  StoreStats st;
+  {
+    std::lock_guard lock(mu_);
+    st.write_queue = queue_.size();
+    auto oldest = batch_since_;
+    if (!oldest && !queue_.empty()) oldest = queue_.front().queued_at;
+    if (oldest) st.writer_wait = std::chrono::steady_clock::now() - *oldest;
+    st.commits = commits_;
+    st.commit_seconds = commit_seconds_;
+    st.commit_buckets = commit_buckets_;
+  }
+  std::error_code ec;
+  const auto wal = std::filesystem::file_size(options_.path + "-wal", ec);
+  st.wal_bytes = ec ? -1 : static_cast<std::int64_t>(wal);
+  st.schema_version = schema_version_;
+  st.schema_latest = sqlite::LatestSchemaVersion();
+  return st;
+}
+
 void SqliteStore::WriterLoop() {
   SqliteWriteTxn txn(*this, *writer_);
   bool scrub = false;  // a refused commit's frames may still be in the WAL
@@ -484,11 +515,13 @@ void SqliteStore::WriterLoop() {
         if (stop) return;  // stopping and drained
         continue;
       }
+      batch_since_ = queue_.front().queued_at;
       while (!queue_.empty() && batch.size() < options_.max_batch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
+    const auto batch_start = std::chrono::steady_clock::now();
     std::vector<Status> results(batch.size());
     Status begin = writer_->Exec("BEGIN IMMEDIATE");
     if (!begin.ok()) {
@@ -543,8 +576,15 @@ void SqliteStore::WriterLoop() {
     }
     writer_->TrimCache(kMaxCachedStatements);
     {
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_start).count();
       std::lock_guard lock(mu_);
       ++commits_;
+      batch_since_.reset();
+      commit_seconds_ += seconds;
+      std::size_t b = 0;
+      while (b < StoreStats::kCommitBuckets.size() && seconds > StoreStats::kCommitBuckets[b]) ++b;
+      if (b < commit_buckets_.size()) ++commit_buckets_[b];
     }
     checkpoint_cv_.notify_one();
     for (std::size_t i = 0; i < batch.size(); ++i) {
