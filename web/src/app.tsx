@@ -15,6 +15,7 @@ import { Search } from "./pages/search";
 import { ObjectPage } from "./pages/object";
 import { Situation } from "./pages/situation";
 import { Admin } from "./pages/admin";
+import { Tokens } from "./pages/tokens";
 
 const NAV: { page: string; key: Key; admin?: boolean }[] = [
   { page: "inbox", key: "nav.inbox" },
@@ -22,6 +23,7 @@ const NAV: { page: string; key: Key; admin?: boolean }[] = [
   { page: "search", key: "nav.search" },
   { page: "situation", key: "nav.situation" },
   { page: "admin", key: "nav.admin", admin: true },
+  { page: "tokens", key: "nav.tokens", admin: true },
 ];
 
 function isAdmin(s: Session): boolean {
@@ -169,6 +171,8 @@ function Page({ route, session, stream, streamState }: { route: Route; session: 
       return <Situation />;
     case "admin":
       return <Admin session={session} />;
+    case "tokens":
+      return <Tokens />;
     case "inbox":
     default:
       return <Inbox session={session} route={route} stream={stream} streamState={streamState} />;
