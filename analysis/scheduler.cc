@@ -171,27 +171,9 @@ std::optional<Micros> ParseDayName(std::string_view date) {
 }
 
 Status LoadBriefConfig(hub::Hub& hub, SchedulerOptions& options) {
-  auto hour = hub.store().Meta(hub::kBriefHourMeta);
-  if (!hour.ok()) return hour.status();
-  if (hour->has_value()) {
-    try {
-      options.brief_hour = std::stoi(**hour);
-    } catch (const std::exception&) {
-      return InvalidArgument("meta " + std::string(hub::kBriefHourMeta) + " is not a number");
-    }
-  }
-  auto roles = hub.store().Meta(hub::kBriefRolesMeta);
-  if (!roles.ok()) return roles.status();
-  if (roles->has_value()) {
-    options.brief_roles.clear();
-    std::string_view rest = **roles;
-    while (!rest.empty()) {
-      const auto comma = rest.find(',');
-      std::string_view role = rest.substr(0, comma);
-      if (!role.empty()) options.brief_roles.emplace_back(role);
-      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    }
-  }
+  const hub::Settings settings = hub.settings();
+  options.brief_hour = settings.brief_hour;
+  options.brief_roles = settings.brief_roles;
   return Status::Ok();
 }
 

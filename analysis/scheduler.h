@@ -70,8 +70,8 @@ struct SchedulerOptions {
   bool start_thread = true;  // false: the caller drives Tick() (tests)
 };
 
-// Reads the brief configuration from the hub's meta (hub::kBriefHourMeta, kBriefRolesMeta); absent
-// keys leave `options` as they are.
+// Takes the brief configuration from the hub's settings (Hub::settings: [analysis] brief_hour
+// and brief_roles, with `tansiq serve --brief-hour` layered on top).
 Status LoadBriefConfig(hub::Hub& hub, SchedulerOptions& options);
 
 // One per server process. Thread-safe. Created after the Service and the Messenger (which must

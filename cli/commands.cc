@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -16,9 +18,11 @@
 
 #include "audit/audit.h"
 #include "hub/admin.h"
+#include "hub/auth.h"
 #include "hub/ingest.h"
 #include "hub/read.h"
 #include "hub/search.h"
+#include "stix/timestamp.h"
 #include "store/store.h"
 
 namespace tansiq::cli {
@@ -105,6 +109,11 @@ int Serve(const std::string& db, server::ServerOptions options) {
     if (!s.ok()) return Fail(s);
     spdlog::warn("fault injection on: SQLite I/O faults are read from {}", fault_file);
   }
+  // One server per database file, decided before anything reads or migrates it.
+  if (!std::filesystem::exists(db))
+    return Fail(NotFound("no hub at " + db + " (run tansiq init first)"));
+  auto lock = store::ServeLock::Acquire(db);
+  if (!lock.ok()) return Fail(lock.status());
   std::optional<FileOffsetClock> clock;
   if (!options.clock_file.empty()) clock.emplace(options.clock_file);
   auto hub = OpenHub(db, clock ? &*clock : nullptr);
@@ -208,16 +217,19 @@ int PartyAdd(const std::string& db, const std::string& id, const std::string& na
 }
 
 int UserAdd(const std::string& db, const std::string& name, const std::string& party,
-            const std::vector<std::string>& roles, bool password_stdin) {
-  auto hub = OpenHub(db);
-  if (!hub) return 1;
-  hub::UserSpec spec{name, party, roles, "", {}, ""};
+            const std::vector<std::string>& roles, bool password_stdin, bool token_only) {
+  if (password_stdin == token_only) {
+    return Fail(
+        InvalidArgument("give --password-stdin, or --token-only for a user who signs in "
+                        "with API tokens only"));
+  }
+  hub::UserSpec spec{name, party, roles, "", {}, "", token_only};
   if (password_stdin) {
     spec.password = ReadSecret("password: ");
-    if (spec.password.size() < 8) {
-      return Fail(InvalidArgument("a password needs at least 8 characters"));
-    }
+    if (Status s = hub::CheckPassword(spec.password); !s.ok()) return Fail(s);
   }
+  auto hub = OpenHub(db);
+  if (!hub) return 1;
   Status s = hub::AddUser(*hub, spec);
   if (!s.ok()) return Fail(s);
   spdlog::info("added user {}", name);
@@ -238,12 +250,47 @@ int UserPasswd(const std::string& db, const std::string& name) {
   return s.ok() ? 0 : Fail(s);
 }
 
-int TokenCreate(const std::string& db, const std::string& user, const std::string& label) {
+int TokenCreate(const std::string& db, const std::string& user, const std::string& label,
+                const std::string& scope, int expires_days) {
+  auto parsed = hub::ParseScope(scope);
+  if (!parsed) return Fail(InvalidArgument("--scope must be full, read or metrics"));
+  if (expires_days < 0 || expires_days > 3650) {
+    return Fail(InvalidArgument("--expires-days must be from 1 to 3650 (0: never)"));
+  }
   auto hub = OpenHub(db);
   if (!hub) return 1;
-  auto token = hub::CreateToken(*hub, user, label);
+  hub::TokenRequest request{label, *parsed, 0};
+  if (expires_days > 0) {
+    request.expires = hub->clock().NowMicros() + expires_days * 86'400'000'000LL;
+  }
+  auto token = hub::CreateToken(*hub, user, request);
   if (!token.ok()) return Fail(token.status());
   std::cout << *token << std::endl;
+  return 0;
+}
+
+int TokenList(const std::string& db, const std::string& user) {
+  auto hub = OpenHub(db);
+  if (!hub) return 1;
+  auto tokens = hub::ListAllTokens(*hub, user);
+  if (!tokens.ok()) return Fail(tokens.status());
+  auto time = [](Micros at) { return at == 0 ? std::string("-") : stix::FormatMicros(at); };
+  std::cout << "id\tuser\tparty\tscope\tcreated\texpires\tlast_used\tlabel\n";
+  for (const auto& t : *tokens) {
+    std::cout << t.id << '\t' << t.user << '\t' << t.party << '\t' << t.scope << '\t'
+              << time(t.created) << '\t' << time(t.expires) << '\t' << time(t.last_used) << '\t'
+              << t.label << '\n';
+  }
+  std::cout << std::flush;
+  return 0;
+}
+
+int TokenRevoke(const std::string& db, const std::string& id) {
+  auto hub = OpenHub(db);
+  if (!hub) return 1;
+  Status s = hub::RevokeTokenById(*hub, id);
+  if (!s.ok()) return Fail(s);
+  spdlog::info("revoked token {}", id);
   return 0;
 }
 
@@ -304,7 +351,59 @@ int Backup(const std::string& db, const std::string& to) {
   out << key.rdbuf();
   out.close();
   ::chmod(hub::KeyPath(to).c_str(), 0600);
-  spdlog::info("backed up {} to {} (with its key file)", db, to);
+  spdlog::info("backed up {} to {} (with its key file {}: keep a copy of the key apart)", db, to,
+               hub::KeyPath(to));
+  return 0;
+}
+
+int Restore(const std::string& db, const std::string& from, const std::string& key_from_flag) {
+  namespace fs = std::filesystem;
+  const std::string key_from = key_from_flag.empty() ? hub::KeyPath(from) : key_from_flag;
+  for (const auto& f : {from, key_from}) {
+    if (!fs::exists(f)) return Fail(NotFound("no " + f));
+  }
+  // No server may hold the database while it is replaced; this command holds the lock too.
+  auto lock = store::ServeLock::Acquire(db);
+  if (!lock.ok()) return Fail(lock.status());
+  // Checked on a copy beside the database (the same file system, so the final rename is
+  // atomic): it opens (and migrates, when older), and its audit chain verifies against the key.
+  const std::string staged = db + ".restoring";
+  std::error_code ec;
+  for (const auto& f : {staged, staged + "-wal", staged + "-shm", hub::KeyPath(staged)}) {
+    fs::remove(f, ec);
+  }
+  fs::copy_file(from, staged, ec);
+  if (!ec) fs::copy_file(key_from, hub::KeyPath(staged), ec);
+  if (ec) return Fail(Unavailable("cannot copy the backup next to " + db + ": " + ec.message()));
+  ::chmod(staged.c_str(), 0600);
+  ::chmod(hub::KeyPath(staged).c_str(), 0600);
+  {
+    auto hub = OpenHub(staged);
+    if (!hub) return 1;
+    auto report = audit::Verify(hub->store(), hub->key().PublicKeyHex());
+    if (!report.ok()) return Fail(report.status());
+    if (!report->ok) {
+      return Fail(InvalidArgument("the backup's audit chain does not verify (wrong key file?): " +
+                                  report->problem));
+    }
+    spdlog::info("backup checked: audit chain intact, {} records", report->records);
+  }
+  // The database being replaced is kept aside, never deleted.
+  if (fs::exists(db)) {
+    const std::string aside = db + ".before-restore-" + std::to_string(std::time(nullptr));
+    for (const auto& suffix : {"", "-wal", "-shm"}) {
+      if (fs::exists(db + suffix)) fs::rename(db + suffix, aside + suffix, ec);
+      if (ec) return Fail(Unavailable("cannot move " + db + suffix + " aside: " + ec.message()));
+    }
+    if (fs::exists(hub::KeyPath(db))) fs::rename(hub::KeyPath(db), hub::KeyPath(aside), ec);
+    if (ec) return Fail(Unavailable("cannot move the key file aside: " + ec.message()));
+    spdlog::info("the replaced database is kept as {}", aside);
+  }
+  for (const auto& suffix : {"-wal", "-shm"}) fs::remove(staged + suffix, ec);
+  fs::rename(hub::KeyPath(staged), hub::KeyPath(db), ec);
+  if (!ec) fs::rename(staged, db, ec);
+  if (ec) return Fail(Unavailable("cannot move the restored database into place: " + ec.message()));
+  spdlog::info("restored {} from {}", db, from);
   return 0;
 }
 

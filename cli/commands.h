@@ -17,14 +17,20 @@ int Export(const std::string& db, const std::string& user, const std::string& co
 int PartyAdd(const std::string& db, const std::string& id, const std::string& name,
              const std::string& identity);
 int UserAdd(const std::string& db, const std::string& name, const std::string& party,
-            const std::vector<std::string>& roles, bool password_stdin);
+            const std::vector<std::string>& roles, bool password_stdin, bool token_only);
 int UserSetDisabled(const std::string& db, const std::string& name, bool disabled);
 int UserPasswd(const std::string& db, const std::string& name);
-int TokenCreate(const std::string& db, const std::string& user, const std::string& label);
+int TokenCreate(const std::string& db, const std::string& user, const std::string& label,
+                const std::string& scope, int expires_days);
+int TokenList(const std::string& db, const std::string& user);
+int TokenRevoke(const std::string& db, const std::string& id);
 int AuditVerify(const std::string& db);
 int Search(const std::string& db, const std::string& user, const std::string& query,
            std::size_t limit);
 int Backup(const std::string& db, const std::string& to);
+// Replaces the database at `db` (and its key file) by the backup `from`, after checking the
+// backup (integrity, audit chain against the key). Refused while a server holds `db`.
+int Restore(const std::string& db, const std::string& from, const std::string& key_from);
 
 // "host:port" → options.host/port. False when malformed.
 bool ParseListen(const std::string& listen, server::ServerOptions* options);

@@ -1,9 +1,11 @@
 // `tansiq demo`: a ready-to-explore hub with four parties (iq, ru, sy, ir), officers and
-// chiefs of staff in each, and multilingual content including the public Arabic report.
+// chiefs of staff in each, and the original multilingual content of data/demo/ (reports in
+// Arabic, Persian, Russian and English, a FLASH).
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <sstream>
 
@@ -13,6 +15,7 @@
 #include "cli/commands.h"
 #include "hub/admin.h"
 #include "hub/ingest.h"
+#include "hub/messages.h"
 #include "stix/markings.h"
 #include "stix/timestamp.h"
 
@@ -85,49 +88,97 @@ Status Post(hub::Hub& hub, const std::string& user, json::array objects) {
   return Status::Ok();
 }
 
-Status LoadContent(hub::Hub& hub, const std::string& report_path) {
+// A text file of data/demo/ (or any path): its first line is the title, the rest the body.
+struct DemoText {
+  std::string title, body;
+};
+Result<DemoText> ReadDemoText(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("demo content " + path.string() + " not found");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  const auto nl = text.find('\n');
+  if (nl == std::string::npos) return DemoText{text, text};
+  return DemoText{text.substr(0, nl), text.substr(nl + 1)};
+}
+
+json::object DemoReport(const std::string& creator, const std::string& now, const DemoText& t,
+                        std::string_view lang, json::array refs, json::array markings) {
+  json::object report = Sdo("report", creator, now);
+  report["name"] = t.title;
+  report["description"] = t.body;
+  report["lang"] = lang;
+  report["published"] = now;
+  report["report_types"] = json::array{"threat-report"};
+  report["object_refs"] = std::move(refs);
+  report["object_marking_refs"] = std::move(markings);
+  return report;
+}
+
+// The FLASH of the demo: to every party's recipients (chiefs and deputies), TLP:GREEN.
+Status SendFlash(hub::Hub& hub, const DemoText& flash, const std::string& report_id) {
+  hub::Messenger messenger(hub, hub::MessagingOptions{.start_timer = false});
+  TANSIQ_RETURN_IF_ERROR(messenger.Start());
+  auto u = hub.store().UserByName("iq-officer");
+  if (!u.ok()) return u.status();
+  policy::Reader sender{(*u)->id, (*u)->name, (*u)->party, (*u)->roles};
+  json::array parties;
+  for (const auto& p : kParties) parties.emplace_back(p.code);
+  json::object body{
+      {"precedence", "flash"},
+      {"subject", flash.title},
+      {"body", flash.body},
+      {"lang", "ar"},
+      {"tlp", "green"},
+      {"object_refs", json::array{report_id}},
+      {"recipients", json::object{{"parties", parties}, {"roles", json::array{"recipient"}}}}};
+  std::promise<Status> sent;
+  messenger.Send(sender, body, [&sent](hub::SendOutcome outcome) {
+    sent.set_value(outcome.id.ok() ? Status::Ok() : outcome.id.status());
+  });
+  return sent.get_future().get();
+}
+
+Status LoadContent(hub::Hub& hub, const std::string& extra_report) {
   auto dir = hub.directory();
   auto identity = [&](const char* code) { return dir->PartyByCode(code)->identity_id; };
   const std::string now = stix::FormatMicros(hub.clock().NowMicros() / 1000 * 1000);
+  const std::filesystem::path content = std::filesystem::path(hub.data_dir()) / "demo";
+  auto text = [&content](const char* name) { return ReadDemoText(content / name); };
 
-  // Iraq: the public Arabic report, with the actors and places it names. TLP:GREEN.
-  std::string text;
-  {
-    std::ifstream in(report_path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    text = ss.str();
-  }
-  if (text.empty()) {
-    spdlog::warn("demo report {} not found; the Arabic report is left out", report_path);
-    text = "بغداد: لمركز العمليات المشترك مع روسيا وسوريا وإيران دور فتاك في محاربة الإرهاب";
-  }
-  std::string title = text.substr(0, text.find('\n'));
+  // Iraq: the coordination centre's Arabic report and the English summary, with the actors and
+  // places they name. TLP:GREEN.
+  auto ar = text("ar-coordination-centre.txt");
+  if (!ar.ok()) return ar.status();
+  auto en = text("en-weekly-summary.txt");
+  if (!en.ok()) return en.status();
   const json::array green{std::string(stix::kTlpGreenId)};
   json::object person = Sdo("identity", identity("iq"), now);
-  person["name"] = "اللواء تحسين الخفاجي";
+  person["name"] = "أبو عمر الأنصاري";
   person["identity_class"] = "individual";
-  person["description"] = "المتحدث الرسمي باسم قيادة العمليات المشتركة العراقية";
+  person["description"] = "شخصية خيالية: يُعتقد أنه يدير شبكة النقل بين دير الزور والقائم";
   person["object_marking_refs"] = green;
-  json::object baghdad = Sdo("location", identity("iq"), now);
-  baghdad["name"] = "بغداد";
-  baghdad["country"] = "IQ";
-  baghdad["latitude"] = 33.3152;
-  baghdad["longitude"] = 44.3661;
-  baghdad["object_marking_refs"] = green;
+  json::object qaim = Sdo("location", identity("iq"), now);
+  qaim["name"] = "القائم";
+  qaim["country"] = "IQ";
+  qaim["latitude"] = 34.3686;
+  qaim["longitude"] = 41.0944;
+  qaim["object_marking_refs"] = green;
   json::object isis = Sdo("intrusion-set", identity("iq"), now);
   isis["name"] = "داعش";
   isis["aliases"] = json::array{"ISIS", "ISIL", "Daesh", "ИГИЛ", "الدولة الإسلامية"};
   isis["object_marking_refs"] = green;
-  json::object report = Sdo("report", identity("iq"), now);
-  report["name"] = title;
-  report["description"] = text;
-  report["lang"] = "ar";
-  report["published"] = now;
-  report["report_types"] = json::array{"threat-report"};
-  report["object_refs"] = json::array{Id(person), Id(baghdad), Id(isis)};
-  report["object_marking_refs"] = green;
-  TANSIQ_RETURN_IF_ERROR(Post(hub, "iq-officer", {person, baghdad, isis, report}));
+  json::object report =
+      DemoReport(identity("iq"), now, *ar, "ar", {Id(person), Id(qaim), Id(isis)}, green);
+  json::object summary = DemoReport(identity("iq"), now, *en, "en", {Id(isis), Id(person)}, green);
+  json::array iq_objects{person, qaim, isis, report, summary};
+  if (!extra_report.empty()) {
+    auto extra = ReadDemoText(extra_report);
+    if (!extra.ok()) return extra.status();
+    iq_objects.push_back(DemoReport(identity("iq"), now, *extra, "ar", {Id(isis)}, green));
+  }
+  TANSIQ_RETURN_IF_ERROR(Post(hub, "iq-officer", std::move(iq_objects)));
 
   // Russia: a note releasable to Iraq and Syria only (Tansiq releasability marking).
   json::object marking = ReleasabilityMarking(identity("ru"), now, "releasable to iq, sy",
@@ -140,22 +191,18 @@ Status LoadContent(hub::Hub& hub, const std::string& report_path) {
   note["lang"] = "ru";
   note["object_refs"] = json::array{Id(isis)};
   note["object_marking_refs"] = json::array{Id(marking)};
-  TANSIQ_RETURN_IF_ERROR(Post(hub, "ru-officer", {marking, note}));
+  auto ru = text("ru-courier-network.txt");
+  if (!ru.ok()) return ru.status();
+  json::object ru_report =
+      DemoReport(identity("ru"), now, *ru, "ru", {Id(isis)}, json::array{Id(marking)});
+  TANSIQ_RETURN_IF_ERROR(Post(hub, "ru-officer", {marking, note, ru_report}));
 
   // Iran: a Persian report at TLP:AMBER (every party of the hub, never federated).
-  json::object fa = Sdo("report", identity("ir"), now);
-  fa["name"] = "گزارش تحرکات داعش در مرز عراق و سوریه";
-  // clang-format off: it does not converge on this right-to-left text.
-  fa["description"] =
-      "بر اساس اطلاعات دریافتی، گروه تروریستی داعش در نزدیکی البوکمال "
-      "فعالیت‌های خود را افزایش داده است.";
-  // clang-format on
-  fa["lang"] = "fa";
-  fa["published"] = now;
-  fa["report_types"] = json::array{"threat-report"};
-  fa["object_refs"] = json::array{Id(isis)};
-  fa["object_marking_refs"] = json::array{std::string(stix::kTlpAmberId)};
-  TANSIQ_RETURN_IF_ERROR(Post(hub, "ir-officer", {fa}));
+  auto fa = text("fa-border-movements.txt");
+  if (!fa.ok()) return fa.status();
+  TANSIQ_RETURN_IF_ERROR(Post(hub, "ir-officer",
+                              {DemoReport(identity("ir"), now, *fa, "fa", {Id(isis)},
+                                          json::array{std::string(stix::kTlpAmberId)})}));
 
   // Syria: an indicator at TLP:RED for Iraq's chief of staff only.
   json::object red =
@@ -166,7 +213,12 @@ Status LoadContent(hub::Hub& hub, const std::string& report_path) {
   indicator["pattern_type"] = "stix";
   indicator["valid_from"] = now;
   indicator["object_marking_refs"] = json::array{std::string(stix::kTlpRedId), Id(red)};
-  return Post(hub, "sy-officer", {red, indicator});
+  TANSIQ_RETURN_IF_ERROR(Post(hub, "sy-officer", {red, indicator}));
+
+  // A FLASH to every party's chiefs of staff, waiting in their queues for the first login.
+  auto flash = text("flash-ar.txt");
+  if (!flash.ok()) return flash.status();
+  return SendFlash(hub, *flash, Id(report));
 }
 
 }  // namespace
@@ -174,6 +226,11 @@ Status LoadContent(hub::Hub& hub, const std::string& report_path) {
 int Demo(const std::string& dir, const std::string& report_path, server::ServerOptions options) {
   std::filesystem::create_directories(dir);
   const std::string db = dir + "/hub.db";
+  auto lock = store::ServeLock::Acquire(db);  // one server per database, the demo's too
+  if (!lock.ok()) {
+    spdlog::error("{}", lock.status().message());
+    return 1;
+  }
   const hub::HubSpec spec = DemoSpec();
   bool fresh = !std::filesystem::exists(db);
   if (fresh) {

@@ -1,5 +1,6 @@
 // Entry point of the `tansiq` command: argument parsing with CLI11, dispatch to commands.
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
@@ -12,6 +13,9 @@
 
 int main(int argc, char** argv) {
   using namespace tansiq;
+  // Everything tansiq creates — the database, its WAL, backups, key and lock files — holds
+  // password hashes, keys or the audit log: the owner's alone.
+  ::umask(077);
   CLI::App app{"Tansiq: coalition intelligence-sharing hub (STIX 2.1 over TAXII 2.1)", "tansiq"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("tansiq ") + std::string(server::Version()));
@@ -107,11 +111,12 @@ int main(int argc, char** argv) {
   add_serve(serve);
 
   std::string demo_dir = "demo-hub";
-  std::string report = "../shared/data/reports/ar-joint-operations-centre.txt";
+  std::string report;
   auto* demo = app.add_subcommand("demo", "create (once) and serve a demo hub with four parties");
   demo->add_option("--dir", demo_dir, "folder for the demo hub")->capture_default_str();
-  demo->add_option("--report", report, "Arabic report text to load as demo content")
-      ->capture_default_str();
+  demo->add_option("--report", report,
+                   "an extra Arabic report (text file, first line its title) to load besides "
+                   "data/demo/");
   add_serve(demo);
 
   std::string file, as_user, collection = "coalition";
@@ -138,7 +143,7 @@ int main(int argc, char** argv) {
 
   std::string user_name, user_party;
   std::vector<std::string> roles;
-  bool password_stdin = false;
+  bool password_stdin = false, token_only = false;
   auto* user = app.add_subcommand("user", "manage users");
   user->require_subcommand(1);
   auto* user_add = user->add_subcommand("add", "add a user");
@@ -149,6 +154,7 @@ int main(int argc, char** argv) {
       ->delimiter(',')
       ->required();
   user_add->add_flag("--password-stdin", password_stdin, "read a password from stdin");
+  user_add->add_flag("--token-only", token_only, "no password: the user signs in with API tokens");
   auto* user_disable = user->add_subcommand("disable", "disable a user");
   add_db(user_disable);
   user_disable->add_option("name", user_name)->required();
@@ -159,13 +165,25 @@ int main(int argc, char** argv) {
   add_db(user_passwd);
   user_passwd->add_option("name", user_name)->required();
 
-  std::string label = "cli";
+  std::string label = "cli", scope = "full", token_id;
+  int expires_days = 0;
   auto* token = app.add_subcommand("token", "manage API tokens");
   token->require_subcommand(1);
   auto* token_create = token->add_subcommand("create", "create a token; printed once");
   add_db(token_create);
   token_create->add_option("user", user_name)->required();
   token_create->add_option("--label", label)->capture_default_str();
+  token_create
+      ->add_option("--scope", scope, "full; read (no state change); metrics (GET /metrics only)")
+      ->capture_default_str();
+  token_create->add_option("--expires-days", expires_days, "days until it expires (0: never)")
+      ->capture_default_str();
+  auto* token_list = token->add_subcommand("list", "list tokens (id, user, scope, dates, label)");
+  add_db(token_list);
+  token_list->add_option("user", user_name, "only this user's (default: every user's)");
+  auto* token_revoke = token->add_subcommand("revoke", "revoke a token by its id (token list)");
+  add_db(token_revoke);
+  token_revoke->add_option("id", token_id)->required();
 
   auto* audit = app.add_subcommand("audit", "audit log");
   audit->require_subcommand(1);
@@ -191,6 +209,13 @@ int main(int argc, char** argv) {
   auto* backup = app.add_subcommand("backup", "write a consistent copy of the hub");
   add_db(backup);
   backup->add_option("--to", backup_to, "destination file (must not exist)")->required();
+
+  std::string restore_from, restore_key;
+  auto* restore = app.add_subcommand(
+      "restore", "replace the hub by a backup (checked first; the old files are kept aside)");
+  add_db(restore);
+  restore->add_option("--from", restore_from, "backup file written by tansiq backup")->required();
+  restore->add_option("--key", restore_key, "the backup's key file (default: FROM.key)");
 
   cli::ListenOptions listen_options;
   auto* listen_cmd =
@@ -253,15 +278,18 @@ int main(int argc, char** argv) {
   if (*import) return cli::Import(db, file, as_user, collection);
   if (*exp) return cli::Export(db, as_user, collection);
   if (*party_add) return cli::PartyAdd(db, party_id, party_name, identity);
-  if (*user_add) return cli::UserAdd(db, user_name, user_party, roles, password_stdin);
+  if (*user_add) return cli::UserAdd(db, user_name, user_party, roles, password_stdin, token_only);
   if (*user_disable) return cli::UserSetDisabled(db, user_name, true);
   if (*user_enable) return cli::UserSetDisabled(db, user_name, false);
   if (*user_passwd) return cli::UserPasswd(db, user_name);
-  if (*token_create) return cli::TokenCreate(db, user_name, label);
+  if (*token_create) return cli::TokenCreate(db, user_name, label, scope, expires_days);
+  if (*token_list) return cli::TokenList(db, user_name);
+  if (*token_revoke) return cli::TokenRevoke(db, token_id);
   if (*verify) return cli::AuditVerify(db);
   if (*audit_export) return cli::AuditExport(db, audit_from);
   if (*search) return cli::Search(db, as_user, query, search_limit);
   if (*backup) return cli::Backup(db, backup_to);
+  if (*restore) return cli::Restore(db, restore_from, restore_key);
   if (*listen_cmd) {
     if (!listen_options.user.empty() && listen_options.token.empty()) {
       const char* pw = std::getenv("TANSIQ_PASSWORD");

@@ -2,6 +2,8 @@
 #include "hub/account.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <tuple>
 
 #include "hub/auth.h"
@@ -36,31 +38,117 @@ void SetUserLang(Hub& hub, const policy::Reader& user, std::string lang,
       std::move(done));
 }
 
-void CreateOwnToken(Hub& hub, const policy::Reader& user, std::string label,
-                    std::function<void(Result<std::string>)> done) {
-  const bool printable = std::all_of(label.begin(), label.end(), [](char c) {
+Status CheckTokenRequest(const TokenRequest& request, Micros now) {
+  const bool printable = std::all_of(request.label.begin(), request.label.end(), [](char c) {
     return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
   });
-  if (label.empty() || label.size() > 64 || !printable) {
-    done(InvalidArgument("name: must be 1-64 printable characters"));
+  if (request.label.empty() || request.label.size() > 64 || !printable) {
+    return InvalidArgument("label: must be 1-64 printable characters");
+  }
+  if (request.expires != 0 && request.expires <= now) {
+    return InvalidArgument("expires: must be in the future");
+  }
+  return Status::Ok();
+}
+
+void CreateOwnToken(Hub& hub, const policy::Reader& user, TokenRequest request,
+                    std::function<void(Result<CreatedToken>)> done) {
+  const Micros now = hub.clock().NowMicros();
+  if (Status s = CheckTokenRequest(request, now); !s.ok()) {
+    done(s);
     return;
   }
   store::Token record;
-  std::string secret = NewToken(user.user_id, label, hub.clock().NowMicros(), &record);
+  CreatedToken created;
+  created.secret =
+      NewToken(user.user_id, request.label, now, &record, request.scope, request.expires);
   const std::string party = PartyCode(*hub.directory(), user.party);
+  created.token = {record.id,    user.user_name, party,          record.label,
+                   record.scope, record.created, record.expires, 0};
   hub.store().Submit(
       [&hub, user, record, party](store::WriteTxn& txn) -> Status {
         TANSIQ_RETURN_IF_ERROR(txn.AddToken(record));
         return hub.auditor().Append(
-            txn, {{user.user_name, party, "token.create", user.user_name, "ok"}});
+            txn, {{user.user_name, party, "token.create", user.user_name + " " + record.id, "ok"}});
       },
-      [secret = std::move(secret), done = std::move(done)](Status s) {
+      [created = std::move(created), done = std::move(done)](Status s) {
         if (!s.ok()) {
           done(s);
         } else {
-          done(secret);
+          done(created);
         }
       });
+}
+
+namespace {
+
+// Whether `caller` administers users of party `party` (their own party's admin, a hub-admin).
+bool Administers(const policy::Reader& caller, policy::PartyIndex party) {
+  return policy::CanAdministerHub(caller) ||
+         (policy::CanAdministerParty(caller) && caller.party == party);
+}
+
+}  // namespace
+
+Result<std::vector<TokenSummary>> ListTokens(Hub& hub, const policy::Reader& caller,
+                                             std::string_view user) {
+  auto users = hub.store().Users();
+  if (!users.ok()) return users.status();
+  auto tokens = hub.store().Tokens();
+  if (!tokens.ok()) return tokens.status();
+  std::map<std::int64_t, const store::User*> by_id;
+  std::optional<std::int64_t> only;
+  for (const auto& u : *users) {
+    by_id[u.id] = &u;
+    if (u.name == user) only = u.id;
+  }
+  if (!user.empty() && user != "*") {
+    // Another user's tokens only for their administrator; the same answer when there is no
+    // such user.
+    if (!only || (*only != caller.user_id && !Administers(caller, by_id[*only]->party))) {
+      return NotFound("no user '" + std::string(user) + "' you administer");
+    }
+  }
+  auto dir = hub.directory();
+  std::vector<TokenSummary> out;
+  for (const auto& t : *tokens) {
+    auto it = by_id.find(t.user_id);
+    if (it == by_id.end()) continue;
+    const store::User& owner = *it->second;
+    const bool wanted = user.empty() ? owner.id == caller.user_id
+                        : user == "*"
+                            ? owner.id == caller.user_id || Administers(caller, owner.party)
+                            : owner.id == *only;
+    if (!wanted) continue;
+    out.push_back({t.id, owner.name, PartyCode(*dir, owner.party), t.label, t.scope, t.created,
+                   t.expires, t.last_used});
+  }
+  return out;
+}
+
+void RevokeToken(Hub& hub, const policy::Reader& caller, std::string id,
+                 std::function<void(Status)> done) {
+  auto list = ListTokens(hub, caller, "*");
+  if (!list.ok()) {
+    done(list.status());
+    return;
+  }
+  auto it =
+      std::find_if(list->begin(), list->end(), [&id](const TokenSummary& t) { return t.id == id; });
+  if (it == list->end()) {
+    done(NotFound("no token '" + id + "' of yours or of a user you administer"));
+    return;
+  }
+  const std::string party = PartyCode(*hub.directory(), caller.party);
+  const std::string target = it->user + " " + id;
+  hub.store().Submit(
+      [&hub, caller, id, party, target](store::WriteTxn& txn) -> Status {
+        auto deleted = txn.DeleteToken(id);
+        if (!deleted.ok()) return deleted.status();
+        if (!*deleted) return NotFound("no token '" + id + "'");
+        return hub.auditor().Append(txn, {{caller.user_name, party, "token.revoke", target, "ok"}});
+      },
+      std::move(done));
 }
 
 Result<std::vector<UserSummary>> ListUsers(Hub& hub, const policy::Reader& admin) {

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hub/auth.h"
 #include "hub/hub.h"
 
 namespace tansiq::hub {
@@ -19,10 +20,45 @@ bool IsUiLang(std::string_view lang);  // "ar", "en", "ru", "fa"
 void SetUserLang(Hub& hub, const policy::Reader& user, std::string lang,
                  std::function<void(Status)> done);
 
-// A new API token for `user` labelled `label` (1-64 printable characters); `done` gets the
-// secret, shown once (only its hash is stored). Audited as "token.create".
-void CreateOwnToken(Hub& hub, const policy::Reader& user, std::string label,
-                    std::function<void(Result<std::string>)> done);
+struct TokenRequest {
+  std::string label;  // 1-64 printable characters
+  TokenScope scope = TokenScope::kFull;
+  Micros expires = 0;  // 0: never; else in the future
+};
+
+struct TokenSummary {
+  std::string id;     // public handle (never the secret)
+  std::string user;   // owner's name
+  std::string party;  // owner's party code
+  std::string label;
+  std::string scope;  // "full", "read", "metrics"
+  Micros created = 0;
+  Micros expires = 0;    // 0: never
+  Micros last_used = 0;  // 0: never (recorded at most once a minute)
+};
+
+struct CreatedToken {
+  std::string secret;  // shown once; only its hash is stored
+  TokenSummary token;
+};
+
+// Checks a token request (label, expiry after `now`): InvalidArgument naming the field.
+Status CheckTokenRequest(const TokenRequest& request, Micros now);
+
+// A new API token for `user`; `done` gets the secret, shown once. Audited as "token.create".
+void CreateOwnToken(Hub& hub, const policy::Reader& user, TokenRequest request,
+                    std::function<void(Result<CreatedToken>)> done);
+
+// Tokens `caller` may see: their own (`user` empty); another user's (`user` a name) or every
+// administered user's (`user` "*") for a party admin (their party's users) or a hub-admin
+// (everyone). NotFound for a user the caller does not administer (no hint it exists).
+Result<std::vector<TokenSummary>> ListTokens(Hub& hub, const policy::Reader& caller,
+                                             std::string_view user);
+
+// Revokes (deletes) token `id` if it is the caller's own or belongs to a user they administer;
+// NotFound otherwise. Audited as "token.revoke".
+void RevokeToken(Hub& hub, const policy::Reader& caller, std::string id,
+                 std::function<void(Status)> done);
 
 struct UserSummary {
   std::string name;

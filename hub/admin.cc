@@ -1,7 +1,9 @@
 // Administration use cases; every change is one audited write job.
 #include "hub/admin.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <tuple>
 
 #include <toml++/toml.h>
@@ -9,6 +11,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "dissem/webhook.h"
+#include "hub/account.h"
 #include "hub/auth.h"
 #include "hub/webhooks.h"
 #include "stix/identifier.h"
@@ -96,6 +99,7 @@ Result<store::User> MakeUser(const UserSpec& spec, const Directory& dir) {
   u.alternates = spec.alternates;
   u.lang = spec.lang;
   if (!spec.password.empty()) {
+    TANSIQ_RETURN_IF_ERROR(CheckPassword(spec.password));
     auto h = HashPassword(spec.password);
     if (!h.ok()) return h.status();
     u.password_hash = std::move(*h);
@@ -144,6 +148,101 @@ Status UpdateUser(Hub& hub, const store::User& u, std::string_view action) {
   });
 }
 
+constexpr const char* kRoleList = "officer, analyst, recipient, admin, hub-admin";
+
+// Edit distance, for "did you mean" on unknown keys.
+std::size_t Distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// Typed, strict reads of the bootstrap file; every error is "file:line: what".
+struct TomlReader {
+  std::string source;
+
+  Status Bad(const toml::node& n, const std::string& what) const {
+    return InvalidArgument(source + ":" + std::to_string(n.source().begin.line) + ": " + what);
+  }
+  // Every key of `table` is one of `known`.
+  Status Keys(const toml::table& table, std::string_view section,
+              std::initializer_list<std::string_view> known) const {
+    for (auto&& [key, value] : table) {
+      if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
+      std::string msg =
+          section.empty() ? "unknown section or key '" + std::string(key.str()) + "'"
+                          : std::string(section) + ": unknown key '" + std::string(key.str()) + "'";
+      for (std::string_view k : known) {
+        if (Distance(k, key.str()) <= 2) {
+          msg += " (did you mean '" + std::string(k) + "'?)";
+          break;
+        }
+      }
+      msg += "; known: ";
+      for (std::string_view k : known)
+        msg += std::string(k) + (k == *(known.end() - 1) ? "" : ", ");
+      return InvalidArgument(source + ":" + std::to_string(key.source().begin.line) + ": " + msg);
+    }
+    return Status::Ok();
+  }
+  Status String(const toml::table& t, std::string_view section, std::string_view key,
+                std::string* out, bool required = false) const {
+    const toml::node* n = t.get(key);
+    if (!n)
+      return required ? Bad(t, std::string(section) + ": " + std::string(key) + " is required")
+                      : Status::Ok();
+    if (!n->is_string())
+      return Bad(*n, std::string(section) + ": " + std::string(key) + " must be a string");
+    *out = *n->value<std::string>();
+    return Status::Ok();
+  }
+  Status Bool(const toml::table& t, std::string_view section, std::string_view key,
+              bool* out) const {
+    const toml::node* n = t.get(key);
+    if (!n) return Status::Ok();
+    if (!n->is_boolean())
+      return Bad(*n, std::string(section) + ": " + std::string(key) + " must be true or false");
+    *out = *n->value<bool>();
+    return Status::Ok();
+  }
+  Status Int(const toml::table& t, std::string_view section, std::string_view key, std::int64_t min,
+             std::int64_t max, std::optional<std::int64_t>* out) const {
+    const toml::node* n = t.get(key);
+    if (!n) return Status::Ok();
+    if (!n->is_integer() || *n->value<std::int64_t>() < min || *n->value<std::int64_t>() > max) {
+      return Bad(*n, std::string(section) + " " + std::string(key) +
+                         " must be a whole number from " + std::to_string(min) + " to " +
+                         std::to_string(max));
+    }
+    *out = *n->value<std::int64_t>();
+    return Status::Ok();
+  }
+  Status Strings(const toml::table& t, std::string_view section, std::string_view key,
+                 std::vector<std::string>* out) const {
+    const toml::node* n = t.get(key);
+    if (!n) return Status::Ok();
+    const toml::array* a = n->as_array();
+    if (!a || !a->is_homogeneous(toml::node_type::string)) {
+      if (!a || !a->empty()) {
+        return Bad(*n, std::string(section) + ": " + std::string(key) +
+                           " must be a list of strings, e.g. [\"a\", \"b\"]");
+      }
+    }
+    out->clear();
+    for (const toml::node& e : *a) out->push_back(*e.value<std::string>());
+    return Status::Ok();
+  }
+};
+
 }  // namespace
 
 Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name) {
@@ -151,102 +250,167 @@ Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name
   try {
     t = toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
-    return InvalidArgument(std::string(source_name) + ": " + std::string(e.description()));
+    return InvalidArgument(std::string(source_name) + ":" + std::to_string(e.source().begin.line) +
+                           ": " + std::string(e.description()));
   }
+  TomlReader r{std::string(source_name)};
   HubSpec spec;
-  spec.name = t["hub"]["name"].value_or(spec.name);
-  for (auto [key, field] : {std::pair{"flash_ack_minutes", &spec.flash_ack_minutes},
-                            std::pair{"immediate_ack_minutes", &spec.immediate_ack_minutes}}) {
-    auto node = t["dissemination"][key];
-    if (!node) continue;
-    auto minutes = node.value<std::int64_t>();
-    if (!minutes || *minutes < 0 || *minutes > 7 * 24 * 60) {
-      return InvalidArgument(std::string(source_name) + ": [dissemination] " + key +
-                             " must be a whole number of minutes from 0 to 10080");
+  TANSIQ_RETURN_IF_ERROR(
+      r.Keys(t, "", {"hub", "dissemination", "analysis", "search", "webhooks", "party", "user"}));
+  for (std::string_view section : {"hub", "dissemination", "analysis", "search", "webhooks"}) {
+    if (const toml::node* n = t.get(section); n && !n->is_table()) {
+      return r.Bad(*n, "[" + std::string(section) + "] must be a table");
     }
-    *field = static_cast<int>(*minutes);
   }
-  if (auto node = t["webhooks"]["allow"]) {
-    auto* allow = node.as_array();
-    if (!allow) {
-      return InvalidArgument(std::string(source_name) +
-                             ": [webhooks] allow must be a list of URL prefixes");
+  if (const toml::table* hub = t["hub"].as_table()) {
+    TANSIQ_RETURN_IF_ERROR(r.Keys(*hub, "[hub]", {"name"}));
+    TANSIQ_RETURN_IF_ERROR(r.String(*hub, "[hub]", "name", &spec.name));
+    if (spec.name.empty()) return r.Bad(*hub->get("name"), "[hub] name must not be empty");
+  }
+  Settings& settings = spec.settings;
+  if (const toml::table* d = t["dissemination"].as_table()) {
+    TANSIQ_RETURN_IF_ERROR(
+        r.Keys(*d, "[dissemination]", {"flash_ack_minutes", "immediate_ack_minutes"}));
+    for (auto [key, field] : {std::pair{"flash_ack_minutes", &settings.flash_ack},
+                              std::pair{"immediate_ack_minutes", &settings.immediate_ack}}) {
+      std::optional<std::int64_t> minutes;
+      TANSIQ_RETURN_IF_ERROR(r.Int(*d, "[dissemination]", key, 0, 7 * 24 * 60, &minutes));
+      if (minutes) *field = std::chrono::minutes(*minutes);
     }
-    for (auto& e : *allow) {
-      auto v = e.value<std::string>();
-      if (!v) {
-        return InvalidArgument(std::string(source_name) +
-                               ": [webhooks] allow must be a list of URL prefixes");
+  }
+  if (const toml::table* w = t["webhooks"].as_table()) {
+    TANSIQ_RETURN_IF_ERROR(r.Keys(*w, "[webhooks]", {"allow"}));
+    TANSIQ_RETURN_IF_ERROR(r.Strings(*w, "[webhooks]", "allow", &settings.webhook_allow));
+    auto parsed = dissem::WebhookAllowList::Parse(settings.webhook_allow);
+    if (!parsed.ok()) return r.Bad(*w->get("allow"), parsed.status().message());
+  }
+  if (const toml::table* sr = t["search"].as_table()) {
+    TANSIQ_RETURN_IF_ERROR(r.Keys(*sr, "[search]", {"total_bound", "rank_window"}));
+    for (auto [key, field, max] :
+         {std::tuple{"total_bound", &settings.search_total_bound, std::int64_t{10'000'000}},
+          std::tuple{"rank_window", &settings.search_rank_window, std::int64_t{100'000}}}) {
+      std::optional<std::int64_t> n;
+      TANSIQ_RETURN_IF_ERROR(r.Int(*sr, "[search]", key, 1, max, &n));
+      if (n) *field = static_cast<std::size_t>(*n);
+    }
+  }
+  if (const toml::table* an = t["analysis"].as_table()) {
+    TANSIQ_RETURN_IF_ERROR(r.Keys(*an, "[analysis]", {"brief_hour", "brief_roles"}));
+    std::optional<std::int64_t> hour;
+    TANSIQ_RETURN_IF_ERROR(r.Int(*an, "[analysis]", "brief_hour", -1, 23, &hour));
+    if (hour) settings.brief_hour = static_cast<int>(*hour);
+    TANSIQ_RETURN_IF_ERROR(r.Strings(*an, "[analysis]", "brief_roles", &settings.brief_roles));
+    for (const auto& role : settings.brief_roles) {
+      if (!policy::ParseRole(role).ok()) {
+        return r.Bad(*an->get("brief_roles"), "[analysis] brief_roles: unknown role '" + role +
+                                                  "' (" + std::string(kRoleList) + ")");
       }
-      spec.webhook_allow.push_back(*v);
-    }
-    auto parsed = dissem::WebhookAllowList::Parse(spec.webhook_allow);
-    if (!parsed.ok()) {
-      return InvalidArgument(std::string(source_name) + ": " + parsed.status().message());
     }
   }
-  for (auto [key, field, max] :
-       {std::tuple{"total_bound", &spec.search_total_bound, std::int64_t{10'000'000}},
-        std::tuple{"rank_window", &spec.search_rank_window, std::int64_t{100'000}}}) {
-    auto node = t["search"][key];
-    if (!node) continue;
-    auto n = node.value<std::int64_t>();
-    if (!n || *n < 1 || *n > max) {
-      return InvalidArgument(std::string(source_name) + ": [search] " + key +
-                             " must be a whole number from 1 to " + std::to_string(max));
+  std::map<std::string, const toml::node*> party_codes;
+  if (const toml::node* parties = t.get("party")) {
+    const toml::array* list = parties->as_array();
+    if (!list || !list->is_array_of_tables()) {
+      return r.Bad(*parties, "parties are [[party]] tables (double brackets)");
     }
-    *field = *n;
-  }
-  if (auto node = t["analysis"]["brief_hour"]) {
-    auto hour = node.value<std::int64_t>();
-    if (!hour || *hour < -1 || *hour > 23) {
-      return InvalidArgument(std::string(source_name) +
-                             ": [analysis] brief_hour must be a whole UTC hour from 0 to 23, or "
-                             "-1 for no daily brief");
-    }
-    spec.brief_hour = static_cast<int>(*hour);
-  }
-  if (auto node = t["analysis"]["brief_roles"]) {
-    auto* roles = node.as_array();
-    if (!roles) {
-      return InvalidArgument(std::string(source_name) +
-                             ": [analysis] brief_roles must be a list of role names");
-    }
-    for (auto& r : *roles) {
-      auto name = r.value<std::string>();
-      if (!name || !policy::ParseRole(*name).ok()) {
-        return InvalidArgument(std::string(source_name) +
-                               ": [analysis] brief_roles: unknown role '" +
-                               name.value_or(std::string("?")) + "'");
+    for (const toml::node& node : *list) {
+      const toml::table& p = *node.as_table();
+      TANSIQ_RETURN_IF_ERROR(r.Keys(p, "[[party]]", {"id", "name", "identity", "names"}));
+      PartySpec ps;
+      TANSIQ_RETURN_IF_ERROR(r.String(p, "[[party]]", "id", &ps.code, true));
+      TANSIQ_RETURN_IF_ERROR(r.String(p, "[[party]]", "name", &ps.name, true));
+      TANSIQ_RETURN_IF_ERROR(r.String(p, "[[party]]", "identity", &ps.identity));
+      if (!ValidCode(ps.code)) {
+        return r.Bad(*p.get("id"), "[[party]] id '" + ps.code +
+                                       "' must be 1-32 of [a-z0-9-], not starting or ending in -");
       }
-      spec.brief_roles.push_back(*name);
+      if (ps.name.empty()) return r.Bad(*p.get("name"), "[[party]] name must not be empty");
+      // Per-language names for the web UI (`names = {en = "Iraq", ar = "العراق"}`): checked here,
+      // kept by the UI's party directory.
+      if (const toml::node* names = p.get("names")) {
+        const toml::table* nt = names->as_table();
+        if (!nt) return r.Bad(*names, "[[party]] names must be a table {en = \"…\", ar = \"…\"}");
+        TANSIQ_RETURN_IF_ERROR(r.Keys(*nt, "[[party]] names", {"ar", "en", "fa", "ru"}));
+        for (auto&& [lang, value] : *nt) {
+          if (!value.is_string() || value.value<std::string>()->empty()) {
+            return r.Bad(value, "[[party]] names." + std::string(lang.str()) +
+                                    " must be a non-empty string");
+          }
+        }
+      }
+      if (!party_codes.emplace(ps.code, &node).second) {
+        return r.Bad(*p.get("id"), "[[party]] id '" + ps.code + "' is defined twice");
+      }
+      spec.parties.push_back(std::move(ps));
     }
   }
-  if (auto* parties = t["party"].as_array()) {
-    for (auto& node : *parties) {
-      auto* p = node.as_table();
-      if (!p) return InvalidArgument("[[party]] entries must be tables");
-      spec.parties.push_back({(*p)["id"].value_or(std::string()),
-                              (*p)["name"].value_or(std::string()),
-                              (*p)["identity"].value_or(std::string())});
+  std::map<std::string, const toml::table*> user_names;
+  if (const toml::node* users = t.get("user")) {
+    const toml::array* list = users->as_array();
+    if (!list || !list->is_array_of_tables()) {
+      return r.Bad(*users, "users are [[user]] tables (double brackets)");
     }
-  }
-  if (auto* users = t["user"].as_array()) {
-    for (auto& node : *users) {
-      auto* u = node.as_table();
-      if (!u) return InvalidArgument("[[user]] entries must be tables");
+    for (const toml::node& node : *list) {
+      const toml::table& u = *node.as_table();
+      TANSIQ_RETURN_IF_ERROR(
+          r.Keys(u, "[[user]]",
+                 {"name", "party", "roles", "password", "token_only", "alternates", "lang"}));
       UserSpec us;
-      us.name = (*u)["name"].value_or(std::string());
-      us.party = (*u)["party"].value_or(std::string());
-      us.password = (*u)["password"].value_or(std::string());
-      us.lang = (*u)["lang"].value_or(std::string());
-      if (auto* roles = (*u)["roles"].as_array()) {
-        for (auto& r : *roles) us.roles.push_back(r.value_or(std::string()));
+      TANSIQ_RETURN_IF_ERROR(r.String(u, "[[user]]", "name", &us.name, true));
+      const std::string what = "[[user]] '" + us.name + "'";
+      if (!ValidUserName(us.name)) {
+        return r.Bad(*u.get("name"), what + ": a name is 1-64 of [A-Za-z0-9._@-]");
       }
-      if (auto* alts = (*u)["alternates"].as_array()) {
-        for (auto& a : *alts) us.alternates.push_back(a.value_or(std::string()));
+      if (!user_names.emplace(us.name, &u).second) {
+        return r.Bad(*u.get("name"), what + " is defined twice");
+      }
+      TANSIQ_RETURN_IF_ERROR(r.String(u, what, "party", &us.party, true));
+      if (!party_codes.contains(us.party)) {
+        return r.Bad(*u.get("party"), what + ": no [[party]] with id '" + us.party + "'");
+      }
+      if (!u.get("roles")) return r.Bad(u, what + ": roles is required (" + kRoleList + ")");
+      TANSIQ_RETURN_IF_ERROR(r.Strings(u, what, "roles", &us.roles));
+      for (const auto& role : us.roles) {
+        if (!policy::ParseRole(role).ok()) {
+          return r.Bad(*u.get("roles"), what + ": unknown role '" + role + "' (" + kRoleList + ")");
+        }
+      }
+      TANSIQ_RETURN_IF_ERROR(r.String(u, what, "password", &us.password));
+      TANSIQ_RETURN_IF_ERROR(r.Bool(u, what, "token_only", &us.token_only));
+      if (us.token_only && u.get("password")) {
+        return r.Bad(*u.get("token_only"), what +
+                                               ": token_only = true and a password exclude "
+                                               "each other");
+      }
+      if (!us.token_only) {
+        if (!u.get("password")) {
+          return r.Bad(u, what +
+                              ": password is required (or token_only = true for a user who "
+                              "signs in with API tokens only)");
+        }
+        if (Status ps = CheckPassword(us.password); !ps.ok()) {
+          return r.Bad(*u.get("password"), what + ": " + ps.message());
+        }
+      }
+      TANSIQ_RETURN_IF_ERROR(r.Strings(u, what, "alternates", &us.alternates));
+      TANSIQ_RETURN_IF_ERROR(r.String(u, what, "lang", &us.lang));
+      if (!us.lang.empty() && !IsUiLang(us.lang)) {
+        return r.Bad(*u.get("lang"), what + ": lang must be one of ar, en, fa, ru");
       }
       spec.users.push_back(std::move(us));
+    }
+  }
+  // Alternates name users of this file other than the user themself.
+  for (const auto& us : spec.users) {
+    for (const auto& alt : us.alternates) {
+      const toml::node& at = *user_names.at(us.name)->get("alternates");
+      if (alt == us.name) {
+        return r.Bad(at, "[[user]] '" + us.name + "': alternates must not name the user");
+      }
+      if (!user_names.contains(alt)) {
+        return r.Bad(
+            at, "[[user]] '" + us.name + "': alternate '" + alt + "' is no [[user]] of this file");
+      }
     }
   }
   return spec;
@@ -274,26 +438,7 @@ Status InitHub(const std::string& db_path, const HubSpec& spec_in, const Clock& 
     TANSIQ_RETURN_IF_ERROR(txn.PutMeta("hub.name", spec.name));
     TANSIQ_RETURN_IF_ERROR(txn.PutMeta("hub.identity", hub_identity));
     TANSIQ_RETURN_IF_ERROR(txn.PutMeta("audit.public_key", key->PublicKeyHex()));
-    {
-      boost::json::array allow;
-      for (const auto& a : spec.webhook_allow) allow.emplace_back(a);
-      TANSIQ_RETURN_IF_ERROR(txn.PutMeta(kWebhookAllowMeta, boost::json::serialize(allow)));
-    }
-    TANSIQ_RETURN_IF_ERROR(txn.PutMeta(kFlashAckMeta, std::to_string(spec.flash_ack_minutes * 60)));
-    TANSIQ_RETURN_IF_ERROR(
-        txn.PutMeta(kImmediateAckMeta, std::to_string(spec.immediate_ack_minutes * 60)));
-    TANSIQ_RETURN_IF_ERROR(txn.PutMeta(kBriefHourMeta, std::to_string(spec.brief_hour)));
-    if (spec.search_total_bound > 0) {
-      TANSIQ_RETURN_IF_ERROR(
-          txn.PutMeta(kSearchTotalBoundMeta, std::to_string(spec.search_total_bound)));
-    }
-    if (spec.search_rank_window > 0) {
-      TANSIQ_RETURN_IF_ERROR(
-          txn.PutMeta(kSearchRankWindowMeta, std::to_string(spec.search_rank_window)));
-    }
-    std::string roles;
-    for (const auto& r : spec.brief_roles) roles += (roles.empty() ? "" : ",") + r;
-    TANSIQ_RETURN_IF_ERROR(txn.PutMeta(kBriefRolesMeta, roles));
+    TANSIQ_RETURN_IF_ERROR(txn.PutMeta(kSettingsMeta, SettingsToJson(spec.settings)));
     TANSIQ_RETURN_IF_ERROR(txn.AddCollection(
         {coalition_id, std::string(kCoalitionAlias), "Coalition",
          "Shared by every party; what each party reads is decided by releasability",
@@ -384,7 +529,7 @@ Status SetUserDisabled(Hub& hub, std::string_view name, bool disabled) {
 }
 
 Status SetPassword(Hub& hub, std::string_view name, std::string_view password) {
-  if (password.size() < 8) return InvalidArgument("a password needs at least 8 characters");
+  TANSIQ_RETURN_IF_ERROR(CheckPassword(password));
   auto u = FindUser(hub, name);
   if (!u.ok()) return u.status();
   auto h = HashPassword(password);
@@ -393,16 +538,57 @@ Status SetPassword(Hub& hub, std::string_view name, std::string_view password) {
   return UpdateUser(hub, *u, "user.passwd");
 }
 
-Result<std::string> CreateToken(Hub& hub, std::string_view name, std::string_view label) {
+Result<std::string> CreateToken(Hub& hub, std::string_view name, const TokenRequest& request) {
   auto u = FindUser(hub, name);
   if (!u.ok()) return u.status();
+  const Micros now = hub.clock().NowMicros();
+  TANSIQ_RETURN_IF_ERROR(CheckTokenRequest(request, now));
   store::Token record;
-  std::string secret = NewToken(u->id, label, hub.clock().NowMicros(), &record);
+  std::string secret = NewToken(u->id, request.label, now, &record, request.scope, request.expires);
   TANSIQ_RETURN_IF_ERROR(hub.store().Write([&](store::WriteTxn& txn) -> Status {
     TANSIQ_RETURN_IF_ERROR(txn.AddToken(record));
-    return hub.auditor().Append(txn, {{"-", "-", "token.create", u->name, "ok"}});
+    return hub.auditor().Append(txn, {{"-", "-", "token.create", u->name + " " + record.id, "ok"}});
   }));
   return secret;
+}
+
+Result<std::vector<TokenSummary>> ListAllTokens(Hub& hub, std::string_view user) {
+  auto users = hub.store().Users();
+  if (!users.ok()) return users.status();
+  auto tokens = hub.store().Tokens();
+  if (!tokens.ok()) return tokens.status();
+  auto dir = hub.directory();
+  std::map<std::int64_t, const store::User*> by_id;
+  bool found = user.empty();
+  for (const auto& u : *users) {
+    by_id[u.id] = &u;
+    found = found || u.name == user;
+  }
+  if (!found) return NotFound("no user '" + std::string(user) + "'");
+  std::vector<TokenSummary> out;
+  for (const auto& t : *tokens) {
+    auto it = by_id.find(t.user_id);
+    if (it == by_id.end() || (!user.empty() && it->second->name != user)) continue;
+    const store::Party* party = dir->PartyByIndex(it->second->party);
+    out.push_back({t.id, it->second->name, party ? party->code : "-", t.label, t.scope, t.created,
+                   t.expires, t.last_used});
+  }
+  return out;
+}
+
+Status RevokeTokenById(Hub& hub, std::string_view id) {
+  auto all = ListAllTokens(hub, "");
+  if (!all.ok()) return all.status();
+  auto it =
+      std::find_if(all->begin(), all->end(), [&](const TokenSummary& t) { return t.id == id; });
+  if (it == all->end()) return NotFound("no token '" + std::string(id) + "'");
+  return hub.store().Write([&](store::WriteTxn& txn) -> Status {
+    auto deleted = txn.DeleteToken(id);
+    if (!deleted.ok()) return deleted.status();
+    if (!*deleted) return NotFound("no token '" + std::string(id) + "'");
+    return hub.auditor().Append(
+        txn, {{"-", "-", "token.revoke", it->user + " " + std::string(id), "ok"}});
+  });
 }
 
 }  // namespace tansiq::hub

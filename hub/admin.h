@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hub/account.h"
 #include "hub/hub.h"
 
 namespace tansiq::hub {
@@ -21,50 +22,30 @@ struct UserSpec {
   std::string name;  // [A-Za-z0-9._@-], 1-64 characters
   std::string party;
   std::vector<std::string> roles;
-  std::string password;  // stored only as an argon2id hash; empty: token access only
+  // CheckPassword (AddUser and InitHub refuse a weak one); stored only as an argon2id hash.
+  // Empty: the user signs in with API tokens only — the bootstrap file and `user add` allow
+  // that only when asked explicitly (token_only).
+  std::string password;
   std::vector<std::string> alternates;
   std::string lang;
+  // Asked for no password (`token_only = true` in the bootstrap file, `user add --token-only`).
+  bool token_only = false;
 };
 
 struct HubSpec {
   std::string name = "Tansiq hub";
-  // [dissemination]: acknowledgement deadlines in minutes (0: none); `tansiq serve` flags
-  // override them.
-  int flash_ack_minutes = 10;
-  int immediate_ack_minutes = 30;
-  // [webhooks] allow: URL prefixes webhooks may post to (kept in meta "webhooks.allow");
-  // empty: webhooks disabled. `tansiq serve --webhook-allow` overrides it.
-  std::vector<std::string> webhook_allow;
-  // [analysis]: the UTC hour (0-23) at which each recipient gets the daily brief, -1 (or
-  // absent) for none; who gets it (role names; empty: every enabled user). `tansiq serve
-  // --brief-hour` overrides the hour.
-  int brief_hour = -1;
-  std::vector<std::string> brief_roles;
-  // [search]: visible matches counted before a total becomes "N or more", and the number of
-  // matches ranked fully by BM25 (store::SearchQuery); 0 (or absent): the defaults.
-  // `tansiq serve --search-total-bound / --search-rank-window` override them.
-  std::int64_t search_total_bound = 0;
-  std::int64_t search_rank_window = 0;
+  // [dissemination], [webhooks], [analysis], [search]: kept in the database (meta
+  // "settings"); `tansiq serve` flags override them.
+  Settings settings;
   std::vector<PartySpec> parties;
   std::vector<UserSpec> users;
 };
 
-// Meta keys holding the hub's acknowledgement deadlines, in seconds.
-inline constexpr std::string_view kFlashAckMeta = "dissemination.flash_ack_seconds";
-inline constexpr std::string_view kImmediateAckMeta = "dissemination.immediate_ack_seconds";
-
-// Meta keys holding the daily brief's configuration: the hour ("-1".."23") and the roles
-// (comma-separated role names; empty: every enabled user).
-inline constexpr std::string_view kBriefHourMeta = "analysis.brief_hour";
-inline constexpr std::string_view kBriefRolesMeta = "analysis.brief_roles";
-
-// Meta keys holding the search bounds ([search] total_bound, rank_window), decimal.
-inline constexpr std::string_view kSearchTotalBoundMeta = "search.total_bound";
-inline constexpr std::string_view kSearchRankWindowMeta = "search.rank_window";
-
 // Parses the bootstrap TOML ([hub], [dissemination], [analysis], [search], [webhooks], [[party]],
-// [[user]]). Errors name
-// the entry and key.
+// [[user]]; docs/configuration.md). Strict: an unknown key or section, a value of the wrong
+// type or out of range, a user without a password (unless `token_only = true`) or with a weak
+// one (CheckPassword), an unknown party, role or alternate, a duplicate party or user — each
+// is an InvalidArgument naming `source_name`, the line and the key.
 Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name);
 
 // Creates a new hub at `db_path` (fails if one exists): key file, schema, hub identity, the
@@ -76,7 +57,12 @@ Status AddParty(Hub& hub, const PartySpec& party);
 Status AddUser(Hub& hub, const UserSpec& user);
 Status SetUserDisabled(Hub& hub, std::string_view user, bool disabled);
 Status SetPassword(Hub& hub, std::string_view user, std::string_view password);
-// Creates an API token for `user`; returns the secret, which is not stored.
-Result<std::string> CreateToken(Hub& hub, std::string_view user, std::string_view label);
+// The operator's token commands (`tansiq token create|list|revoke`; no caller: whoever may
+// open the database file administers every user). CreateToken returns the secret, which is
+// not stored. ListAllTokens: every token, or `user`'s (NotFound for no such user).
+// RevokeTokenById: NotFound for no such token. Audited as token.create / token.revoke.
+Result<std::string> CreateToken(Hub& hub, std::string_view user, const TokenRequest& request);
+Result<std::vector<TokenSummary>> ListAllTokens(Hub& hub, std::string_view user);
+Status RevokeTokenById(Hub& hub, std::string_view id);
 
 }  // namespace tansiq::hub

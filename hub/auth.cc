@@ -11,6 +11,7 @@ constexpr int kFreeFailures = 5;         // per user name, before back-off start
 constexpr int kFreeClientFailures = 50;  // per client address (one NAT holds many users)
 constexpr Micros kFailureWindow = 15 * 60 * 1'000'000LL;
 constexpr Micros kMaxBlock = 15 * 60 * 1'000'000LL;
+constexpr Micros kTouchInterval = 60 * 1'000'000LL;  // a token's last use, written at most so often
 
 std::string Hex(const unsigned char* p, std::size_t n) {
   std::string out(n * 2 + 1, '\0');
@@ -25,6 +26,14 @@ Result<policy::Reader> ReaderOf(const store::User& u) {
 }
 
 }  // namespace
+
+Status CheckPassword(std::string_view password) {
+  std::size_t chars = 0;
+  for (char c : password) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  if (chars < 8) return InvalidArgument("a password needs at least 8 characters");
+  if (password.size() > 1024) return InvalidArgument("a password has at most 1024 bytes");
+  return Status::Ok();
+}
 
 Result<std::string> HashPassword(std::string_view password) {
   if (sodium_init() < 0) return Internal("libsodium failed to initialise");
@@ -44,12 +53,40 @@ std::string TokenHash(std::string_view secret) {
   return Hex(h, sizeof h);
 }
 
-std::string NewToken(std::int64_t user_id, std::string_view label, Micros now,
-                     store::Token* record) {
+std::string_view ScopeName(TokenScope scope) {
+  switch (scope) {
+    case TokenScope::kRead:
+      return "read";
+    case TokenScope::kMetrics:
+      return "metrics";
+    case TokenScope::kFull:
+      break;
+  }
+  return "full";
+}
+
+std::optional<TokenScope> ParseScope(std::string_view name) {
+  for (TokenScope s : {TokenScope::kFull, TokenScope::kRead, TokenScope::kMetrics}) {
+    if (name == ScopeName(s)) return s;
+  }
+  return std::nullopt;
+}
+
+std::string NewToken(std::int64_t user_id, std::string_view label, Micros now, store::Token* record,
+                     TokenScope scope, Micros expires) {
   unsigned char raw[32];
   randombytes_buf(raw, sizeof raw);
   std::string secret = "tsq_" + Hex(raw, sizeof raw);
-  *record = store::Token{TokenHash(secret), user_id, std::string(label), now};
+  std::string hash = TokenHash(secret);
+  std::string id = hash.substr(0, 16);
+  *record = store::Token{std::move(hash),
+                         user_id,
+                         std::string(label),
+                         now,
+                         std::move(id),
+                         std::string(ScopeName(scope)),
+                         expires,
+                         0};
   return secret;
 }
 
@@ -129,7 +166,8 @@ Result<policy::Reader> Authenticator::Password(std::string_view user, std::strin
   return ReaderOf(**u);
 }
 
-Result<policy::Reader> Authenticator::Bearer(std::string_view token, std::string_view client) {
+Result<policy::Reader> Authenticator::Bearer(std::string_view token, std::string_view client,
+                                             TokenScope* scope) {
   const Micros now = clock_.NowMicros();
   const std::string client_key = "c:" + std::string(client);
   {
@@ -138,12 +176,33 @@ Result<policy::Reader> Authenticator::Bearer(std::string_view token, std::string
       return Status(ErrorCode::kTooManyRequests, "too many failed logins; retry later");
     }
   }
-  auto t = store_.TokenByHash(TokenHash(token));
+  const std::string hash = TokenHash(token);
+  auto t = store_.TokenByHash(hash);
   if (!t.ok()) return t.status();
+  if (t->has_value() && (*t)->expires != 0 && (*t)->expires <= now) {
+    return Status(ErrorCode::kUnauthenticated, "token expired");
+  }
   if (t->has_value()) {
     auto u = store_.UserById((*t)->user_id);
     if (!u.ok()) return u.status();
-    if (u->has_value()) return ReaderOf(**u);
+    if (u->has_value()) {
+      if (scope) *scope = ParseScope((*t)->scope).value_or(TokenScope::kMetrics);
+      bool touch = false;
+      {
+        std::lock_guard lock(mu_);
+        Micros& last = touched_[hash];
+        if (now - last >= kTouchInterval) {
+          last = now;
+          touch = true;
+        }
+        if (touched_.size() > 100'000) touched_.clear();
+      }
+      if (touch) {
+        store_.Submit([hash, now](store::WriteTxn& txn) { return txn.TouchToken(hash, now); },
+                      [](Status) {});  // a lost "last used" is no reason to refuse the call
+      }
+      return ReaderOf(**u);
+    }
   }
   std::lock_guard lock(mu_);
   Fail(client_key, now);

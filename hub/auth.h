@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -16,12 +17,24 @@
 
 namespace tansiq::hub {
 
+// The one password rule (init's bootstrap file, `user add`, `user passwd`, the demo): at
+// least 8 characters (Unicode code points) and at most 1024 bytes. InvalidArgument otherwise.
+Status CheckPassword(std::string_view password);
+
 // Hashes a password for storage (argon2id, libsodium's interactive limits).
 Result<std::string> HashPassword(std::string_view password);
 
-// A new API token: returns the secret (shown once) and fills `record` with its hash.
-std::string NewToken(std::int64_t user_id, std::string_view label, Micros now,
-                     store::Token* record);
+// What an API token may do: everything its user may (kFull); only read — GET and HEAD, no
+// state change, no push stream (kRead); only GET /metrics, for a Prometheus scrape (kMetrics).
+// Passwords and web sessions are always kFull.
+enum class TokenScope { kFull, kRead, kMetrics };
+std::string_view ScopeName(TokenScope scope);  // "full", "read", "metrics"
+std::optional<TokenScope> ParseScope(std::string_view name);
+
+// A new API token: returns the secret (shown once) and fills `record` with its hash and
+// public id. `expires`: 0 for never.
+std::string NewToken(std::int64_t user_id, std::string_view label, Micros now, store::Token* record,
+                     TokenScope scope = TokenScope::kFull, Micros expires = 0);
 // The stored hash of a token secret.
 std::string TokenHash(std::string_view secret);
 
@@ -34,7 +47,10 @@ class Authenticator {
   // user or the address is throttled.
   Result<policy::Reader> Password(std::string_view user, std::string_view password,
                                   std::string_view client);
-  Result<policy::Reader> Bearer(std::string_view token, std::string_view client);
+  // An API token: kUnauthenticated when unknown or expired, or its user is disabled; sets
+  // `*scope` (when given) to what the token may do. Records its use (at most once a minute).
+  Result<policy::Reader> Bearer(std::string_view token, std::string_view client,
+                                TokenScope* scope = nullptr);
 
  private:
   struct Failures {
@@ -55,6 +71,7 @@ class Authenticator {
   std::mutex mu_;
   std::unordered_map<std::string, Micros> verified_;    // cache key → expiry; guarded by mu_
   std::unordered_map<std::string, Failures> failures_;  // "u:name" / "c:addr"; guarded by mu_
+  std::unordered_map<std::string, Micros> touched_;     // token hash → last use recorded; mu_
 };
 
 }  // namespace tansiq::hub

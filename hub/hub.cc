@@ -83,20 +83,9 @@ Result<std::unique_ptr<Hub>> Hub::Open(const Options& options) {
   hub->auditor_ = std::make_unique<audit::Auditor>(hub->key_, *hub->clock_);
   TANSIQ_RETURN_IF_ERROR(hub->Reload());
   hub->data_dir_ = options.data_dir;
-  // [search] bounds kept at init; unset or unreadable: the store's defaults.
-  auto stored_bound = [&](std::string_view meta_key, std::size_t fallback) -> std::size_t {
-    auto v = hub->store_->Meta(meta_key);
-    if (!v.ok() || !v->has_value()) return fallback;
-    try {
-      const long long n = std::stoll(**v);
-      return n >= 1 ? static_cast<std::size_t>(n) : fallback;
-    } catch (const std::exception&) {
-      return fallback;
-    }
-  };
-  hub->set_search_bounds(
-      stored_bound(kSearchTotalBoundMeta, store::SearchQuery::kDefaultTotalBound),
-      stored_bound(kSearchRankWindowMeta, store::SearchQuery::kDefaultRankWindow));
+  auto settings = LoadSettings(*hub->store_);
+  if (!settings.ok()) return settings.status();
+  hub->set_settings(std::move(*settings));
   return hub;
 }
 
@@ -114,12 +103,14 @@ void Hub::LoadReferenceData() const {
   std::call_once(reference_once_, [this] { LoadReferenceDataNow(); });
 }
 
+std::string Hub::data_dir() const {
+  if (!data_dir_.empty()) return data_dir_;
+  const char* env = std::getenv("TANSIQ_DATA");
+  return env && *env ? env : TANSIQ_DEFAULT_DATA_DIR;
+}
+
 void Hub::LoadReferenceDataNow() const {
-  std::filesystem::path dir = data_dir_;
-  if (dir.empty()) {
-    const char* env = std::getenv("TANSIQ_DATA");
-    dir = env && *env ? env : TANSIQ_DEFAULT_DATA_DIR;
-  }
+  const std::filesystem::path dir = data_dir();
   std::vector<std::string> texts, names;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir / "aliases", ec)) {
@@ -155,6 +146,17 @@ void Hub::LoadReferenceDataNow() const {
       spdlog::warn("countries: {}", g.status().message());
     }
   }
+}
+
+Settings Hub::settings() const {
+  std::lock_guard lock(mu_);
+  return settings_;
+}
+
+void Hub::set_settings(Settings settings) {
+  set_search_bounds(settings.search_total_bound, settings.search_rank_window);
+  std::lock_guard lock(mu_);
+  settings_ = std::move(settings);
 }
 
 std::shared_ptr<const Directory> Hub::directory() const {

@@ -17,6 +17,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "hub/events.h"
+#include "hub/settings.h"
 #include "policy/policy.h"
 #include "store/store.h"
 #include "text/alias_registry.h"
@@ -91,9 +92,13 @@ class Hub {
 
   std::shared_ptr<const Directory> directory() const;
 
-  // Search bounds (store::SearchQuery::total_bound and rank_window): from the hub's meta
-  // ([search] in the bootstrap TOML) at Open, else the store's defaults; `tansiq serve`
-  // flags override them before serving. Values below 1 are taken as 1.
+  // The hub's settings (hub/settings.h): read from the database once at Open; `tansiq serve`
+  // layers its flags on top with set_settings before serving.
+  Settings settings() const;
+  void set_settings(Settings settings);
+
+  // Search bounds (store::SearchQuery::total_bound and rank_window), the settings' [search]
+  // values, readable without a lock on every search. Values below 1 are taken as 1.
   std::size_t search_total_bound() const { return search_total_bound_.load(); }
   std::size_t search_rank_window() const { return search_rank_window_.load(); }
   void set_search_bounds(std::size_t total_bound, std::size_t rank_window) {
@@ -103,7 +108,11 @@ class Hub {
   // Re-reads parties and collections (after an administrative change).
   Status Reload();
 
-  // Loads the alias registry and gazetteer from data_dir_ (see Options), once.
+  // The reference data folder: Options::data_dir, else $TANSIQ_DATA, else the source tree's
+  // data/ (compiled in).
+  std::string data_dir() const;
+
+  // Loads the alias registry and gazetteer from data_dir() (see Options), once.
   void LoadReferenceData() const;
   void LoadReferenceDataNow() const;
 
@@ -130,6 +139,7 @@ class Hub {
   mutable std::optional<text::Gazetteer> countries_;    // set once, under reference_once_
   mutable std::mutex mu_;
   std::shared_ptr<const Directory> directory_;  // guarded by mu_
+  Settings settings_;                           // guarded by mu_
   // Last: destroyed first, so its thread has stopped before anything a listener uses goes.
   std::unique_ptr<CommitFeed> commits_ = std::make_unique<CommitFeed>();
 };

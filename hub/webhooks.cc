@@ -79,21 +79,8 @@ class Webhooks::Impl {
         key_(hub.key().DeriveKey("webhook-secrets")) {}
 
   Status Start() {
-    std::vector<std::string> entries;
-    if (options_.allow) {
-      entries = *options_.allow;
-    } else {
-      auto stored = hub_.store().Meta(kWebhookAllowMeta);
-      if (!stored.ok()) return stored.status();
-      if (stored->has_value()) {
-        boost::system::error_code ec;
-        json::value v = json::parse(**stored, ec);
-        if (ec || !v.is_array()) return InvalidArgument("meta webhooks.allow is not a JSON array");
-        for (const auto& e : v.get_array()) {
-          if (e.is_string()) entries.emplace_back(e.get_string());
-        }
-      }
-    }
+    const std::vector<std::string> entries =
+        options_.allow ? *options_.allow : hub_.settings().webhook_allow;
     auto allow = dissem::WebhookAllowList::Parse(entries);
     if (!allow.ok()) return allow.status();
     {

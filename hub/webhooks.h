@@ -22,11 +22,9 @@
 
 namespace tansiq::hub {
 
-// Meta key of the hub's allow-list (a JSON array of URL prefixes, from `[webhooks] allow`).
-inline constexpr std::string_view kWebhookAllowMeta = "webhooks.allow";
-
 struct WebhookOptions {
-  // Overrides the hub's allow-list (`tansiq serve --webhook-allow`); nullopt: the meta's.
+  // Overrides the hub's allow-list (`tansiq serve --webhook-allow`); nullopt: the hub's settings
+  // ([webhooks] allow).
   std::optional<std::vector<std::string>> allow;
   dissem::WebhookRetryPolicy retry;
   std::size_t max_per_user = 10;

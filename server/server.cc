@@ -27,6 +27,7 @@
 #include "server/messaging.h"
 #include "server/ops.h"
 #include "server/taxii.h"
+#include "server/tokens_rest.h"
 #include "server/web.h"
 
 namespace tansiq::server {
@@ -97,33 +98,43 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
     if (!contexts.ok()) return contexts.status();
     s.tls = std::move(*contexts);
   }
+  // Bound before anything below writes to the database (messaging, webhooks, the scheduler
+  // recover and record state): a server that cannot listen leaves the hub as it was.
+  int n = options.threads > 0 ? options.threads
+                              : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  for (int i = 0; i < n; ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
+  asio::io_context& ioc = *contexts[0];
+  tcp::acceptor acceptor(ioc);
+  tcp::endpoint endpoint(address, options.port);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return Unavailable("cannot listen on " + options.host + ":" + std::to_string(options.port) +
+                       ": " + ec.message());
   (void)hub.aliases();  // load reference data now, not in the first search request
-  hub.set_search_bounds(options.search_total_bound.value_or(hub.search_total_bound()),
-                        options.search_rank_window.value_or(hub.search_rank_window()));
+  // The hub's settings, read once when it opened, with the serve flags layered on top.
+  hub::Settings settings = hub.settings();
+  if (options.flash_ack) settings.flash_ack = *options.flash_ack;
+  if (options.immediate_ack) settings.immediate_ack = *options.immediate_ack;
+  if (options.webhook_allow) settings.webhook_allow = *options.webhook_allow;
+  if (options.brief_hour) settings.brief_hour = *options.brief_hour;
+  if (options.search_total_bound) settings.search_total_bound = *options.search_total_bound;
+  if (options.search_rank_window) settings.search_rank_window = *options.search_rank_window;
+  hub.set_settings(settings);
   RegisterTaxii(s.router, hub, options, s.tokens);
   RegisterRest(s.router, hub);
   hub::MessagingOptions messaging;
-  auto deadline = [&hub](const std::optional<std::chrono::seconds>& flag, std::string_view meta,
-                         Micros fallback) -> Micros {
-    if (flag) return std::chrono::duration_cast<std::chrono::microseconds>(*flag).count();
-    auto stored = hub.store().Meta(meta);
-    if (stored.ok() && stored->has_value()) {
-      try {
-        return std::stoll(**stored) * 1'000'000;
-      } catch (const std::exception&) {
-      }
-    }
-    return fallback;
-  };
   auto& ack = messaging.policy.ack_deadline;
-  ack[dissem::Index(dissem::Precedence::kFlash)] = deadline(
-      options.flash_ack, hub::kFlashAckMeta, ack[dissem::Index(dissem::Precedence::kFlash)]);
+  ack[dissem::Index(dissem::Precedence::kFlash)] =
+      std::chrono::duration_cast<std::chrono::microseconds>(settings.flash_ack).count();
   ack[dissem::Index(dissem::Precedence::kImmediate)] =
-      deadline(options.immediate_ack, hub::kImmediateAckMeta,
-               ack[dissem::Index(dissem::Precedence::kImmediate)]);
+      std::chrono::duration_cast<std::chrono::microseconds>(settings.immediate_ack).count();
   messaging.tick_interval = options.deadline_check;
   hub::WebhookOptions webhooks;
-  webhooks.allow = options.webhook_allow;
+  webhooks.allow = settings.webhook_allow;
   if (options.webhook_retry_initial) {
     webhooks.retry.initial = options.webhook_retry_initial->count() * 1000;
   }
@@ -140,6 +151,7 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
   RegisterWebhooks(s.router, *s.messaging);
   RegisterWeb(s.router, hub, options, s.auth, s.web_sessions);
   RegisterOps(s.router, hub, *s.messaging, s.http_metrics);
+  RegisterTokens(s.router, hub);
   // The correlator subscribes to the commit feed before the watch matcher (Messaging::Start):
   // listeners run in order, so an object's entity keys are stored when watch rules with
   // `groups` are matched against it.
@@ -149,7 +161,6 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
   // whose Messenger it sends through.
   analysis::SchedulerOptions scheduling;
   TANSIQ_RETURN_IF_ERROR(analysis::LoadBriefConfig(hub, scheduling));
-  if (options.brief_hour) scheduling.brief_hour = *options.brief_hour;
   scheduling.interval = options.deadline_check;
   analysis::Scheduler scheduler(hub, *analysis_service, s.messaging->messenger, scheduling);
   scheduler.Start();
@@ -157,20 +168,6 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
     spdlog::info("daily brief at {:02}:00 UTC", scheduling.brief_hour);
   }
 
-  int n = options.threads > 0 ? options.threads
-                              : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
-  std::vector<std::unique_ptr<asio::io_context>> contexts;
-  for (int i = 0; i < n; ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
-  asio::io_context& ioc = *contexts[0];
-  tcp::acceptor acceptor(ioc);
-  tcp::endpoint endpoint(address, options.port);
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec)
-    return Unavailable("cannot listen on " + options.host + ":" + std::to_string(options.port) +
-                       ": " + ec.message());
   const unsigned short port = acceptor.local_endpoint().port();
   if (!options.port_file.empty()) TANSIQ_RETURN_IF_ERROR(WritePortFile(options.port_file, port));
   spdlog::info("tansiq serving {}://{}:{}/taxii2/", tls ? "https" : "http", options.host, port);

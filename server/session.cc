@@ -72,10 +72,12 @@ bool ValidHost(std::string_view h) {
 }
 
 // Authorization (Basic or Bearer) when present, else the web UI's session cookie (which
-// brings the CSRF and Origin checks). Fills `x->user` with a Basic login's name and
-// `token_key` with a Bearer token's hash (its rate-limit bucket).
+// brings the CSRF and Origin checks). Fills `x->user` with a Basic login's name,
+// `token_key` with a Bearer token's hash (its rate-limit bucket) and `*scope` with what the
+// credential may do (a token's scope; kFull for a password or a session).
 Result<policy::Reader> Authenticate(Shared& s, const Call& call, Exchange* x,
-                                    std::string* token_key) {
+                                    std::string* token_key, hub::TokenScope* scope) {
+  *scope = hub::TokenScope::kFull;
   const Request& req = call.request;
   const std::string& client = call.client;
   auto it = req.find(http::field::authorization);
@@ -87,7 +89,7 @@ Result<policy::Reader> Authenticate(Shared& s, const Call& call, Exchange* x,
   while (!cred.empty() && cred.front() == ' ') cred.remove_prefix(1);
   if (beast::iequals(scheme, "Bearer") && !cred.empty()) {
     if (token_key) *token_key = hub::TokenHash(cred);
-    return s.auth.Bearer(cred, client);
+    return s.auth.Bearer(cred, client, scope);
   }
   if (beast::iequals(scheme, "Basic") && !cred.empty() && cred.size() < 1024) {
     std::string raw(cred.size(), '\0');
@@ -134,7 +136,31 @@ std::optional<Result<policy::Reader>> StreamCaller(Shared& s, const Request& req
                                          "the stream needs a ticket or an Authorization header"));
   }
   const Call call{req, {}, {}, {}, client, {}, std::nullopt};
-  return Authenticate(s, call, nullptr, nullptr);
+  hub::TokenScope scope;
+  auto reader = Authenticate(s, call, nullptr, nullptr, &scope);
+  if (reader.ok() && scope != hub::TokenScope::kFull) {
+    // The stream carries acknowledgements: a state change.
+    return Result<policy::Reader>(PermissionDenied("a " + std::string(hub::ScopeName(scope)) +
+                                                   " token cannot open the stream"));
+  }
+  return reader;
+}
+
+// What a token of `scope` may call: a read-only token GET and HEAD, a metrics token GET
+// /metrics only. PermissionDenied otherwise.
+Status CheckScope(hub::TokenScope scope, http::verb method, std::string_view path) {
+  const bool read = method == http::verb::get || method == http::verb::head;
+  switch (scope) {
+    case hub::TokenScope::kFull:
+      return Status::Ok();
+    case hub::TokenScope::kRead:
+      if (read) return Status::Ok();
+      return PermissionDenied("this token is read-only");
+    case hub::TokenScope::kMetrics:
+      if (read && (path == "/metrics" || path == "/metrics/")) return Status::Ok();
+      return PermissionDenied("this token may only read /metrics");
+  }
+  return PermissionDenied("unknown token scope");
 }
 
 awaitable<Response> Handle(Shared& s, const Request& req, const std::string& client, Exchange* x) {
@@ -170,10 +196,15 @@ awaitable<Response> Handle(Shared& s, const Request& req, const std::string& cli
   }
   if (m.access == Router::Access::kAuthenticated) {
     std::string token_key;
-    auto reader = Authenticate(s, call, x, &token_key);
+    hub::TokenScope scope;
+    auto reader = Authenticate(s, call, x, &token_key, &scope);
     if (!reader.ok()) {
       x->detail = reader.status().message();
       co_return ErrorResponse(call, reader.status());
+    }
+    if (Status allowed = CheckScope(scope, req.method(), call.path); !allowed.ok()) {
+      x->detail = allowed.message();
+      co_return ErrorResponse(call, allowed);
     }
     call.reader = *reader;
     x->user = reader->user_name;

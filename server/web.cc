@@ -1,5 +1,6 @@
 // The web UI endpoints: session login/logout with cookie + CSRF token, preferences, compose
-// (a report through the normal ingest path), tokens, and the administration views.
+// (a report through the normal ingest path), and the administration views (tokens:
+// tokens_rest.cc).
 #include "server/web.h"
 
 #include <algorithm>
@@ -234,22 +235,6 @@ class Web {
                            json::serialize(json::object{{"id", composed->report_id}}), kJson);
   }
 
-  awaitable<Response> PostToken(Call& call) {
-    auto body = JsonObjectBody(call);
-    if (!body.ok()) co_return ErrorResponse(call, body.status());
-    TANSIQ_CO_CHECK(OnlyFields(*body, {"name"}));
-    auto name = StringField(*body, "name");
-    if (!name.ok()) co_return ErrorResponse(call, name.status());
-    auto start = [this, &call, &name](std::function<void(Result<std::string>)> done) {
-      hub::CreateOwnToken(hub_, *call.reader, *name, std::move(done));
-    };
-    Result<std::string> secret = co_await Await<Result<std::string>>(start);
-    if (!secret.ok()) co_return ErrorResponse(call, secret.status());
-    co_return MakeResponse(call, http::status::created,
-                           json::serialize(json::object{{"name", *name}, {"token", *secret}}),
-                           kJson);
-  }
-
   awaitable<Response> AdminUsers(Call& call) {
     auto users = hub::ListUsers(hub_, *call.reader);
     if (!users.ok()) co_return ErrorResponse(call, users.status());
@@ -334,7 +319,6 @@ void RegisterWeb(Router& router, hub::Hub& hub, const ServerOptions& options,
   router.Add(http::verb::get, "/api/v1/me/prefs", bind(&Web::GetPrefs));
   router.Add(http::verb::put, "/api/v1/me/prefs", bind(&Web::PutPrefs));
   router.Add(http::verb::post, "/api/v1/reports", bind(&Web::PostReport));
-  router.Add(http::verb::post, "/api/v1/tokens", bind(&Web::PostToken));
   router.Add(http::verb::get, "/api/v1/admin/users", bind(&Web::AdminUsers));
   router.Add(http::verb::get, "/api/v1/admin/audit", bind(&Web::AdminAudit));
   auto site = std::make_shared<StaticSite>(options.web_root);

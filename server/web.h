@@ -18,7 +18,7 @@ namespace tansiq::server {
 // session's (compared in constant time).
 Result<policy::Reader> AuthenticateCookie(hub::WebSessions& sessions, const Call& call);
 
-// Registers /api/v1/session, /api/v1/me/prefs, /api/v1/reports, /api/v1/tokens,
+// Registers /api/v1/session, /api/v1/me/prefs, /api/v1/reports,
 // /api/v1/admin/{users,audit} and the static site (the router's GET/HEAD fallback). Every
 // argument must outlive the router.
 void RegisterWeb(Router& router, hub::Hub& hub, const ServerOptions& options,

@@ -43,6 +43,10 @@ struct Token {
   std::int64_t user_id = 0;
   std::string label;
   Micros created = 0;
+  std::string id;              // public handle for listing and revoking: hash's first 16 hex
+  std::string scope = "full";  // "full", "read" (no state change) or "metrics" (/metrics only)
+  Micros expires = 0;          // 0: never
+  Micros last_used = 0;        // 0: never; updated at most once a minute
 };
 
 struct Collection {
@@ -379,6 +383,10 @@ class WriteTxn {
   // password or state. NotFound when the user does not exist.
   virtual Status SetUserLang(std::int64_t user_id, std::string_view lang) = 0;
   virtual Status AddToken(const Token& t) = 0;
+  // Deletes the token with public id `id`: false when there is none.
+  virtual Result<bool> DeleteToken(std::string_view id) = 0;
+  // Records that the token `hash` authenticated a request at `at`.
+  virtual Status TouchToken(std::string_view hash, Micros at) = 0;
   virtual Status AddCollection(const Collection& c) = 0;
   virtual Status PutMeta(std::string_view key, std::string_view value) = 0;
   // Sets `key` to `value` unless it holds `value` already: true when this call changed it.
@@ -454,6 +462,8 @@ class Store {
   virtual Result<std::optional<User>> UserByName(std::string_view name) = 0;
   virtual Result<std::optional<User>> UserById(std::int64_t id) = 0;
   virtual Result<std::optional<Token>> TokenByHash(std::string_view hash) = 0;
+  // Every API token (their hashes, never secrets), by user, then creation.
+  virtual Result<std::vector<Token>> Tokens() = 0;
   virtual Result<std::vector<Collection>> Collections() = 0;
   virtual Result<std::optional<std::string>> Meta(std::string_view key) = 0;
 
@@ -554,7 +564,28 @@ struct SqliteOptions {
   bool create = true;            // create and migrate when absent
 };
 
+// Opens (creating when asked) the database at `options.path`. The database file and its WAL
+// and shared-memory files are the owner's alone (mode 0600): wider modes are narrowed at open.
+// Before migrating an existing database to a newer schema it writes a copy of it beside the
+// file, "<path>.pre-v<N>-<unix seconds>.bak" (mode 0600).
 Result<std::unique_ptr<Store>> OpenSqlite(const SqliteOptions& options);
+
+// The one `tansiq serve` process of a SQLite database holds this: an exclusive flock(2) on
+// "<db_path>.lock" (mode 0600, holding the holder's pid), which the kernel releases when the
+// process ends, however it ends. Several server processes on one database are PostgreSQL's
+// job. Not thread-safe; owned by the serving command for its whole run.
+class ServeLock {
+ public:
+  // kConflict naming the holder's pid when another process holds the lock.
+  static Result<std::unique_ptr<ServeLock>> Acquire(const std::string& db_path);
+  ~ServeLock();
+  ServeLock(const ServeLock&) = delete;
+  ServeLock& operator=(const ServeLock&) = delete;
+
+ private:
+  explicit ServeLock(int fd) : fd_(fd) {}
+  int fd_;
+};
 
 // Test seam (issue 7, fault injection): makes every SQLite database opened afterwards in this
 // process go through a VFS that fails or slows writes as `control_file` says ("none", "full",

@@ -1,11 +1,67 @@
 // SQLite RAII wrappers: open with the hub's pragmas, statement cache, error mapping.
 #include "store/sqlite/db.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include "store/sqlite/fts_tokenizer.h"
+#include "store/store.h"
+
+namespace tansiq::store {
+
+Result<std::unique_ptr<ServeLock>> ServeLock::Acquire(const std::string& db_path) {
+  const std::string path = db_path + ".lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Unavailable("cannot open " + path + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    char pid[32] = {};
+    (void)!::pread(fd, pid, sizeof pid - 1, 0);
+    ::close(fd);
+    if (err != EWOULDBLOCK) return Unavailable("cannot lock " + path + ": " + std::strerror(err));
+    std::string holder(pid);
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+    return Conflict("another tansiq serve" + (holder.empty() ? "" : " (pid " + holder + ")") +
+                    " is serving " + db_path +
+                    ": one server process per SQLite database (several nodes need PostgreSQL)");
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
+    // The lock holds without the pid: only the message of a refused second server is poorer.
+  }
+  return std::unique_ptr<ServeLock>(new ServeLock(fd));
+}
+
+ServeLock::~ServeLock() { ::close(fd_); }  // releases the flock
+
+}  // namespace tansiq::store
 
 namespace tansiq::store::sqlite {
+
+namespace {
+
+// The database, its WAL and its shared memory hold password hashes and the audit log: the
+// owner's alone. SQLite creates the WAL and -shm files with the database file's mode.
+Status OwnerOnly(const std::string& path) {
+  for (const std::string& p : {path, path + "-wal", path + "-shm"}) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) continue;
+    if ((st.st_mode & 077) == 0) continue;
+    if (::chmod(p.c_str(), st.st_mode & 0700) != 0) {
+      return Unavailable(
+          p + " is readable by others and cannot be made private: " + std::strerror(errno));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Status FromSqlite(int rc, std::string_view what, sqlite3* db) {
   std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -70,6 +126,9 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bo
   if (!read_only) {
     st = conn->Exec("PRAGMA journal_mode=WAL;");
     if (!st.ok()) return st;
+    // Made private here whatever the process umask (an empty new file is all that was ever
+    // wider); `tansiq` also runs under umask 077.
+    if (path != ":memory:" && !path.empty()) TANSIQ_RETURN_IF_ERROR(OwnerOnly(path));
   }
   return conn;
 }

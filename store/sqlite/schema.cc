@@ -1,14 +1,17 @@
 // Schema migrations: PRAGMA user_version holds the applied version; each step is SQL text.
 #include "store/sqlite/schema.h"
 
+#include <sys/stat.h>
+
 #include <array>
+#include <ctime>
 #include <string>
 
 namespace tansiq::store::sqlite {
 namespace {
 
 // Index i migrates from user_version i to i+1. Never edit a released step: append one.
-constexpr std::array<const char*, 9> kMigrations = {
+constexpr std::array<const char*, 10> kMigrations = {
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE parties(
@@ -211,6 +214,19 @@ DROP TABLE entity_keys;
 ALTER TABLE entity_keys_9 RENAME TO entity_keys;
 CREATE INDEX entity_keys_by_id ON entity_keys(id);
 )sql",
+    // 10: API tokens that can be listed, revoked and limited (issue 19): a public id (the
+    // hash's first 16 hex digits) to name a token by, a scope ("full", "read": no state
+    // change, "metrics": /metrics only), an expiry and the time of last use (0: none).
+    R"sql(
+CREATE TABLE tokens_10(
+  hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id), label TEXT NOT NULL,
+  created INTEGER NOT NULL, id TEXT NOT NULL UNIQUE, scope TEXT NOT NULL DEFAULT 'full',
+  expires INTEGER NOT NULL DEFAULT 0, last_used INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+INSERT INTO tokens_10(hash, user_id, label, created, id)
+  SELECT hash, user_id, label, created, substr(hash, 1, 16) FROM tokens;
+DROP TABLE tokens;
+ALTER TABLE tokens_10 RENAME TO tokens;
+)sql",
 };
 
 }  // namespace
@@ -242,6 +258,24 @@ Status Migrate(Connection& db) {
                        " is newer than this tansiq (" + std::to_string(kMigrations.size()) + ")");
   }
   if (current == kMigrations.size()) return Status::Ok();
+  // An existing hub is copied before its schema changes, so an upgrade can be undone by
+  // restoring the copy with the old tansiq (docs/backup.md).
+  if (current > 0) {
+    const char* file = sqlite3_db_filename(db.raw(), "main");
+    if (file != nullptr && *file != '\0') {
+      const std::string copy = std::string(file) + ".pre-v" + std::to_string(kMigrations.size()) +
+                               "-" + std::to_string(std::time(nullptr)) + ".bak";
+      auto vacuum = db.Prepare("VACUUM INTO ?1");
+      if (!vacuum.ok()) return vacuum.status();
+      (*vacuum)->Bind(1, copy);
+      Status s = (*vacuum)->Run();
+      if (!s.ok()) {
+        return Unavailable("cannot back up before migrating the schema from version " +
+                           std::to_string(current) + " to " + copy + ": " + s.message());
+      }
+      if (::chmod(copy.c_str(), 0600) != 0) return Unavailable("cannot make " + copy + " private");
+    }
+  }
   TANSIQ_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
   for (std::size_t v = current; v < kMigrations.size(); ++v) {
     Status s = db.Exec(kMigrations[v]);

@@ -1,5 +1,7 @@
 // The embedded SQLite backend of the Store interface: WAL mode, one writer thread with group
 // commit (many jobs, one fsync), a pool of read connections, visibility inside the queries.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -203,6 +205,8 @@ class SqliteWriteTxn final : public WriteTxn {
   Status UpdateUser(const User& u) override;
   Status SetUserLang(std::int64_t user_id, std::string_view lang) override;
   Status AddToken(const Token& t) override;
+  Result<bool> DeleteToken(std::string_view id) override;
+  Status TouchToken(std::string_view hash, Micros at) override;
   Status AddCollection(const Collection& c) override;
   Status PutMeta(std::string_view key, std::string_view value) override;
   Result<bool> ClaimMeta(std::string_view key, std::string_view value) override;
@@ -269,6 +273,7 @@ class SqliteStore final : public Store {
   Result<std::optional<User>> UserByName(std::string_view name) override;
   Result<std::optional<User>> UserById(std::int64_t id) override;
   Result<std::optional<Token>> TokenByHash(std::string_view hash) override;
+  Result<std::vector<Token>> Tokens() override;
   Result<std::vector<Collection>> Collections() override;
   Result<std::optional<std::string>> Meta(std::string_view key) override;
   Result<std::optional<ObjectHead>> Head(std::string_view id) override;
@@ -1032,9 +1037,28 @@ Status SqliteWriteTxn::SetUserLang(std::int64_t user_id, std::string_view lang) 
 }
 
 Status SqliteWriteTxn::AddToken(const Token& t) {
-  auto st = db_.Prepare("INSERT INTO tokens(hash, user_id, label, created) VALUES(?1,?2,?3,?4)");
+  auto st = db_.Prepare(
+      "INSERT INTO tokens(hash, user_id, label, created, id, scope, expires, last_used) "
+      "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, t.hash).Bind(2, t.user_id).Bind(3, t.label).Bind(4, t.created);
+  (*st)->Bind(5, t.id.empty() ? t.hash.substr(0, 16) : t.id).Bind(6, t.scope);
+  (*st)->Bind(7, t.expires).Bind(8, t.last_used);
+  return (*st)->Run();
+}
+
+Result<bool> SqliteWriteTxn::DeleteToken(std::string_view id) {
+  auto st = db_.Prepare("DELETE FROM tokens WHERE id = ?1");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, id);
+  TANSIQ_RETURN_IF_ERROR((*st)->Run());
+  return sqlite3_changes(db_.raw()) > 0;
+}
+
+Status SqliteWriteTxn::TouchToken(std::string_view hash, Micros at) {
+  auto st = db_.Prepare("UPDATE tokens SET last_used = MAX(last_used, ?2) WHERE hash = ?1");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, hash).Bind(2, at);
   return (*st)->Run();
 }
 
@@ -1138,11 +1162,32 @@ Result<std::optional<Token>> SqliteStore::TokenByHash(std::string_view hash) {
   auto db = Acquire();
   if (!db.ok()) return db.status();
   return QueryOne(
-      **db, "SELECT hash, user_id, label, created FROM tokens WHERE hash = ?1",
+      **db,
+      "SELECT hash, user_id, label, created, id, scope, expires, last_used FROM tokens "
+      "WHERE hash = ?1",
       [](const Statement& s) {
-        return Token{s.Text(0), s.Int(1), s.Text(2), s.Int(3)};
+        return Token{s.Text(0), s.Int(1),  s.Text(2), s.Int(3),
+                     s.Text(4), s.Text(5), s.Int(6),  s.Int(7)};
       },
       hash);
+}
+
+Result<std::vector<Token>> SqliteStore::Tokens() {
+  auto db = Acquire();
+  if (!db.ok()) return db.status();
+  auto st = (*db)->Prepare(
+      "SELECT hash, user_id, label, created, id, scope, expires, last_used FROM tokens "
+      "ORDER BY user_id, created, id");
+  if (!st.ok()) return st.status();
+  std::vector<Token> out;
+  Status status;
+  while ((*st)->Step(&status)) {
+    const Statement& s = **st;
+    out.push_back(
+        Token{s.Text(0), s.Int(1), s.Text(2), s.Int(3), s.Text(4), s.Text(5), s.Int(6), s.Int(7)});
+  }
+  if (!status.ok()) return status;
+  return out;
 }
 
 Result<std::vector<Collection>> SqliteStore::Collections() {
@@ -1645,7 +1690,10 @@ Status SqliteStore::Backup(const std::string& path) {
   auto st = (*db)->Prepare("VACUUM INTO ?1");
   if (!st.ok()) return st.status();
   (*st)->Bind(1, path);
-  return (*st)->Run();
+  TANSIQ_RETURN_IF_ERROR((*st)->Run());
+  // A copy holds what the database holds: the owner's alone, whatever the umask.
+  if (::chmod(path.c_str(), 0600) != 0) return Unavailable("cannot make " + path + " private");
+  return Status::Ok();
 }
 
 // ---------------------------------------------------------------------------------------

@@ -185,8 +185,9 @@ class Demo(unittest.TestCase):
         import tempfile
         d = tempfile.mkdtemp(prefix="tansiq-demo-")
         port_file = os.path.join(d, "port")
+        # No --report and no ../shared: the demo's content is the repository's data/demo/.
         proc = subprocess.Popen([H.tansiq_bin(), "demo", "--dir", d, "--listen", "127.0.0.1:0",
-                                 "--port-file", port_file, "--report", H.ARABIC_REPORT],
+                                 "--port-file", port_file],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 stdin=subprocess.DEVNULL)
         try:
@@ -201,10 +202,31 @@ class Demo(unittest.TestCase):
                 self.assertEqual(r.status, 200)
                 return json.loads(r.read()).get("objects", [])
 
-            with open(H.ARABIC_REPORT, encoding="utf-8") as f:
-                title = f.readline().strip()
+            demo = os.path.join(H.REPO, "data", "demo")
+
+            def title(name):
+                with open(os.path.join(demo, name), encoding="utf-8") as f:
+                    return f.readline().strip()
+
+            names = lambda objs: [o.get("name", "").strip() for o in objs]
             iq = objects("iq-officer")
-            self.assertIn(title, [o.get("name", "").strip() for o in iq])
+            for f in ("ar-coordination-centre.txt", "en-weekly-summary.txt",
+                      "fa-border-movements.txt", "ru-courier-network.txt"):
+                self.assertIn(title(f), names(iq), f)  # ru's report is releasable to iq
+            self.assertNotIn(title("ru-courier-network.txt"), names(objects("ir-officer")))
+            self.assertEqual({o.get("lang") for o in iq if o["type"] == "report"},
+                             {"ar", "en", "fa", "ru"})
+            # The FLASH waits for every party's chiefs of staff.
+            for chief in ("iq-chief", "ru-chief", "sy-chief", "ir-chief"):
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                c.request("GET", "/api/v1/messages",
+                          headers={"Accept": "application/json",
+                                   "Authorization": H.basic(chief, f"demo-{chief}")})
+                r = c.getresponse()
+                self.assertEqual(r.status, 200)
+                box = json.loads(r.read())["messages"]
+                self.assertIn(("flash", title("flash-ar.txt")),
+                              [(m["precedence"], m["subject"]) for m in box], chief)
             types = lambda objs: sorted({o["type"] for o in objs})
             self.assertIn("indicator", types(objects("iq-chief")))    # TLP:RED, named
             self.assertNotIn("indicator", types(iq))                  # not named

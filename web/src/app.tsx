@@ -17,6 +17,7 @@ import { Situation } from "./pages/situation";
 import { Admin } from "./pages/admin";
 import { Compare } from "./pages/compare";
 import { UserText } from "./bidi";
+import { Tokens } from "./pages/tokens";
 
 const NAV: { page: string; key: Key; admin?: boolean; writer?: boolean }[] = [
   { page: "inbox", key: "nav.inbox" },
@@ -24,6 +25,7 @@ const NAV: { page: string; key: Key; admin?: boolean; writer?: boolean }[] = [
   { page: "search", key: "nav.search" },
   { page: "situation", key: "nav.situation" },
   { page: "admin", key: "nav.admin", admin: true },
+  { page: "tokens", key: "nav.tokens", admin: true },
 ];
 
 function isAdmin(s: Session): boolean {
@@ -209,6 +211,8 @@ function Page({ route, session, stream, streamState }: { route: Route; session: 
       return <Compare a={route.arg} b={route.params.get("with") ?? ""} key={route.arg + route.params.toString()} />;
     case "admin":
       return <Admin session={session} />;
+    case "tokens":
+      return <Tokens />;
     case "inbox":
     default:
       return <Inbox session={session} route={route} stream={stream} streamState={streamState} />;
