@@ -270,7 +270,7 @@ Analysis Analyze(std::string_view name) {
     std::string out;
     if (sw.arabic) {
       a.abjad = true;
-      const bool construct = Construct(src, definite, w);
+      const bool construct = sw.text.endsWith(u"\u0629") && Construct(src, definite, w);
       const bool next_is_allah = w + 1 < src.size() && src[w + 1].text == kAllah;
       const bool allah = sw.text == kAllah;
       static const icu::UnicodeString kAbd(u"عبد");
@@ -336,9 +336,11 @@ Analysis Analyze(std::string_view name) {
     std::string& word = words[w];
     // Abul Hassan = Abu al-Hassan; Albu Kamal = Abu Kamal (آل بو).
     std::string u = Undot(word);
-    if (u == "abul" || u == "albu" || u == "abu'l") word = "a.b.u";
+    if (u == "abul" || u == "albu" || u == "abu'l") {
+      word = "a.b.u";
+      u = "abu";
+    }
     // abd-al/abdul/abdel... -> abd; "abd allah" -> "abd lah".
-    u = Undot(word);
     for (std::string_view p : {"abdoul", "abdul", "abdel", "abdal", "abdol", "abdil", "abdur",
                                "abdar", "abder", "abdus", "abdas", "abdes", "abdun", "abden"}) {
       if (u.starts_with(p) && (u.size() == p.size() || u.size() >= p.size() + 2)) {
