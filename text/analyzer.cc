@@ -12,6 +12,7 @@
 #include <unicode/uchar.h>
 
 #include "text/internal/normalize.h"
+#include "text/internal/proclitic.h"
 #include "text/internal/stem.h"
 #include "text/name_key.h"
 
@@ -114,8 +115,9 @@ WordTerms Terms(const icu::UnicodeString& norm, const icu::UnicodeString& acrony
     } else {
       switch (script) {
         case Script::kArabic:
-          t.stem = internal::ToUtf8(lang == Lang::kFa ? internal::StemPersian(norm)
-                                                      : internal::StemArabic(norm));
+          t.stem = internal::ToUtf8(
+              lang == Lang::kFa ? internal::StemPersian(norm)
+                                : internal::StemArabic(norm, internal::IsKnownArabicWord(norm)));
           break;
         case Script::kCyrillic:
           t.stem = internal::StemRussian(term);
@@ -140,6 +142,7 @@ struct WordAnalysis {
     WordTerms terms;  // both empty: nothing to emit, the position is still consumed
     std::uint32_t rel;
     std::uint32_t span;
+    bool alternative = false;  // the word behind a proclitic, at the written word's position
   };
   std::vector<Piece> pieces;
   std::uint32_t positions = 0;
@@ -160,7 +163,15 @@ struct WordAnalysis {
   void Word(const icu::UnicodeString& pre, Lang lang) {
     const icu::UnicodeString norm = internal::FoldAndMap(pre);
     if (norm.indexOf(static_cast<char16_t>(internal::kZwnj)) < 0) {
-      pieces.push_back({Terms(norm, AcronymStem(pre), lang), positions++, 1});
+      pieces.push_back({Terms(norm, AcronymStem(pre), lang), positions, 1});
+      // Arabic proclitics (not Persian, whose ب/و-initial words are rarely clitics): the word
+      // they hide is indexed beside the written one (internal/proclitic.h).
+      if (lang != Lang::kFa && internal::WordScript(norm) == Script::kArabic) {
+        if (const icu::UnicodeString rest = internal::ProcliticRemainder(norm); !rest.isEmpty()) {
+          pieces.push_back({Terms(rest, {}, lang), positions, 1, true});
+        }
+      }
+      ++positions;
       return;
     }
     // Split on ZWNJ: parts of the case-preserving and of the normalised form.
@@ -281,9 +292,10 @@ struct SourceWord {
   int32_t start, end;
 };
 
-// Word break on the original text; `sink(const WordTerms&, position, span, start, end, source)`
-// gets every term with the byte offsets of its source word; source() returns a SourceWord. The
-// WordTerms stay valid until the next walk on this thread.
+// Word break on the original text; `sink(const WordTerms&, position, span, alternative, start,
+// end, source)` gets every term with the byte offsets of its source word (`alternative`: the word
+// behind a proclitic, at the position of the written word's term just before it); source()
+// returns a SourceWord. The WordTerms stay valid until the next walk on this thread.
 template <typename Sink>
 void WalkWords(std::string_view utf8, Lang lang, Sink&& sink) {
   thread_local WordCache cache;
@@ -300,7 +312,7 @@ void WalkWords(std::string_view utf8, Lang lang, Sink&& sink) {
     const std::uint32_t from = d.byte_at[static_cast<std::size_t>(start)];
     const std::uint32_t to = d.byte_at[static_cast<std::size_t>(end)];
     for (const auto& p : w.pieces) {
-      sink(p.terms, position + p.rel, p.span, from, to, [&] {
+      sink(p.terms, position + p.rel, p.span, p.alternative, from, to, [&] {
         return SourceWord{w, d.text, start, end};
       });
     }
@@ -369,8 +381,8 @@ std::vector<Token> Analyzer::Analyze(std::string_view utf8, Lang lang, Field fie
   std::vector<Token> out;
   const bool text = field == Field::kText;
   WalkWords(utf8, lang,
-            [&](const WordTerms& t, std::uint32_t position, std::uint32_t span, std::uint32_t start,
-                std::uint32_t end, auto&&) {
+            [&](const WordTerms& t, std::uint32_t position, std::uint32_t span, bool,
+                std::uint32_t start, std::uint32_t end, auto&&) {
               const std::string& term = text ? t.stem : t.exact;
               if (term.empty()) return;
               for (auto it = out.rbegin(); it != out.rend() && it->position == position; ++it) {
@@ -384,23 +396,24 @@ std::vector<Token> Analyzer::Analyze(std::string_view utf8, Lang lang, Field fie
 void Analyzer::AnalyzeForIndex(std::string_view utf8, Lang lang, NameKeys keys,
                                std::vector<IndexWord>& out) const {
   out.clear();
-  WalkWords(utf8, lang,
-            [&](const WordTerms& t, std::uint32_t position, std::uint32_t span, std::uint32_t start,
-                std::uint32_t end, auto&& source) {
-              if (t.exact.empty()) return;
-              for (auto it = out.rbegin(); it != out.rend() && it->position == position; ++it) {
-                if (it->exact == t.exact) return;
-              }
-              std::string_view key;
-              if (keys != NameKeys::kNone && span == 1) {
-                const SourceWord w = source();
-                if (keys == NameKeys::kAll ? HasLetter(w.text, w.start, w.end)
-                                           : NameLike(w.text, w.start)) {
-                  key = w.analysis.NameKey(w.text.tempSubStringBetween(w.start, w.end));
-                }
-              }
-              out.push_back(IndexWord{t.exact, t.stem, key, position, start, end, span});
-            });
+  WalkWords(
+      utf8, lang,
+      [&](const WordTerms& t, std::uint32_t position, std::uint32_t span, bool alternative,
+          std::uint32_t start, std::uint32_t end, auto&& source) {
+        if (t.exact.empty()) return;
+        for (auto it = out.rbegin(); it != out.rend() && it->position == position; ++it) {
+          if (it->exact == t.exact) return;
+        }
+        std::string_view key;
+        if (keys != NameKeys::kNone && span == 1 && !alternative) {
+          const SourceWord w = source();
+          if (keys == NameKeys::kAll ? HasLetter(w.text, w.start, w.end)
+                                     : NameLike(w.text, w.start)) {
+            key = w.analysis.NameKey(w.text.tempSubStringBetween(w.start, w.end));
+          }
+        }
+        out.push_back(IndexWord{t.exact, t.stem, key, position, start, end, span, alternative});
+      });
 }
 
 std::string Analyzer::Normalize(std::string_view utf8, Lang /*lang*/) const {

@@ -38,6 +38,8 @@ struct Token {
   std::uint32_t start;     // byte offset in the original text (for snippets)
   std::uint32_t end;       // one past the last byte of the source word
   std::uint32_t span = 1;  // positions covered: >1 only for the joined form of a ZWNJ word
+  // A word behind an Arabic proclitic (IndexWord::alternative) follows the written word's token
+  // at the same position.
 };
 
 // One word for the search index: both fields' terms from one analysis pass. The views point
@@ -51,6 +53,9 @@ struct IndexWord {
   std::uint32_t start;
   std::uint32_t end;
   std::uint32_t span = 1;
+  // The word behind an Arabic proclitic (لمستشفيات -> مستشفيات, وللقوات -> القوات), at the same
+  // position as the written word, which comes just before it: an alternative, not a new word.
+  bool alternative = false;
 };
 
 // Which words of AnalyzeForIndex get a name key (ZWNJ joined forms never do).
@@ -67,6 +72,8 @@ enum class NameKeys {
 //   tatweel removed, ё -> е, Latin -> ASCII, possessive 's dropped ->
 //   ZWNJ: the joined form and each part are emitted (joined form at the first part's position
 //   with span = number of parts; parts at consecutive positions) ->
+//   Arabic proclitics: the word behind a known proclitic chain, at the written word's position
+//   (not for kFa; see IndexWord::alternative) ->
 //   kText only: stop words dropped (position kept), stemming (Arabic light10, Persian light
 //   stemmer, Snowball russian/english; all-caps acronyms such as ИГИЛ/ИГИЛа -> "игил").
 //

@@ -250,7 +250,8 @@ TEST(Arabic, LightStemmerSuffixes) {
 }
 
 TEST(Arabic, ExactAndNameFieldsAreNotStemmed) {
-  EXPECT_EQ(Terms("والكتاب", Lang::kAr, Field::kExact), V{"والكتاب"});
+  // The word behind the proclitic follows at the same position (text/proclitic_test.cc).
+  EXPECT_EQ(Terms("والكتاب", Lang::kAr, Field::kExact), (V{"والكتاب", "الكتاب"}));
   EXPECT_EQ(Terms("الخفاجي", Lang::kAr, Field::kName), V{"الخفاجي"});
 }
 

@@ -20,7 +20,7 @@ namespace {
 // "s.h", not "sh"). Vowel-like letters: a e i o u y w v and ' (ayn, hamza: unknown vowel).
 bool IsVowelish(char c) {
   return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' || c == 'w' ||
-         c == 'v' || c == '\'' || c == '^';
+         c == 'v' || c == '\'' || c == '^' || c == '`';
 }
 bool IsPlainVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
 
@@ -116,9 +116,32 @@ std::vector<std::size_t> LetterIndex(const std::string& w) {
 
 bool IsParticle(const std::string& u) {
   static constexpr std::string_view kParticles[] = {
-      "al", "el", "ad", "ar",  "as", "at", "ash", "an",  "az",  "adh", "ath",  "ed", "er",  "es",
-      "et", "ez", "en", "esh", "ul", "ud", "il",  "bin", "ibn", "ben", "bint", "bn", "abn", "bnt"};
+      "al",  "el",  "ad",  "ar",  "as",   "at", "ash", "an",  "az", "adh",
+      "ath", "ed",  "er",  "es",  "et",   "ez", "en",  "esh", "ul", "ud",
+      "il",  "bin", "ibn", "ben", "bint", "bn", "abn", "bnt", "l"};
   return std::find(std::begin(kParticles), std::end(kParticles), u) != std::end(kParticles);
+}
+
+// Whether a word ending in ة is in construct state (its ة read "at": Jabhat al-Nusra, Harakat
+// Hezbollah, Jamaat Ansar al-Sunna): a word that is not itself definite, not a kunya's name
+// (أبو حمزة المهاجر = Abu Hamza al-Muhajir) and followed by a definite word, or one of the nouns
+// that head names of organisations and places, followed by any word.
+bool Construct(const std::vector<SourceWord>& src, const std::vector<bool>& definite,
+               std::size_t w) {
+  if (w + 1 >= src.size() || definite[w]) return false;
+  static const icu::UnicodeString kKunya[] = {u"ابو", u"ام", u"بن", u"ابن", u"بنت"};
+  if (w > 0) {
+    for (const auto& k : kKunya) {
+      if (src[w - 1].text == k) return false;
+    }
+  }
+  static const icu::UnicodeString kHeads[] = {
+      u"جبهة", u"حركة",  u"جماعة", u"هيئة",  u"منظمة", u"كتيبة", u"فرقة",  u"سرية",
+      u"دولة", u"رابطة", u"جمعية", u"ولاية", u"مدينة", u"قرية",  u"جزيرة", u"عصبة"};
+  for (const auto& h : kHeads) {
+    if (src[w].text == h) return true;
+  }
+  return definite[w + 1];
 }
 
 struct Analysis {
@@ -186,8 +209,19 @@ char ConsonantClass(const std::string& s, std::size_t i, std::size_t& len) {
 
 Analysis Analyze(std::string_view name) {
   Analysis a;
-  const icu::UnicodeString norm = internal::FoldAndMap(
-      internal::PreNormalize(internal::DecodeUtf8(name).text), /*keep_name_letters=*/true);
+  icu::UnicodeString pre = internal::PreNormalize(internal::DecodeUtf8(name).text);
+  // The article is written with a plain alef (hamzat al-wasl); a word-initial أل or آل is a
+  // word of its own (ألكسندر, آلاء) and must not lose its first letters: its alef becomes hamza +
+  // alef, which folding keeps apart from ال (and which still marks a vowel-initial name).
+  for (int32_t i = 0; i + 1 < pre.length(); ++i) {
+    const char16_t c = pre.charAt(i);
+    if ((c == 0x0623 || c == 0x0622) && pre.charAt(i + 1) == 0x0644 &&
+        (i == 0 || !u_isalpha(pre.char32At(i - 1)))) {
+      pre.replace(i, 1, u"\u0621\u0627");
+      ++i;
+    }
+  }
+  const icu::UnicodeString norm = internal::FoldAndMap(pre, /*keep_name_letters=*/true);
 
   // Split into words: letters, marks and apostrophes; ZWNJ joins (خامنه‌ای is one word).
   std::vector<SourceWord> src;
@@ -214,11 +248,17 @@ Analysis Analyze(std::string_view name) {
   flush();
 
   // Arabic article: ال as a word prefix (not in الله), remembered for ة in construct state.
-  static const icu::UnicodeString kAl(u"ال"), kAllah(u"الله");
+  static const icu::UnicodeString kAl(u"ال"), kAllah(u"الله"), kAlbu(u"البو");
   std::vector<bool> definite(src.size(), false);
   for (std::size_t w = 0; w < src.size(); ++w) {
-    if (src[w].arabic && src[w].text.startsWith(kAl) && src[w].text != kAllah &&
-        src[w].text.length() > 3) {
+    if (!src[w].arabic) continue;
+    // آل بو, "family of Abu", written as one word before a name of four letters or more
+    // (البوكمال = Albu Kamal = Abu Kamal = Абу-Кемаль; not البوسنة): read as أبو.
+    if (src[w].text.startsWith(kAlbu) && src[w].text.length() >= 8) {
+      src[w].text.remove(1, 1);
+      continue;
+    }
+    if (src[w].text.startsWith(kAl) && src[w].text != kAllah && src[w].text.length() > 3) {
       src[w].text.remove(0, 2);
       definite[w] = true;
     }
@@ -230,15 +270,20 @@ Analysis Analyze(std::string_view name) {
     std::string out;
     if (sw.arabic) {
       a.abjad = true;
-      const bool construct = w + 1 < src.size() && definite[w + 1];
+      const bool construct = sw.text.endsWith(u"\u0629") && Construct(src, definite, w);
       const bool next_is_allah = w + 1 < src.size() && src[w + 1].text == kAllah;
       const bool allah = sw.text == kAllah;
       static const icu::UnicodeString kAbd(u"عبد");
       const bool abd = sw.text.startsWith(kAbd);
+      UChar32 prev = 0;
       for (int32_t i = 0; i < sw.text.length();) {
         UChar32 c = sw.text.char32At(i);
         i += U16_LENGTH(c);
         if (c == internal::kZwnj) continue;
+        // Two written letters alike are two consonants with an unwritten vowel between (مملوك
+        // = Mamluk; a doubled consonant has one letter and a shadda), except لل (الله, للـ).
+        if (c == prev && c != 0x0644 && !out.empty()) out += ".`";
+        prev = c;
         bool last = i >= sw.text.length() || sw.text.charAt(i) == internal::kZwnj;
         // Before الله the word is a compound (روح الله = Ruhollah): its final h is heard.
         if (last && c == 0x062D &&
@@ -282,15 +327,20 @@ Analysis Analyze(std::string_view name) {
   std::vector<std::string> kept;
   for (const auto& w : words) {
     std::string u = Undot(w);
-    std::erase_if(u, [](char c) { return c == '\'' || c == '^'; });
+    std::erase_if(u, [](char c) { return c == '\'' || c == '^' || c == '`'; });
     if (!IsParticle(u)) kept.push_back(w);
   }
   if (!kept.empty()) words = std::move(kept);
 
   for (std::size_t w = 0; w < words.size(); ++w) {
     std::string& word = words[w];
-    // abd-al/abdul/abdel... -> abd; "abd allah" -> "abd lah".
+    // Abul Hassan = Abu al-Hassan; Albu Kamal = Abu Kamal (آل بو).
     std::string u = Undot(word);
+    if (u == "abul" || u == "albu" || u == "abu'l") {
+      word = "a.b.u";
+      u = "abu";
+    }
+    // abd-al/abdul/abdel... -> abd; "abd allah" -> "abd lah".
     for (std::string_view p : {"abdoul", "abdul", "abdel", "abdal", "abdol", "abdil", "abdur",
                                "abdar", "abder", "abdus", "abdas", "abdes", "abdun", "abden"}) {
       if (u.starts_with(p) && (u.size() == p.size() || u.size() >= p.size() + 2)) {
@@ -323,7 +373,7 @@ Analysis Analyze(std::string_view name) {
   std::string stream;
   for (const auto& w : words) {
     std::string u = Undot(w);
-    std::erase_if(u, [](char c) { return c == '\'' || c == '^'; });
+    std::erase_if(u, [](char c) { return c == '\'' || c == '^' || c == '`'; });
     if (u.empty()) u = "'";
     if (!a.folded.empty()) a.folded.push_back(' ');
     a.folded += u;
@@ -450,10 +500,16 @@ double SlotCost(std::string gx, bool abjad_x, std::string gy, bool abjad_y, std:
 double SlotScore(const Analysis& x, const Analysis& y) {
   double cost = 0;
   int compared = 0;
+  // '`' marks an unwritten vowel between two like letters (مملوك): an empty abjad slot.
+  auto bare = [](std::string g) {
+    std::erase(g, '`');
+    return g;
+  };
   for (std::size_t i = 0; i < x.vowels.size(); ++i) {
-    if (x.vowels[i].empty() && y.vowels[i].empty()) continue;
+    const std::string gx = bare(x.vowels[i]), gy = bare(y.vowels[i]);
+    if (gx.empty() && gy.empty()) continue;
     ++compared;
-    cost += SlotCost(x.vowels[i], x.abjad, y.vowels[i], y.abjad, i);
+    cost += SlotCost(gx, x.abjad, gy, y.abjad, i);
   }
   return compared == 0 ? 1.0 : 1.0 - cost / compared;
 }

@@ -160,8 +160,8 @@ struct Name {
   int group;
 };
 
-std::vector<Name> LoadGroups() {
-  std::ifstream in(TANSIQ_TEXT_TESTDATA "/name_groups.txt");
+std::vector<Name> LoadGroups(const std::string& file = "name_groups.txt") {
+  std::ifstream in(std::string(TANSIQ_TEXT_TESTDATA "/") + file);
   std::vector<Name> names;
   std::string line;
   int group = 0;
@@ -266,6 +266,85 @@ TEST(NameGroups, PrecisionRecallGates) {
   EXPECT_GE(key_stage.Recall(), 0.95);
   EXPECT_GE(final_stage.Precision(), 0.9);
   EXPECT_GE(final_stage.Recall(), 0.9);
+}
+
+// Issue 17.2: names no rule was written for (testdata/name_groups_unseen.txt). Key recall = the
+// fraction of same-group pairs with equal non-empty keys. precision@3: for each name q, every
+// other name of the set is ranked by key similarity — equal keys first, then NameSimilarity —
+// with ties broken against q (a name of another group before one of q's group); of the top
+// k = min(3, size of q's group - 1) candidates, the fraction in q's group; averaged over all q.
+TEST(NameGroups, UnseenNamesKeyRecallAndPrecisionAt3) {
+  const std::vector<Name> names = LoadGroups("name_groups_unseen.txt");
+  ASSERT_FALSE(names.empty()) << "testdata/name_groups_unseen.txt not found";
+  std::map<int, int> group_size;
+  for (const Name& n : names) ++group_size[n.group];
+  long pairs = 0;
+  for (const auto& [g, size] : group_size) pairs += long(size) * (size - 1) / 2;
+  ASSERT_GE(group_size.size(), 80u);
+  ASSERT_GE(pairs, 300);
+
+  Counts keys;
+  std::vector<std::string> key_misses;
+  double precision_sum = 0;
+  std::vector<std::string> rank_misses;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const Name& q = names[i];
+    struct Candidate {
+      double score;
+      bool same;
+      std::size_t j;
+    };
+    std::vector<Candidate> ranked;
+    std::size_t equal_keys = 0;
+    for (std::size_t j = 0; j < names.size(); ++j) {
+      if (j == i) continue;
+      const Name& c = names[j];
+      const bool key_equal = !q.key.empty() && q.key == c.key;
+      const bool same = q.group == c.group;
+      if (j > i) {
+        keys.Add(same, key_equal);
+        if (same && !key_equal) {
+          key_misses.push_back(q.text + " [" + q.key + "] / " + c.text + " [" + c.key + "]");
+        }
+      }
+      // Scored below: equal keys always rank first, so the others need a score only when
+      // fewer than three keys are equal (NameSimilarity is the costly part).
+      ranked.push_back({key_equal ? 1.0 : -1.0, same, j});
+      equal_keys += key_equal ? 1 : 0;
+    }
+    for (Candidate& c : ranked) {
+      if (c.score > 0 || equal_keys < 3) c.score += 1.0 + NameSimilarity(q.text, names[c.j].text);
+    }
+    std::sort(ranked.begin(), ranked.end(), [](const Candidate& a, const Candidate& b) {
+      return a.score != b.score ? a.score > b.score : !a.same && b.same;
+    });
+    const int k = std::min(3, group_size[q.group] - 1);
+    if (k <= 0) continue;
+    int hits = 0;
+    for (int r = 0; r < k; ++r) hits += ranked[static_cast<std::size_t>(r)].same ? 1 : 0;
+    precision_sum += double(hits) / k;
+    if (hits < k) {
+      std::string line = q.text + " ->";
+      for (int r = 0; r < k; ++r) {
+        line += " " + names[ranked[static_cast<std::size_t>(r)].j].text +
+                (ranked[static_cast<std::size_t>(r)].same ? "" : "(x)");
+      }
+      rank_misses.push_back(line);
+    }
+  }
+  const double precision_at_3 = precision_sum / double(names.size());
+  std::printf("unseen names: %zu groups, %zu names, %ld same-group pairs\n", group_size.size(),
+              names.size(), pairs);
+  std::printf("key recall %.4f (key precision over all pairs %.4f), precision@3 %.4f\n",
+              keys.Recall(), keys.Precision(), precision_at_3);
+  std::printf("key misses (%zu):\n", key_misses.size());
+  for (const auto& m : key_misses) std::printf("  %s\n", m.c_str());
+  std::printf("precision@3 misses (%zu):\n", rank_misses.size());
+  for (const auto& m : rank_misses) std::printf("  %s\n", m.c_str());
+  // Measured 0.969 and 0.995 (the keys before issue 17: 0.942 and 0.972); the issue asks for
+  // 0.95 each.
+  EXPECT_GE(keys.Recall(), 0.96);
+  EXPECT_GE(precision_at_3, 0.98);
 }
 
 }  // namespace

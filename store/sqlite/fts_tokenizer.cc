@@ -46,14 +46,20 @@ int ForEachToken(std::string_view input, TokenMode mode, Emit&& emit) {
                                                         : text::NameKeys::kNameLike;
   thread_local std::vector<text::IndexWord> words;
   thread_local std::string key;
+  std::string_view primary_stem;
   SharedAnalyzer().AnalyzeForIndex(input, text::DetectLang(input), keys, words);
   for (const auto& w : words) {
     const int start = static_cast<int>(w.start) + shift;
     const int end = static_cast<int>(w.end) + shift;
-    int rc = emit(w.exact, false, start, end);
+    // The word behind an Arabic proclitic is an alternative at the written word's position.
+    if (w.alternative && mode == TokenMode::kPositions) continue;
+    int rc = emit(w.exact, w.alternative, start, end);
     if (rc != SQLITE_OK) return rc;
+    if (!w.alternative) primary_stem = w.stem;
     if (mode == TokenMode::kPositions) continue;
-    if (!name_field && !w.stem.empty() && w.stem != w.exact) {
+    // (An alternative's stem is often the written word's: light10 strips وال as well.)
+    if (!name_field && !w.stem.empty() && w.stem != w.exact &&
+        !(w.alternative && w.stem == primary_stem)) {
       rc = emit(w.stem, true, start, end);
       if (rc != SQLITE_OK) return rc;
     }

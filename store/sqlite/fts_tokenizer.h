@@ -1,7 +1,7 @@
 // The "tansiq" FTS5 tokenizer: text/'s multilingual analysis inside SQLite's full-text index.
-// Per word it emits the stemmed term, the exact normalised term and a script-neutral name key
-// ("~hfj") as colocated tokens, with byte offsets into the original text so snippets
-// highlight the original script. A column value starting with kNameMarker is a name field:
+// Per word it emits the exact normalised term, then as colocated tokens the stemmed term, a
+// script-neutral name key ("~hfj") and the word behind an Arabic proclitic (وللقوات → القوات),
+// with byte offsets into the original text so snippets highlight the original script. A column value starting with kNameMarker is a name field:
 // not stemmed.
 #pragma once
 

@@ -135,7 +135,7 @@ bool IsStopWord(std::string_view term, Script script, Lang lang) {
   }
 }
 
-icu::UnicodeString StemArabic(const icu::UnicodeString& word) {
+icu::UnicodeString StemArabic(const icu::UnicodeString& word, bool known_word) {
   static const icu::UnicodeString kAllah = Ar(u"الله");
   static const icu::UnicodeString kAllahForms[] = {kAllah,       Ar(u"لله"),   Ar(u"والله"),
                                                    Ar(u"بالله"), Ar(u"تالله"), Ar(u"فالله")};
@@ -147,7 +147,9 @@ icu::UnicodeString StemArabic(const icu::UnicodeString& word) {
   static const icu::UnicodeString kSuffixes[] = {Ar(u"ها"), Ar(u"ان"), Ar(u"ات"), Ar(u"ون"),
                                                  Ar(u"ين"), Ar(u"يه"), Ar(u"ه"),  Ar(u"ي")};
   icu::UnicodeString w(word);
+  static const icu::UnicodeString kArticle = Ar(u"ال");
   for (const auto& p : kPrefixes) {
+    if (known_word && p != kArticle) continue;  // وزير, وزارة, والي keep their first letter
     const int32_t need = p.length() == 1 ? 4 : p.length() + 2;
     if (w.length() >= need && w.startsWith(p)) {
       w.remove(0, p.length());

@@ -22,8 +22,9 @@ bool IsStopWord(std::string_view term, Script script, Lang lang);
 
 // Light10 (Larkey, Connell & AbdulJaleel 2007, as in Lucene's ArabicStemmer): one prefix of
 // ال وال بال كال فال لل و, then the suffixes ها ان ات ون ين يه ه ي in turn, each only if two
-// letters remain (three for و). الله and its clitic forms are protected.
-icu::UnicodeString StemArabic(const icu::UnicodeString& word);
+// letters remain (three for و). الله and its clitic forms are protected. A `known_word` (in the
+// proclitic lexicon, internal/proclitic.h: وزير, وزارة, والي) loses no prefix but the article.
+icu::UnicodeString StemArabic(const icu::UnicodeString& word, bool known_word = false);
 
 // Light Persian stemmer (libstemmer has none): repeatedly strips يي ي ها ترين تر ان ات while at
 // least three letters remain (two for ها).
