@@ -185,11 +185,11 @@ json::object StatusResource(const std::string& id, Micros requested,
   s["request_timestamp"] = stix::FormatMicros(requested);
   s["total_count"] = ok + failed;
   s["success_count"] = ok;
-  s["successes"] = std::move(successes);
+  // TAXII 2.1 forbids empty lists: a list with nothing in it is left out (its count stays).
+  if (!successes.empty()) s["successes"] = std::move(successes);
   s["failure_count"] = failed;
-  s["failures"] = std::move(failures);
-  s["pending_count"] = 0;
-  s["pendings"] = json::array();
+  if (!failures.empty()) s["failures"] = std::move(failures);
+  s["pending_count"] = 0;  // every envelope completes in its write job: never a "pendings"
   return s;
 }
 
