@@ -56,9 +56,16 @@ Prepared Prepare(const json::value& value, const policy::Reader& writer, const D
   const store::Party* party = dir.PartyByIndex(writer.party);
   const std::string& own_identity =
       party ? party->identity_id : (writer.party == kHubParty ? dir.hub_identity : p.id);
-  if (p.facts.created_by_ref && *p.facts.created_by_ref != own_identity) {
-    p.error = "created_by_ref must be your party's identity (" +
-              (party ? party->identity_id : std::string("none")) + ")";
+  if (p.facts.created_by_ref && *p.facts.created_by_ref != own_identity &&
+      (dir.PartyOfIdentity(*p.facts.created_by_ref) ||
+       *p.facts.created_by_ref == dir.hub_identity)) {
+    // Another party's (or the hub's) identity: nobody writes in another party's name. An author
+    // who is no party of the hub (MITRE ATT&CK, a vendor, a news agency) is third-party content:
+    // its bytes and created_by_ref are kept, and the writer's party — the contributor — is the
+    // originator for the visibility rule and originator control (ReleasabilityResolver).
+    p.error = "created_by_ref is another party's identity: a party writes as itself (" +
+              (party ? party->identity_id : std::string("none")) +
+              ") or contributes content of authors who are not parties";
     return p;
   }
   if (p.facts.type == "marking-definition") {
