@@ -145,5 +145,22 @@ TEST(Trend, PoissonRiseAgainstOwnBaseline) {
   EXPECT_FALSE(DetectTrend({}).rising);
 }
 
+TEST(Trend, SumsGiveTheSameAnswerAsTheSeries) {
+  // The situation's long windows count per key from sparse cells (issue 16.10).
+  std::vector<std::int64_t> quiet(27, 0);
+  quiet[3] = quiet[10] = quiet[17] = 1;
+  for (std::int64_t last : {0, 1, 3, 6, 40}) {
+    auto s = quiet;
+    s.push_back(last);
+    Trend a = DetectTrend(s), b = DetectTrend(3, 27, last);
+    EXPECT_EQ(a.rising, b.rising) << last;
+    EXPECT_EQ(a.baseline, b.baseline) << last;
+    EXPECT_EQ(a.p_value, b.p_value) << last;
+  }
+  // Ten years of days with a handful of cells: a rise against a near-zero baseline.
+  EXPECT_TRUE(DetectTrend(3, 3650, 6).rising);
+  EXPECT_FALSE(DetectTrend(0, 2, 9).rising);  // too little history
+}
+
 }  // namespace
 }  // namespace tansiq::analysis

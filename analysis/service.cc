@@ -301,7 +301,6 @@ Result<Graph> Service::GraphOf(const policy::Reader& reader, const std::string& 
 Result<json::object> Service::Situation(const policy::Reader& reader, const SituationRequest& r) {
   if (r.to <= r.from) return InvalidArgument("'to' must be after 'from'");
   if (r.bucket <= 0) return InvalidArgument("bucket must be positive");
-  if ((r.to - r.from) / r.bucket > 10'000) return InvalidArgument("too many buckets");
   store::Store& store = hub_.store();
   auto dir = hub_.directory();
   auto query = [&](store::SituationQuery::By by, Micros from, Micros bucket) {
@@ -364,16 +363,20 @@ Result<json::object> Service::Situation(const policy::Reader& reader, const Situ
   for (auto by : {store::SituationQuery::By::kPlace, store::SituationQuery::By::kGroup}) {
     auto daily = query(by, day_from, kDay);
     if (!daily.ok()) return daily.status();
-    const auto days = static_cast<std::size_t>((r.to - day_from) / kDay);
-    std::map<std::string, std::vector<std::int64_t>> series;
+    // Sparse: per key, the sum over the earlier days and the last day's count — work follows
+    // the cells the reader sees, never the number of days in the window.
+    const Micros last_day = r.to - kDay;
+    struct Series {
+      std::int64_t earlier = 0, current = 0;
+    };
+    std::map<std::string, Series> series;
     for (const auto& c : daily->cells) {
       auto& s = series[c.key];
-      s.resize(days, 0);
-      const auto i = static_cast<std::size_t>((c.bucket - day_from) / kDay);
-      if (i < days) s[i] += c.count;
+      (c.bucket >= last_day ? s.current : s.earlier) += c.count;
     }
+    const std::int64_t earlier_days = (last_day - day_from) / kDay;
     for (const auto& [key, s] : series) {
-      Trend t = DetectTrend(s);
+      Trend t = DetectTrend(s.earlier, earlier_days, s.current);
       if (!t.rising) continue;
       trends.push_back(
           json::object{{"kind", by == store::SituationQuery::By::kPlace ? "place" : "group"},

@@ -19,12 +19,18 @@ double PoissonTail(std::int64_t k, double lambda) {
 }
 
 Trend DetectTrend(const std::vector<std::int64_t>& counts) {
-  Trend t;
-  if (counts.empty()) return t;
-  t.current = counts.back();
+  if (counts.empty()) return Trend{};
   const auto n = static_cast<std::int64_t>(counts.size()) - 1;
   std::int64_t sum = 0;
   for (std::int64_t i = 0; i < n; ++i) sum += counts[static_cast<std::size_t>(i)];
+  return DetectTrend(sum, n, counts.back());
+}
+
+Trend DetectTrend(std::int64_t earlier_sum, std::int64_t earlier_buckets, std::int64_t current) {
+  Trend t;
+  t.current = current;
+  const std::int64_t n = earlier_buckets;
+  const std::int64_t sum = earlier_sum;
   t.baseline = n > 0 ? (static_cast<double>(sum) + 0.5) / static_cast<double>(n) : 0.5;
   t.p_value = PoissonTail(t.current, t.baseline);
   t.rising = n >= kMinBaselineBuckets && t.current >= kMinRiseCount &&

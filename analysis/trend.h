@@ -23,6 +23,10 @@ inline constexpr double kRiseP = 0.01;
 // p < kRiseP. The baseline is smoothed (+0.5 over the window) so an empty history is not 0.
 Trend DetectTrend(const std::vector<std::int64_t>& counts);
 
+// The same test from the sums alone: `earlier_sum` counted over `earlier_buckets` buckets before
+// the one under test, which counted `current` — so a long, sparse series needs no dense vector.
+Trend DetectTrend(std::int64_t earlier_sum, std::int64_t earlier_buckets, std::int64_t current);
+
 // P(X >= k) for X ~ Poisson(lambda).
 double PoissonTail(std::int64_t k, double lambda);
 

@@ -11,8 +11,10 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <set>
 #include <sstream>
 
+#include <boost/algorithm/string/join.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -22,6 +24,7 @@
 #include "hub/ingest.h"
 #include "hub/read.h"
 #include "hub/search.h"
+#include "stix/markings.h"
 #include "stix/timestamp.h"
 #include "store/store.h"
 
@@ -61,6 +64,85 @@ Result<std::string> ReadAll(const std::string& path) {
     ss << in.rdbuf();
   }
   return ss.str();
+}
+
+// Marks the objects of an import that carry no releasability of their own with the one the
+// importer chose (ImportRelease): the contributor's markings, as a TAXII client would add them
+// before a POST. The objects keep every other byte. Returns the marking refs added (none when
+// nothing was chosen); a releasability marking-definition, when `release_to` is given, is put
+// first in `objects`.
+Result<std::size_t> MarkImport(const hub::Directory& dir, const policy::Reader& reader,
+                               const ImportRelease& release, json::array& objects) {
+  std::vector<std::string> add;
+  if (!release.tlp.empty()) {
+    stix::Tlp tlp = stix::Tlp::kNone;
+    for (auto t :
+         {stix::Tlp::kClear, stix::Tlp::kGreen, stix::Tlp::kAmber, stix::Tlp::kAmberStrict}) {
+      if (release.tlp == stix::TlpName(t)) tlp = t;
+    }
+    if (tlp == stix::Tlp::kNone) {
+      return InvalidArgument("--tlp must be clear, green, amber or amber+strict");
+    }
+    add.emplace_back(stix::TlpMarkingId(tlp));
+  }
+  std::optional<json::object> marking;
+  if (!release.release_to.empty()) {
+    const store::Party* own = dir.PartyByIndex(reader.party);
+    if (!own) return InvalidArgument("--release-to: " + reader.user_name + " has no party");
+    json::array to_refs;
+    for (const auto& code : release.release_to) {
+      const store::Party* p = dir.PartyByCode(code);
+      if (!p) return InvalidArgument("--release-to: no party '" + code + "'");
+      to_refs.push_back(json::value(p->identity_id));
+    }
+    const std::string now = stix::FormatMicros(SystemClock().NowMicros());
+    json::object m;
+    m["type"] = "marking-definition";
+    m["spec_version"] = "2.1";
+    m["id"] = hub::Hub::NewId("marking-definition");
+    m["created_by_ref"] = own->identity_id;
+    m["created"] = now;
+    m["name"] = "releasable to " + boost::algorithm::join(release.release_to, ", ");
+    m["extensions"] = json::object{
+        {std::string(stix::kReleasabilityExtensionId),
+         json::object{{"extension_type", "property-extension"}, {"releasable_to_refs", to_refs}}}};
+    add.emplace_back(m["id"].as_string());
+    marking = std::move(m);
+  }
+  if (add.empty()) return 0;
+  // Releasability markings the file defines: an object referring to one has its own.
+  std::set<std::string> own_markings;
+  for (const auto& v : objects) {
+    const json::object* o = v.if_object();
+    if (!o || !o->contains("id") || !o->at("id").is_string()) continue;
+    if (auto rel = stix::ParseReleasability(*o); rel.ok() && rel->has_value()) {
+      own_markings.emplace(o->at("id").get_string());
+    }
+  }
+  std::size_t marked = 0;
+  for (auto& v : objects) {
+    json::object* o = v.if_object();
+    if (!o) continue;  // refused by validation, with its reason
+    const json::value* id = o->if_contains("id");
+    if (id && id->is_string() &&
+        (stix::TlpOfMarking(id->get_string()) != stix::Tlp::kNone ||
+         own_markings.count(std::string(id->get_string())))) {
+      continue;  // a TLP or releasability marking-definition has its own rule
+    }
+    json::value& refs = (*o)["object_marking_refs"];
+    if (refs.is_null()) refs = json::array();
+    if (!refs.is_array()) continue;  // refused by validation
+    bool has_own = false;
+    for (const auto& r : refs.get_array()) {
+      has_own |= r.is_string() && (stix::TlpOfMarking(r.get_string()) != stix::Tlp::kNone ||
+                                   own_markings.count(std::string(r.get_string())));
+    }
+    if (has_own) continue;
+    for (const auto& a : add) refs.get_array().push_back(json::value(a));
+    ++marked;
+  }
+  if (marking) objects.insert(objects.begin(), json::value(std::move(*marking)));
+  return marked;
 }
 
 std::string ReadSecret(const std::string& prompt) {
@@ -123,7 +205,7 @@ int Serve(const std::string& db, server::ServerOptions options) {
 }
 
 int Import(const std::string& db, const std::string& file, const std::string& user,
-           const std::string& collection_name) {
+           const std::string& collection_name, const ImportRelease& release) {
   auto hub = OpenHub(db);
   if (!hub) return 1;
   auto reader = ReaderFor(*hub, user);
@@ -148,6 +230,9 @@ int Import(const std::string& db, const std::string& file, const std::string& us
   } else {
     objects.push_back(std::move(doc));
   }
+  auto marked = MarkImport(*hub->directory(), *reader, release, objects);
+  if (!marked.ok()) return Fail(marked.status());
+  if (*marked > 0) spdlog::info("{} objects without releasability of their own marked", *marked);
   const bool tty = ::isatty(2);
   const std::size_t total = objects.size();
   constexpr std::size_t kChunk = 1000;
@@ -164,11 +249,13 @@ int Import(const std::string& db, const std::string& file, const std::string& us
     for (const auto& item : report->items) {
       if (!item.ok) spdlog::warn("refused {}: {}", item.id, item.message);
     }
+    const std::size_t done = std::min(total, start + kChunk);
     if (tty) {
-      std::size_t done = std::min(total, start + kChunk);
       int width = 40, filled = static_cast<int>(width * done / std::max<std::size_t>(total, 1));
       std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] "
                 << done << "/" << total << std::flush;
+    } else if (total > kChunk) {  // a log line per envelope on long imports (no terminal)
+      spdlog::info("import: {} of {} objects ({} refused)", done, total, failed);
     }
   }
   if (tty) std::cerr << "\n";

@@ -11,8 +11,16 @@ namespace tansiq::cli {
 int Init(const std::string& db, const std::string& config);
 int Serve(const std::string& db, server::ServerOptions options);
 int Demo(const std::string& dir, const std::string& report_path, server::ServerOptions options);
+// The releasability an import gives every object of the file that carries none of its own
+// (no TLP marking and no Tansiq releasability marking defined in the file): `tlp` ("clear",
+// "green", "amber", "amber+strict"; empty: none) and/or `release_to` (party codes: a
+// releasability marking-definition of the importer's party is added to the import).
+struct ImportRelease {
+  std::string tlp;
+  std::vector<std::string> release_to;
+};
 int Import(const std::string& db, const std::string& file, const std::string& user,
-           const std::string& collection);
+           const std::string& collection, const ImportRelease& release = {});
 int Export(const std::string& db, const std::string& user, const std::string& collection);
 int PartyAdd(const std::string& db, const std::string& id, const std::string& name,
              const std::string& identity);

@@ -126,6 +126,14 @@ int main(int argc, char** argv) {
       ->required();
   import->add_option("--as", as_user, "user on whose behalf objects are stored")->required();
   import->add_option("--collection", collection, "collection id or alias")->capture_default_str();
+  cli::ImportRelease release;
+  import->add_option("--tlp", release.tlp,
+                     "TLP (clear, green, amber, amber+strict) of objects without markings of "
+                     "their own");
+  import
+      ->add_option("--release-to", release.release_to,
+                   "parties (codes) that may read objects without markings of their own")
+      ->delimiter(',');
 
   auto* exp = app.add_subcommand("export", "print a bundle of what a user may read");
   add_db(exp);
@@ -275,7 +283,7 @@ int main(int argc, char** argv) {
     }
     return *serve ? cli::Serve(db, serve_options) : cli::Demo(demo_dir, report, serve_options);
   }
-  if (*import) return cli::Import(db, file, as_user, collection);
+  if (*import) return cli::Import(db, file, as_user, collection, release);
   if (*exp) return cli::Export(db, as_user, collection);
   if (*party_add) return cli::PartyAdd(db, party_id, party_name, identity);
   if (*user_add) return cli::UserAdd(db, user_name, user_party, roles, password_stdin, token_only);

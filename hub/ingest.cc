@@ -56,9 +56,16 @@ Prepared Prepare(const json::value& value, const policy::Reader& writer, const D
   const store::Party* party = dir.PartyByIndex(writer.party);
   const std::string& own_identity =
       party ? party->identity_id : (writer.party == kHubParty ? dir.hub_identity : p.id);
-  if (p.facts.created_by_ref && *p.facts.created_by_ref != own_identity) {
-    p.error = "created_by_ref must be your party's identity (" +
-              (party ? party->identity_id : std::string("none")) + ")";
+  if (p.facts.created_by_ref && *p.facts.created_by_ref != own_identity &&
+      (dir.PartyOfIdentity(*p.facts.created_by_ref) ||
+       *p.facts.created_by_ref == dir.hub_identity)) {
+    // Another party's (or the hub's) identity: nobody writes in another party's name. An author
+    // who is no party of the hub (MITRE ATT&CK, a vendor, a news agency) is third-party content:
+    // its bytes and created_by_ref are kept, and the writer's party — the contributor — is the
+    // originator for the visibility rule and originator control (ReleasabilityResolver).
+    p.error = "created_by_ref is another party's identity: a party writes as itself (" +
+              (party ? party->identity_id : std::string("none")) +
+              ") or contributes content of authors who are not parties";
     return p;
   }
   if (p.facts.type == "marking-definition") {
@@ -185,11 +192,11 @@ json::object StatusResource(const std::string& id, Micros requested,
   s["request_timestamp"] = stix::FormatMicros(requested);
   s["total_count"] = ok + failed;
   s["success_count"] = ok;
-  s["successes"] = std::move(successes);
+  // TAXII 2.1 forbids empty lists: a list with nothing in it is left out (its count stays).
+  if (!successes.empty()) s["successes"] = std::move(successes);
   s["failure_count"] = failed;
-  s["failures"] = std::move(failures);
-  s["pending_count"] = 0;
-  s["pendings"] = json::array();
+  if (!failures.empty()) s["failures"] = std::move(failures);
+  s["pending_count"] = 0;  // every envelope completes in its write job: never a "pendings"
   return s;
 }
 

@@ -74,11 +74,21 @@ std::shared_ptr<analysis::Service> RegisterAnalysis(Router& router, hub::Hub& hu
   auto svc = std::make_shared<analysis::Service>(hub);
   analysis::Service::Start(svc);
 
-  router.Add(http::verb::get, "/api/v1/objects/{}", [svc](Call& call) -> awaitable<Response> {
+  router.Add(http::verb::get, "/api/v1/objects/{}", [svc, &hub](Call& call) -> awaitable<Response> {
     TANSIQ_CO_CHECK(CheckParams(call, {}));
     auto body = svc->ObjectJson(*call.reader, call.captures.at(0));
     if (!body.ok()) co_return ErrorResponse(call, body.status());
-    co_return MakeResponse(call, http::status::ok, std::move(*body), kJson);
+    Response r = MakeResponse(call, http::status::ok, std::move(*body), kJson);
+    // The originating party (its code): the author's party, or the party that contributed
+    // third-party content (created_by_ref an identity of no party). Read after the visibility
+    // check above, so it is only ever said of an object the caller reads.
+    auto head = hub.store().Head(call.captures.at(0));
+    if (!head.ok()) co_return ErrorResponse(call, head.status());
+    if (head->has_value()) {
+      const store::Party* p = hub.directory()->PartyByIndex((*head)->releasability.originator);
+      r.set("X-Tansiq-Party", p ? p->code : "hub");
+    }
+    co_return r;
   });
 
   router.Add(

@@ -29,10 +29,10 @@ namespace {
 constexpr std::size_t kDefaultLimit = 100;
 constexpr std::size_t kMaxLimit = 10000;
 
-std::vector<std::string_view> SplitComma(std::string_view s) {
+std::vector<std::string_view> Split(std::string_view s, char sep) {
   std::vector<std::string_view> out;
   while (true) {
-    auto c = s.find(',');
+    auto c = s.find(sep);
     out.push_back(s.substr(0, c));
     if (c == std::string_view::npos) break;
     s.remove_prefix(c + 1);
@@ -40,20 +40,37 @@ std::vector<std::string_view> SplitComma(std::string_view s) {
   return out;
 }
 
+std::vector<std::string_view> SplitComma(std::string_view s) { return Split(s, ','); }
+
 // Media range check: "type/subtype; version=2.1" against `wanted` ("application/taxii+json").
+// A range with `q=0` refuses (RFC 9110 12.4.2); a `version` other than exactly 2.1 does not
+// match (2.10 is not 2.1); a range without `version` means the latest, 2.1.
 bool Accepts(std::string_view header, std::string_view wanted_type) {
   for (auto range : SplitComma(header)) {
-    std::string r(range);
-    boost::algorithm::trim(r);
-    auto semi = r.find(';');
-    std::string type = r.substr(0, semi);
-    boost::algorithm::trim(type);
-    std::string params = semi == std::string::npos ? "" : r.substr(semi + 1);
+    std::vector<std::string> parts;
+    for (auto part : Split(range, ';')) {
+      std::string t(part);
+      boost::algorithm::trim(t);
+      parts.push_back(std::move(t));
+    }
+    const std::string& type = parts.front();
+    bool version_ok = true, refused = false;
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+      auto eq = parts[i].find('=');
+      std::string key = parts[i].substr(0, eq), value;
+      if (eq != std::string::npos) value = parts[i].substr(eq + 1);
+      boost::algorithm::trim(key);
+      boost::algorithm::trim(value);
+      if (boost::iequals(key, "version")) version_ok = value == "2.1";
+      if (boost::iequals(key, "q")) {
+        double q = 1;
+        auto r = std::from_chars(value.data(), value.data() + value.size(), q);
+        refused = r.ec == std::errc() && q <= 0;
+      }
+    }
+    if (refused) continue;
     if (type == "*/*" || boost::iequals(type, "application/*")) return true;
-    if (!boost::iequals(type, wanted_type)) continue;
-    std::string p = params;
-    p.erase(std::remove(p.begin(), p.end(), ' '), p.end());
-    if (p.empty() || boost::icontains(p, "version=2.1")) return true;
+    if (boost::iequals(type, wanted_type) && version_ok) return true;
   }
   return false;
 }
@@ -106,7 +123,8 @@ Status ParseVersionSelector(std::string_view text, Selector* out) {
   using Which = store::VersionFilter::Which;
   bool first = false, last = false, all = false;
   std::vector<Micros> versions;
-  for (auto v : SplitComma(text)) {
+  const std::vector<std::string_view> values = SplitComma(text);
+  for (auto v : values) {
     if (v == "first") {
       first = true;
     } else if (v == "last") {
@@ -121,6 +139,9 @@ Status ParseVersionSelector(std::string_view text, Selector* out) {
       }
       versions.push_back(ts->micros);
     }
+  }
+  if (all && values.size() > 1) {
+    return InvalidArgument("match[version]: 'all' cannot be combined with other values");
   }
   out->versions.clear();
   if (all) {
@@ -188,8 +209,23 @@ Result<Listing> ParseListing(const Call& call, const PageTokens& tokens, std::st
 
 std::string Bool(bool b) { return b ? "true" : "false"; }
 
-void DateHeaders(Response& r, const std::vector<store::VersionRow>& rows) {
-  if (rows.empty()) return;
+// X-TAXII-Date-Added-First/-Last, required on every 200 of objects, object, manifest and
+// versions: the date_added of the page's first and last row. An empty page has neither, so both
+// name its lower bound — where the page began: the previous page's last date_added (`next`),
+// else `added_after`, else the epoch. That is the point a client resumes from: a poll that
+// takes Date-Added-Last as its next added_after skips nothing (docs/api.md).
+void DateHeaders(Response& r, const std::vector<store::VersionRow>& rows, const Listing& listing) {
+  if (rows.empty()) {
+    Micros bound = 0;
+    if (listing.after) {
+      bound = listing.after->date_added;
+    } else if (listing.filter.added_after) {
+      bound = *listing.filter.added_after;
+    }
+    r.set("X-TAXII-Date-Added-First", stix::FormatMicros(bound));
+    r.set("X-TAXII-Date-Added-Last", stix::FormatMicros(bound));
+    return;
+  }
   r.set("X-TAXII-Date-Added-First", stix::FormatMicros(rows.front().date_added));
   r.set("X-TAXII-Date-Added-Last", stix::FormatMicros(rows.back().date_added));
 }
@@ -247,7 +283,7 @@ class Taxii {
       }
     }
     json::object o;
-    o["collections"] = std::move(list);
+    if (!list.empty()) o["collections"] = std::move(list);  // TAXII 2.1: no empty lists
     co_return MakeResponse(call, http::status::ok, json::serialize(o));
   }
 
@@ -416,7 +452,7 @@ class Taxii {
     }
     body += '}';
     Response r = MakeResponse(call, http::status::ok, std::move(body));
-    DateHeaders(r, page->rows);
+    DateHeaders(r, page->rows, *listing);
     return r;
   }
 

@@ -562,6 +562,15 @@ struct SqliteOptions {
   const Clock* clock = nullptr;  // nullptr: SystemClock()
   std::size_t max_batch = 1024;  // jobs per group commit
   bool create = true;            // create and migrate when absent
+  // The WAL's bound (issue 16.7). Readers that keep one another's snapshots alive starve
+  // PASSIVE checkpoints: the WAL never restarts and grows by everything written. Past
+  // `wal_restart_bytes` of WAL the checkpointer runs a RESTART checkpoint (it waits for the
+  // readers of old frames, so the next commit writes from the WAL's start), when the writer has
+  // idled `wal_idle_ms` a TRUNCATE checkpoint, and `PRAGMA journal_size_limit` cuts the file back
+  // to `wal_restart_bytes` at each restart. 0 turns the bound off (PASSIVE only, no size limit:
+  // the same-run baseline of bench/soak).
+  std::int64_t wal_restart_bytes = 64 << 20;
+  int wal_idle_ms = 1000;
 };
 
 // Opens (creating when asked) the database at `options.path`. The database file and its WAL

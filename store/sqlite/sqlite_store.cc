@@ -380,6 +380,8 @@ class SqliteStore final : public Store {
   const Clock* clock_;
   std::unique_ptr<Connection> writer_;  // used only by writer_thread_
   Micros last_date_added_ = 0;          // writer thread only
+  std::int64_t wal_frames_ = 0;         // writer thread only: WAL frames after the last commit
+  std::int64_t wal_page_size_ = 4096;   // set at open
 
   std::mutex mu_;
   std::condition_variable cv_;
@@ -392,6 +394,9 @@ class SqliteStore final : public Store {
   std::array<std::uint64_t, StoreStats::kCommitBuckets.size()> commit_buckets_{};  // mu_
   int schema_version_ = 0;                                                         // set at Open
   std::condition_variable checkpoint_cv_;
+  // Held around every checkpoint of this process (the checkpointer's PASSIVE and TRUNCATE, the
+  // writer's RESTART), which SQLite would otherwise refuse at once while another runs.
+  std::mutex checkpoint_mu_;
   std::thread writer_thread_;
   std::thread checkpoint_thread_;
 
@@ -418,6 +423,25 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const SqliteOptions& options) {
   (*st)->Reset();
   TANSIQ_RETURN_IF_ERROR(status);
   TANSIQ_RETURN_IF_ERROR(store->writer_->Exec("PRAGMA wal_autocheckpoint=0"));
+  if (options.wal_restart_bytes > 0) {
+    // The writer restarts the WAL (its first commit after a complete checkpoint) and, with
+    // this limit, truncates the file back to it then.
+    TANSIQ_RETURN_IF_ERROR(store->writer_->Exec("PRAGMA journal_size_limit=" +
+                                                std::to_string(options.wal_restart_bytes)));
+    auto ps = store->writer_->Prepare("PRAGMA page_size");
+    if (!ps.ok()) return ps.status();
+    if ((*ps)->Step(&status)) store->wal_page_size_ = (*ps)->Int(0);
+    (*ps)->Reset();
+    TANSIQ_RETURN_IF_ERROR(status);
+    // Called on the writer thread after each commit with the WAL's size in frames.
+    sqlite3_wal_hook(
+        store->writer_->raw(),
+        [](void* self, sqlite3*, const char*, int frames) {
+          static_cast<SqliteStore*>(self)->wal_frames_ = frames;
+          return SQLITE_OK;
+        },
+        store.get());
+  }
   store->writer_thread_ = std::thread([s = store.get()] { s->WriterLoop(); });
   store->checkpoint_thread_ = std::thread([s = store.get()] { s->CheckpointLoop(); });
   return std::unique_ptr<Store>(std::move(store));
@@ -435,18 +459,44 @@ SqliteStore::~SqliteStore() {
   if (writer_) (void)writer_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
+// PASSIVE checkpoints after commits, off the writer thread, and — the WAL's bound
+// (SqliteOptions; the writer's RESTART is in WriterLoop) — a TRUNCATE checkpoint once the writer
+// has idled wal_idle_ms, tried again at the next idle tick when readers made it busy.
 void SqliteStore::CheckpointLoop() {
   auto db = Connection::Open(options_.path, false, /*read_only=*/false);
   if (!db.ok()) return;  // the writer then relies on the checkpoint at close
+  const bool bounded = options_.wal_restart_bytes > 0;
+  using SteadyClock = std::chrono::steady_clock;
+  auto last_commit = SteadyClock::now();
+  bool idle_truncated = true;  // no commit since the last TRUNCATE
   std::uint64_t seen = 0;
   std::unique_lock lock(mu_);
   while (!stopping_) {
     checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(200),
                             [&] { return stopping_ || commits_ != seen; });
-    if (stopping_ || commits_ == seen) continue;
+    if (stopping_) continue;
+    if (commits_ == seen) {
+      if (bounded && !idle_truncated &&
+          SteadyClock::now() - last_commit >= std::chrono::milliseconds(options_.wal_idle_ms)) {
+        lock.unlock();
+        {
+          std::lock_guard checkpoint(checkpoint_mu_);
+          idle_truncated =
+              sqlite3_wal_checkpoint_v2((*db)->raw(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr,
+                                        nullptr) == SQLITE_OK;
+        }
+        lock.lock();
+      }
+      continue;
+    }
     seen = commits_;
+    last_commit = SteadyClock::now();
+    idle_truncated = false;
     lock.unlock();
-    (void)(*db)->Exec("PRAGMA wal_checkpoint(PASSIVE)");
+    {
+      std::lock_guard checkpoint(checkpoint_mu_);
+      (void)(*db)->Exec("PRAGMA wal_checkpoint(PASSIVE)");
+    }
     lock.lock();
     // At most ~10 checkpoints a second: each copies everything committed meanwhile.
     checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping_; });
@@ -580,6 +630,21 @@ void SqliteStore::WriterLoop() {
       }
     }
     writer_->TrimCache(kMaxCachedStatements);
+    if (options_.wal_restart_bytes > 0 &&
+        wal_frames_ * wal_page_size_ > options_.wal_restart_bytes) {
+      // More WAL than the bound: readers kept the PASSIVE checkpoints from finishing. The
+      // writer, between batches, runs a RESTART checkpoint: it copies what is left and waits
+      // (busy timeout) for the readers of old frames, so the next commit writes from the WAL's
+      // start and journal_size_limit cuts the file back. Here, not on the checkpointer: a
+      // RESTART there waits for the write lock, which the writer takes back between batches
+      // long before a busy handler's sleep ends. checkpoint_mu_ keeps it from meeting the
+      // checkpointer's own (a held checkpoint lock is SQLITE_BUSY at once, never waited for).
+      std::lock_guard checkpoint(checkpoint_mu_);
+      if (sqlite3_wal_checkpoint_v2(writer_->raw(), nullptr, SQLITE_CHECKPOINT_RESTART, nullptr,
+                                    nullptr) == SQLITE_OK) {
+        wal_frames_ = 0;
+      }
+    }
     {
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_start).count();

@@ -315,6 +315,33 @@ class Situation(unittest.TestCase):
                         self.assertIsInstance(p["lat"], float)
                         self.assertIsInstance(p["lon"], float)
 
+    def test_long_range_is_answered_sparsely(self):
+        """A span of a million hour buckets (issue 16.10): 200 with only the non-empty cells, the
+        same counts as a day-bucketed window over the same rows."""
+        long = {"from": "1970-01-01", "to": "2100-01-01", "by": "type"}
+        for user in READERS:
+            r = hub.get("/api/v1/situation", user=user, params={**long, "bucket": "hour"},
+                        accept="application/json")
+            self.assertEqual(r.status, 200, r)
+            hours = r.json()
+            self.assertTrue(all(c["count"] > 0 for c in hours["cells"]))
+            weeks = hub.get("/api/v1/situation", user=user, params={**long, "bucket": "week"},
+                            accept="application/json").json()
+            self.assertEqual(hours["total"], weeks["total"])
+            self.assertEqual(sum(c["count"] for c in hours["cells"]),
+                             sum(c["count"] for c in weeks["cells"]))
+            # the fixture's days, from the hour cells, equal the day-bucketed window's cells
+            days = hub.get("/api/v1/situation", user=user, accept="application/json",
+                           params={"from": "2025-03-01", "to": "2025-03-11", "bucket": "day",
+                                   "by": "type"}).json()
+            want = {(c["key"], c["bucket"][:10]): c["count"] for c in days["cells"]}
+            got = {}
+            for c in hours["cells"]:
+                if "2025-03-01" <= c["bucket"][:10] < "2025-03-11":
+                    k = (c["key"], c["bucket"][:10])
+                    got[k] = got.get(k, 0) + c["count"]
+            self.assertEqual(got, want, user)
+
     def test_rising_place_is_a_trend(self):
         # Kirkuk, quiet for three weeks (one report a week), then 6 reports on one day.
         day0 = dt.datetime(2025, 5, 1)

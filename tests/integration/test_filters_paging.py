@@ -157,6 +157,50 @@ class Filters(unittest.TestCase):
             H.check_error(self, hub.get(p, params=params), 400)
             H.check_error(self, hub.get(p + "versions/", params=params), 400)
 
+    def test_version_all_with_another_value_400(self):
+        """TAXII 2.1 3.4.2: `all` MUST NOT be combined with any other match[version] value."""
+        one = {"match[id]": self.x1["id"]}
+        p = self.coal + f"objects/{self.x1['id']}/"
+        for v in ("all,first", "first,all", "all,last", f"all,{self.x2['modified']}", "all,all"):
+            for ep in (self.coal + "objects/", self.coal + "manifest/"):
+                H.check_error(self, hub.get(ep, params={**one, "match[version]": v}), 400)
+            H.check_error(self, hub.get(p, params={"match[version]": v}), 400)
+            H.check_error(self, hub.request("DELETE", p + H.qs({"match[version]": v})), 400)
+        self.assertEqual(self.objs({"match[version]": "all"}, path=p), [self.x1, self.x2, self.x3])
+
+    def test_empty_page_has_date_headers(self):
+        """Every 200 of objects, object, manifest and versions carries X-TAXII-Date-Added-First and
+        -Last (TAXII 2.1 5.3-5.7). An empty page has no first or last object: both headers name
+        the page's lower bound, the point a client resumes from (added_after, else the epoch), so a
+        poll that takes Date-Added-Last as its next added_after never skips an object."""
+        last = max(self.added.values(), key=P)
+        p = self.coal + f"objects/{self.x1['id']}/"
+        cases = [(self.coal + "objects/", {"added_after": last, "match[id]": ",".join(self.mine)}, last),
+                 (self.coal + "manifest/", {"added_after": last, "match[id]": ",".join(self.mine)}, last),
+                 (p, {"added_after": last}, last),
+                 (p + "versions/", {"added_after": last}, last),
+                 (self.coal + "objects/", {"match[type]": "campaign"}, "1970-01-01T00:00:00Z"),
+                 (self.coal + "manifest/", {"match[type]": "campaign"}, "1970-01-01T00:00:00Z")]
+        for path, params, bound in cases:
+            r = hub.get(path, params=params)
+            self.assertEqual(r.status, 200, (path, params, r))
+            self.assertEqual(r.json(), {"more": False}, (path, params))
+            for h in ("X-TAXII-Date-Added-First", "X-TAXII-Date-Added-Last"):
+                self.assertIsNotNone(r.header(h), (path, params, h))
+                self.assertEqual(P(r.header(h)), P(bound), (path, params, h))
+
+    def test_manifest_and_versions_date_headers(self):
+        """The headers are the first and last date_added of the page on manifest and versions."""
+        vals = sorted((P(d) for (i, _), d in self.added.items() if i == self.x1["id"]))
+        r = hub.get(self.coal + f"objects/{self.x1['id']}/versions/")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(P(r.header("X-TAXII-Date-Added-First")), vals[0])
+        self.assertEqual(P(r.header("X-TAXII-Date-Added-Last")), vals[-1])
+        r = hub.get(self.coal + "manifest/", params={"match[id]": self.x1["id"], "match[version]": "all"})
+        self.assertEqual([P(m["date_added"]) for m in r.json()["objects"]], vals)
+        self.assertEqual(P(r.header("X-TAXII-Date-Added-First")), vals[0])
+        self.assertEqual(P(r.header("X-TAXII-Date-Added-Last")), vals[-1])
+
     def test_repeated_filters_400(self):
         rep = [[("match[type]", "indicator"), ("match[type]", "malware")],
                [("match[id]", self.ind1["id"]), ("match[id]", self.ind2["id"])],

@@ -196,6 +196,8 @@ class Endpoints(unittest.TestCase):
                      ("pendings", "pending_count")):
             lst = st.get(k, [])
             self.assertIsInstance(lst, list)
+            # TAXII 2.1 (as STIX 2.1 3.3): empty lists are prohibited; an empty one is left out
+            self.assertTrue(k not in st or lst, f"empty '{k}' in {st}")
             self.assertEqual(len(lst), st[n], (k, st))
             for d in lst:
                 self.assertIsInstance(d.get("id"), str)
@@ -379,7 +381,9 @@ class Endpoints(unittest.TestCase):
             r = hub.get(self.coal + "objects/", accept=acc, params={"limit": 1})
             self.assertEqual(r.status, 200, (acc, r))
         for acc in ("application/json", "text/html", "application/taxii+json;version=2.0",
-                    "application/stix+json;version=2.1", "application/xml"):
+                    "application/stix+json;version=2.1", "application/xml",
+                    "application/taxii+json;version=2.10", "application/taxii+json;version=2.1;q=0",
+                    "*/*;q=0"):
             for path in (H.Hub.API, self.coal + "objects/", self.coal + "manifest/",
                          H.Hub.API + "collections/"):
                 H.check_error(self, hub.get(path, accept=acc), 406)
