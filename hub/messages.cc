@@ -63,6 +63,14 @@ std::string StringOf(const json::object& o, std::string_view key) {
 
 Member ToMember(const store::User& u) { return {u.id, u.name, u.party, u.roles, u.disabled}; }
 
+// A party's identity id from the directory (empty for the hub's pseudo-party).
+dissem::IdentityOfParty IdentityOfParty(const Directory& dir) {
+  return [&dir](policy::PartyIndex p) {
+    const store::Party* party = dir.PartyByIndex(p);
+    return party ? party->identity_id : std::string();
+  };
+}
+
 // The message as kept in store::MessageRecord::json and sent in frames.
 json::object MessageJson(const dissem::Message& m, const Directory& dir) {
   const store::Party* party = dir.PartyByIndex(m.sender_party);
@@ -398,10 +406,10 @@ class Messenger::Impl {
       Status refused = dissem::OutsideError(outside);
       return fail(std::move(refused), std::move(outside));
     }
-    std::vector<std::string> red_users;
-    if (m.tlp == stix::Tlp::kRed) red_users = m.recipients.users;
+    dissem::MessageMarkings markings =
+        dissem::StoredMarkings(m, *effective, members, IdentityOfParty(*dir));
     StoreAndPush(sender, std::move(m), std::move(*recipients), std::move(*effective),
-                 std::move(red_users), {}, "message.send",
+                 std::move(markings), {}, "message.send",
                  [done = std::move(done)](Result<std::string> r) {
                    done({std::move(r), {}});
                  });
@@ -452,19 +460,24 @@ class Messenger::Impl {
     effective->reads_refs = ReadsRefs(m.object_refs);  // for alternates: recipients passed above
     auto checked = dissem::CheckRelease(std::move(recipients), *effective);
     if (!checked.ok()) return done(checked.status());
-    std::vector<std::string> red_users;
-    if (m.tlp == stix::Tlp::kRed) red_users = m.recipients.users;
+    auto users = hub_.store().Users();
+    if (!users.ok()) return done(users.status());
+    std::vector<Member> members;
+    for (const auto& u : *users) members.push_back(ToMember(u));
+    dissem::MessageMarkings markings =
+        dissem::StoredMarkings(m, *effective, members, IdentityOfParty(*dir));
     const policy::Reader hub_writer{0, "tansiq", kHubParty, 0};
     std::string action = hm.audit_action.empty() ? "message.send" : std::move(hm.audit_action);
     StoreAndPush(hub_writer, std::move(m), std::move(*checked), std::move(*effective),
-                 std::move(red_users), std::move(hm.also), std::move(action), std::move(done));
+                 std::move(markings), std::move(hm.also), std::move(action), std::move(done));
   }
 
-  // Stores the message (its STIX object, a releasability marking when it needs one, the
-  // message record, a queued delivery per recipient, an audit record) in one transaction;
-  // once durable, starts tracking and pushes to online recipients.
+  // Stores the message (its STIX object marked with `marked` — never wider than what it
+  // references —, a releasability marking when it needs one, the message record, a queued
+  // delivery per recipient, an audit record) in one transaction; once durable, starts tracking
+  // and pushes to online recipients.
   void StoreAndPush(const policy::Reader& writer, dissem::Message m, std::vector<Member> recipients,
-                    dissem::EffectiveReleasability effective, std::vector<std::string> red_users,
+                    dissem::EffectiveReleasability effective, dissem::MessageMarkings marked,
                     AlsoInTxn extra, std::string action, DoneWith done) {
     auto dir = hub_.directory();
     const std::string now = stix::FormatMicros(m.sent_at);
@@ -473,11 +486,11 @@ class Messenger::Impl {
 
     json::array envelope;
     json::array markings;
-    if (m.tlp != stix::Tlp::kNone) markings.emplace_back(stix::TlpMarkingId(m.tlp));
-    if (!m.releasable_to.empty() || !red_users.empty()) {
+    if (marked.tlp != stix::Tlp::kNone) markings.emplace_back(stix::TlpMarkingId(marked.tlp));
+    if (!marked.releasable_to.empty() || !marked.recipients.empty()) {
       json::object ext{{"extension_type", "property-extension"}};
-      if (!m.releasable_to.empty()) ext["releasable_to_refs"] = Strings(m.releasable_to);
-      if (!red_users.empty()) ext["recipients"] = Strings(red_users);
+      if (!marked.releasable_to.empty()) ext["releasable_to_refs"] = Strings(marked.releasable_to);
+      if (!marked.recipients.empty()) ext["recipients"] = Strings(marked.recipients);
       json::object marking{
           {"type", "marking-definition"},
           {"spec_version", "2.1"},
