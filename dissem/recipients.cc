@@ -124,6 +124,50 @@ Result<std::vector<Member>> CheckRelease(std::vector<Member> recipients,
   return recipients;
 }
 
+MessageMarkings StoredMarkings(const Message& message, const EffectiveReleasability& effective,
+                               std::span<const Member> users, const IdentityOfParty& identity_of) {
+  MessageMarkings own{message.tlp, message.releasable_to, {}};
+  if (message.tlp == stix::Tlp::kRed) own.recipients = message.recipients.users;
+  if (effective.all.size() < 2) return own;
+  const policy::Releasability& mine = effective.all.front();
+  const auto refs = std::span(effective.all).subspan(1);
+  const bool red = std::any_of(effective.all.begin(), effective.all.end(),
+                               [](const policy::Releasability& r) { return r.red; });
+  if (red) {
+    MessageMarkings out{stix::Tlp::kRed, {}, {}};
+    for (const Member& u : users) {
+      const policy::Reader reader = u.AsReader();
+      const bool reads_mine = mine.red ? std::find(mine.recipients.begin(), mine.recipients.end(),
+                                                   u.name) != mine.recipients.end()
+                                       : policy::CanRead(reader, mine);
+      if (reads_mine && std::all_of(refs.begin(), refs.end(), [&](const policy::Releasability& r) {
+            return policy::CanRead(reader, r);
+          })) {
+        out.recipients.push_back(u.name);
+      }
+    }
+    return out;
+  }
+  // A party reads an entry that is not RED iff it is released to or originated it.
+  auto released = [](const policy::Releasability& r) {
+    policy::PartyMask m = r.parties;
+    if (r.originator >= 0 && r.originator < policy::kMaxParties) m |= policy::Bit(r.originator);
+    return m;
+  };
+  policy::PartyMask parties = released(mine);
+  for (const policy::Releasability& r : refs) parties &= released(r);
+  if (parties == released(mine)) return own;
+  MessageMarkings out{message.tlp, {}, {}};
+  for (policy::PartyIndex p = 0; p < policy::kMaxParties; ++p) {
+    if ((parties & policy::Bit(p)) == 0) continue;
+    std::string identity = identity_of ? identity_of(p) : std::string();
+    if (!identity.empty()) out.releasable_to.push_back(std::move(identity));
+  }
+  // No party with an identity left: the originator alone, never the TLP's every party.
+  if (out.releasable_to.empty()) return {stix::Tlp::kRed, {}, {}};
+  return out;
+}
+
 Result<SendPlan> PlanSend(const Message& message, const SendLookups& lookups) {
   Result<policy::Releasability> own =
       MessageReleasability(message, lookups.all_parties, lookups.party_of_identity);

@@ -91,6 +91,29 @@ Status OutsideError(std::span<const std::string> outside);
 Result<std::vector<Member>> CheckRelease(std::vector<Member> recipients,
                                          const EffectiveReleasability& effective);
 
+// The party identity id of a party index; empty for none (e.g. the hub's pseudo-party).
+using IdentityOfParty = std::function<std::string(policy::PartyIndex)>;
+
+// The markings a stored message object carries (its TLP; the Tansiq releasability marking's
+// releasable_to_refs and, for TLP:RED, recipients — no marking when both are empty). Value type.
+struct MessageMarkings {
+  stix::Tlp tlp = stix::Tlp::kNone;
+  std::vector<std::string> releasable_to;  // party identity ids
+  std::vector<std::string> recipients;     // user names, TLP:RED only
+  bool operator==(const MessageMarkings&) const = default;
+};
+
+// The markings of the stored message object, never wider than `effective` (DESIGN.md: a
+// message's releasability is no wider than the objects it references), for a reader outside
+// the sender's party, who reads it under policy::ComputeReleasability with the sender's party
+// as originator. Without references, or when every reference releases at least as wide: the
+// message's own (tlp, releasable_to; for RED the named users). Else, when any entry is RED: RED
+// for the users of `users` who may read every entry (for a RED message, its named users among
+// them). Else the message's TLP narrowed to the parties every entry releases to (each entry's
+// originator among them). The message's own entry must come first in `effective.all`.
+MessageMarkings StoredMarkings(const Message& message, const EffectiveReleasability& effective,
+                               std::span<const Member> users, const IdentityOfParty& identity_of);
+
 // What the send path needs from the hub, as lookups. Not owned; must outlive the call.
 struct SendLookups {
   std::span<const Member> users;  // every user of the hub

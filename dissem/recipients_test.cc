@@ -224,6 +224,125 @@ TEST(Releasability, RedReferenceAdmitsOnlyItsNamedUsers) {
   EXPECT_FALSE(e.Allows(kUsers[0].AsReader()));  // amal, the sender's party: not named
 }
 
+std::string IdentityOf(PartyIndex p) {
+  switch (p) {
+    case kIq:
+      return std::string(kIdentityIq);
+    case kJo:
+      return std::string(kIdentityJo);
+    case kFr:
+      return std::string(kIdentityFr);
+    case kUk:
+      return std::string(kIdentityUk);
+    default:
+      return "";
+  }
+}
+
+// Who outside the sender's party reads the stored message object: the names of kUsers whose
+// reader passes the releasability ingest computes from StoredMarkings.
+std::vector<std::string> StoredReaders(const Message& m, const EffectiveReleasability& e) {
+  MessageMarkings mk = StoredMarkings(m, e, kUsers, IdentityOf);
+  std::optional<stix::Releasability> marking;
+  if (!mk.releasable_to.empty() || !mk.recipients.empty()) {
+    marking.emplace();
+    marking->releasable_to_refs = mk.releasable_to;
+    marking->recipients = mk.recipients;
+  }
+  Result<policy::Releasability> rel =
+      policy::ComputeReleasability(m.sender_party, mk.tlp, marking, kAll, PartyOfIdentity);
+  EXPECT_TRUE(rel.ok()) << rel.status().message();
+  std::vector<std::string> out;
+  for (const Member& u : kUsers) {
+    if (u.party != m.sender_party && rel.ok() && policy::CanRead(u.AsReader(), *rel)) {
+      out.push_back(u.name);
+    }
+  }
+  return out;
+}
+
+// The stored message is never wider than what it references (issue 16 item 3): a GREEN
+// message about an object released to iq and jo only is not readable by fr or uk.
+TEST(StoredMarkings, NarrowedToWhatEveryReferenceReleases) {
+  Message m = MessageFrom(kIq, stix::Tlp::kGreen, {}, {{}, 0, {"basim"}});
+  EffectiveReleasability e;
+  e.all = {Rel(kIq, kAll), Rel(kJo, Bit(kIq))};
+  MessageMarkings mk = StoredMarkings(m, e, kUsers, IdentityOf);
+  EXPECT_EQ(mk.tlp, stix::Tlp::kGreen);
+  EXPECT_EQ(mk.releasable_to,
+            (std::vector<std::string>{std::string(kIdentityIq), std::string(kIdentityJo)}));
+  EXPECT_EQ(StoredReaders(m, e), (std::vector<std::string>{"jamil", "jana"}));
+  // Two references: what both release (the originator of each included).
+  e.all = {Rel(kIq, kAll), Rel(kJo, Bit(kIq) | Bit(kUk)), Rel(kUk, Bit(kIq) | Bit(kFr))};
+  EXPECT_EQ(StoredReaders(m, e), (std::vector<std::string>{"una", "ulysses"}));
+}
+
+TEST(StoredMarkings, OwnMarkingsWhenNothingNarrows) {
+  Message m = MessageFrom(kIq, stix::Tlp::kAmber, {std::string(kIdentityJo)}, {{}, 0, {"jamil"}});
+  EffectiveReleasability e;
+  e.all = {Rel(kIq, Bit(kJo))};
+  MessageMarkings own{stix::Tlp::kAmber, {std::string(kIdentityJo)}, {}};
+  EXPECT_EQ(StoredMarkings(m, e, kUsers, IdentityOf), own);  // no reference
+  e.all.push_back(Rel(kFr, kAll));
+  EXPECT_EQ(StoredMarkings(m, e, kUsers, IdentityOf), own);  // a wider reference
+  Message unmarked = MessageFrom(kIq, stix::Tlp::kNone, {}, {{}, 0, {"basim"}});
+  e.all = {Rel(kIq, 0), Rel(kJo, Bit(kIq))};
+  EXPECT_EQ(StoredMarkings(unmarked, e, kUsers, IdentityOf), (MessageMarkings{}));
+  EXPECT_TRUE(StoredReaders(unmarked, e).empty());
+}
+
+TEST(StoredMarkings, RedReferenceMakesTheMessageRed) {
+  Message m = MessageFrom(kIq, stix::Tlp::kGreen, {}, {{}, 0, {"basim"}});
+  EffectiveReleasability e;
+  e.all = {Rel(kIq, kAll), Rel(kUk, 0, true, {"jamil", "basim"})};
+  MessageMarkings mk = StoredMarkings(m, e, kUsers, IdentityOf);
+  EXPECT_EQ(mk.tlp, stix::Tlp::kRed);
+  // jamil is named; una and ulysses are of the reference's originator; jana and fleur not.
+  EXPECT_EQ(StoredReaders(m, e), (std::vector<std::string>{"jamil", "una", "ulysses"}));
+}
+
+TEST(StoredMarkings, RedStaysRedForItsNamedUsersOnly) {
+  Message m = MessageFrom(kIq, stix::Tlp::kRed, {}, {{}, 0, {"jamil", "fleur"}});
+  EffectiveReleasability e;
+  e.all = {Rel(kIq, 0, true, {"jamil", "fleur"}), Rel(kJo, Bit(kIq) | Bit(kUk))};
+  MessageMarkings mk = StoredMarkings(m, e, kUsers, IdentityOf);
+  EXPECT_EQ(mk.tlp, stix::Tlp::kRed);
+  EXPECT_EQ(mk.recipients, std::vector<std::string>{"jamil"});  // fleur: not in the reference
+  EXPECT_EQ(StoredReaders(m, e), std::vector<std::string>{"jamil"});
+}
+
+// The property, over every combination of a small universe: a reader outside the sender's
+// party reads the stored message iff the markings of every entry let them.
+TEST(StoredMarkings, NeverWiderNorNarrowerThanTheEntries) {
+  const std::vector<policy::Releasability> refs = {Rel(kJo, Bit(kIq)),
+                                                   Rel(kJo, kAll),
+                                                   Rel(kFr, Bit(kIq) | Bit(kUk)),
+                                                   Rel(kUk, 0, true, {"amal", "jana"}),
+                                                   Rel(kIq, 0),
+                                                   Rel(kIq, 0, true, {"una"})};
+  const std::vector<Message> messages = {
+      MessageFrom(kIq, stix::Tlp::kGreen, {}, {}),
+      MessageFrom(kIq, stix::Tlp::kAmber, {std::string(kIdentityJo), std::string(kIdentityUk)}, {}),
+      MessageFrom(kIq, stix::Tlp::kRed, {}, {{}, 0, {"jana", "una", "fleur"}}),
+      MessageFrom(kIq, stix::Tlp::kNone, {}, {})};
+  for (const Message& m : messages) {
+    Result<policy::Releasability> own = MessageReleasability(m, kAll, PartyOfIdentity);
+    ASSERT_TRUE(own.ok());
+    for (std::size_t i = 0; i < refs.size(); ++i) {
+      for (std::size_t j = i; j < refs.size(); ++j) {
+        EffectiveReleasability e;
+        e.all = {*own, refs[i], refs[j]};
+        std::vector<std::string> expected;
+        for (const Member& u : kUsers) {
+          if (u.party != kIq && e.Allows(u.AsReader())) expected.push_back(u.name);
+        }
+        EXPECT_EQ(StoredReaders(m, e), expected)
+            << "message tlp " << int(m.tlp) << ", refs " << i << ", " << j;
+      }
+    }
+  }
+}
+
 TEST(Release, AllInsideReturnsTheRecipients) {
   EffectiveReleasability e{{Rel(kIq, kAll)}};
   std::vector<Member> recipients = {kUsers[2], kUsers[4]};

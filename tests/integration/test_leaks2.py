@@ -368,6 +368,67 @@ class Recall(unittest.TestCase):
         self.assertNotIn(x1["name"], r.body.decode())
 
 
+class MessageReferences(unittest.TestCase):
+    """A member's message is never released wider than the objects it references (issue 16
+    item 3): its stored x-tansiq-message object is narrowed to what every reference releases,
+    on every read path (TAXII objects, versions and manifest, REST, search)."""
+
+    def send(self, user, refs, recipients, tlp="green"):
+        subject = secret("MSGREF")
+        r = hub.request("POST", "/api/v1/messages", user=user, accept=JSON, content_type=JSON,
+                        body={"precedence": "routine", "subject": subject,
+                              "body": secret("BODY"), "tlp": tlp, "object_refs": refs,
+                              "recipients": {"users": recipients}})
+        self.assertEqual(r.status, 201, r)
+        return r.json()["id"], subject
+
+    def assert_unknown_to(self, user, mid, subject):
+        H.check_error(self, hub.get(f"/api/v1/objects/{mid}", user=user, accept=JSON), 404)
+        self.assertEqual(hub.get(COAL + f"objects/{mid}/", user=user).status, 404)
+        self.assertEqual(hub.get(COAL + f"objects/{mid}/versions/", user=user).status, 404)
+        man, _ = hub.page_all(COAL + "manifest/", user=user,
+                              params={"match[id]": mid, "match[version]": "all"})
+        self.assertEqual(man, [])
+        s = hub.get("/api/v1/search", user=user, params={"q": f'"{subject}"'}, accept=JSON)
+        self.assertEqual(s.json()["total"], 0, s.json())
+
+    def assert_readable_by(self, user, mid, subject):
+        r = hub.get(f"/api/v1/objects/{mid}", user=user, accept=JSON)
+        self.assertEqual(r.status, 200, r)
+        self.assertIn(subject, r.body.decode())
+        s = hub.get("/api/v1/search", user=user, params={"q": f'"{subject}"'}, accept=JSON)
+        self.assertEqual(s.json()["total"], 1, s.json())
+
+    def test_green_message_about_an_a_and_b_report_stays_with_a_and_b(self):
+        mark = H.releasability_marking(hub.identity_of("a"),
+                                       [hub.identity_of("a"), hub.identity_of("b")])
+        rep = H.sdo("report", hub.identity_of("a"), [H.TLP_GREEN, mark["id"]],
+                    name=secret("AB"), published="2024-05-01T00:00:00Z",
+                    report_types=["threat-report"], object_refs=[hub.identity_of("a")])
+        hub.post_objects(COAL, [mark, rep])
+        self.assertEqual(hub.get(COAL + f"objects/{rep['id']}/", user="carol").status, 404)
+        mid, subject = self.send("bob", [rep["id"]], ["b2"])
+        self.assert_unknown_to("carol", mid, subject)
+        for user in ("b2", "a2"):
+            self.assert_readable_by(user, mid, subject)
+        # Without a reference the same message is every party's (GREEN): the control.
+        mid, subject = self.send("bob", [], ["b2"])
+        self.assert_readable_by("carol", mid, subject)
+
+    def test_message_about_a_red_report_is_red(self):
+        mark = H.releasability_marking(hub.identity_of("a"), [hub.identity_of("b")],
+                                       recipients=["bob"])
+        rep = H.sdo("report", hub.identity_of("a"), [H.TLP_RED, mark["id"]],
+                    name=secret("RED"), published="2024-05-01T00:00:00Z",
+                    report_types=["threat-report"], object_refs=[hub.identity_of("a")])
+        hub.post_objects(COAL, [mark, rep])
+        mid, subject = self.send("bob", [rep["id"]], ["bob"])
+        self.assert_unknown_to("carol", mid, subject)
+        self.assert_readable_by("a2", mid, subject)  # of the report's originator
+        r = hub.get(COAL + f"objects/{mid}/", user="a2")
+        self.assertIn(H.TLP_RED, r.body.decode())
+
+
 def fnv_derived_id(kind, seed):
     """The derived-object id scheme an outsider can compute from the source code alone (two
     FNV-1a 64-bit hashes of the seed, as a version-4 UUID): what the hub must NOT use."""
