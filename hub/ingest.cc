@@ -53,6 +53,11 @@ Prepared Prepare(const json::value& value, const policy::Reader& writer, const D
     return p;
   }
   p.facts = std::move(*facts);
+  if (Status granular = stix::CheckGranularMarkings(*o, p.facts.object_marking_refs);
+      !granular.ok()) {
+    p.error = granular.message();  // a part of the object the hub could not withhold
+    return p;
+  }
   const store::Party* party = dir.PartyByIndex(writer.party);
   const std::string& own_identity =
       party ? party->identity_id : (writer.party == kHubParty ? dir.hub_identity : p.id);
