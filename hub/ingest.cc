@@ -112,12 +112,8 @@ class ReleasabilityResolver {
       auto rel = policy::MarkingDefinitionReleasability(writer_.party, *p.defines, party_of);
       if (!rel.ok()) return rel.status();
       for (const auto& name : p.defines->recipients) {
-        auto it = user_parties_.find(name);
-        if (it == user_parties_.end()) {
+        if (!user_parties_.contains(name)) {
           return InvalidArgument("recipients: " + name + " is not a user of this hub");
-        }
-        if (const store::Party* party = dir_.PartyByCode(it->second)) {
-          rel->parties |= policy::Bit(party->index);
         }
       }
       return rel;

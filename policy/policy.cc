@@ -128,6 +128,12 @@ Result<Releasability> MarkingDefinitionReleasability(PartyIndex originator,
   if (!named.ok()) return named.status();
   Releasability rel;
   rel.originator = originator;
+  if (!marking.recipients.empty()) {
+    rel.parties = Bit(originator);
+    rel.red = true;
+    rel.recipients = marking.recipients;
+    return rel;
+  }
   rel.parties = Bit(originator) | *named;
   rel.federable = true;
   return rel;

@@ -89,10 +89,11 @@ Result<Releasability> ComputeReleasability(PartyIndex originator, stix::Tlp tlp,
                                            PartyMask all_parties,
                                            const PartyOfIdentity& party_of_identity);
 
-// Releasability of a releasability marking-definition itself: its creator and the parties
-// it names (releasable_to_refs); not red; federable. A ref that is not a party identity is an
-// error. The parties of its `recipients` (user names) are not known here: a caller that wants
-// them to read the marking ORs their bits into `parties`.
+// Releasability of a releasability marking-definition itself (DESIGN.md): its creator and
+// the parties it names (releasable_to_refs), federable; but one that names TLP:RED
+// `recipients` is read by its creator's party and those users only — red, not federable, not
+// their colleagues: who receives RED traffic is itself sensitive. A ref that is not a party
+// identity is an error either way.
 Result<Releasability> MarkingDefinitionReleasability(PartyIndex originator,
                                                      const stix::Releasability& marking,
                                                      const PartyOfIdentity& party_of_identity);

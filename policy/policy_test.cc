@@ -549,8 +549,7 @@ TEST(PolicyReleasability, OriginatorIsAlwaysIncluded) {
 }
 
 TEST(PolicyReleasability, MarkingDefinitionIsReadByCreatorAndNamedParties) {
-  Result<Releasability> rel =
-      MarkingDefinitionReleasability(kA, Marking({kIdentityC}, {"bob"}), PartyOf);
+  Result<Releasability> rel = MarkingDefinitionReleasability(kA, Marking({kIdentityC}), PartyOf);
   ASSERT_TRUE(rel.ok());
   EXPECT_EQ(*rel, (Releasability{.originator = kA,
                                  .parties = Bit(kA) | Bit(kC),
@@ -558,7 +557,26 @@ TEST(PolicyReleasability, MarkingDefinitionIsReadByCreatorAndNamedParties) {
                                  .recipients = {},
                                  .federable = true}));
   EXPECT_TRUE(CanRead(kCarol, *rel));
-  EXPECT_FALSE(CanRead(kBob, *rel));  // a recipient's party is the caller's to add
+  EXPECT_FALSE(CanRead(kBob, *rel));
+}
+
+TEST(PolicyReleasability, RedMarkingDefinitionIsReadByCreatorAndNamedUsersOnly) {
+  // Issue 16 item 8: who receives RED traffic is sensitive — bob's colleagues (and the
+  // parties the marking also names) must not read a marking that names bob as a recipient.
+  Result<Releasability> rel =
+      MarkingDefinitionReleasability(kA, Marking({kIdentityB, kIdentityC}, {"bob"}), PartyOf);
+  ASSERT_TRUE(rel.ok());
+  EXPECT_EQ(*rel, (Releasability{.originator = kA,
+                                 .parties = Bit(kA),
+                                 .red = true,
+                                 .recipients = {"bob"},
+                                 .federable = false}));
+  EXPECT_TRUE(CanRead(kBob, *rel));
+  EXPECT_TRUE(CanRead(kAlice, *rel));                 // the creator's party
+  EXPECT_FALSE(CanRead(MakeReader(kB, "b2"), *rel));  // bob's colleague
+  EXPECT_FALSE(CanRead(kCarol, *rel));
+  // A marking naming a stranger is still an error with recipients.
+  EXPECT_FALSE(MarkingDefinitionReleasability(kA, Marking({kStranger}, {"bob"}), PartyOf).ok());
 }
 
 TEST(PolicyReleasability, MarkingDefinitionWithUnknownIdentityIsAnError) {
