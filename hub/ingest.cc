@@ -246,6 +246,14 @@ void IngestImpl(Hub& hub, const policy::Reader& writer, const store::Collection&
         if (!head.ok()) return head.status();
         if (head->has_value() && (*head)->releasability.originator != writer.party) {
           item.message = "only the originating party may add versions of this object";
+        } else if (!head->has_value()) {
+          // A deleted id stays its originator's: nobody else re-creates what others' objects
+          // (relationships, notices) still name.
+          auto deleted = txn.DeletedBy(p.id);
+          if (!deleted.ok()) return deleted.status();
+          if (deleted->has_value() && **deleted != writer.party) {
+            item.message = "only the originating party may add versions of this object";
+          }
         }
       }
       std::optional<policy::Releasability> rel;
