@@ -136,6 +136,12 @@ Status Service::Handle(const hub::CommitEvent& event) {
   auto job = [&](store::WriteTxn& txn) -> Status {
     std::vector<audit::Entry> audit;
     for (const auto& w : work) {
+      // Only the version that governs now is analysed: an event for one that a newer version,
+      // a late older one or a deletion has displaced since would put keys and derived objects
+      // of text (and releasability) that no longer govern. Its successor's event follows.
+      auto source = txn.GetHead(w.source->id);
+      if (!source.ok()) return source.status();
+      if (!source->has_value() || (*source)->latest_version != w.source->version) continue;
       TANSIQ_RETURN_IF_ERROR(txn.PutAnalysis(w.record));
       for (const auto& d : w.derived) {
         auto head = txn.GetHead(d.id);
@@ -158,7 +164,8 @@ Status Service::Handle(const hub::CommitEvent& event) {
         nv.json = json::serialize(d.json);
         nv.refs = d.refs;
         nv.gate_refs = d.gate_refs;
-        nv.releasability = w.source->releasability;  // exactly the source's, never wider
+        nv.releasability = (*source)->releasability;  // exactly the source's, never wider
+        nv.derived_from = w.source->id;  // withdrawn when another version of it governs
         nv.search = stix::ExtractSearchText(d.json);
         auto put = txn.PutVersion(nv);
         if (!put.ok()) return put.status();

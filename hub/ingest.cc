@@ -53,6 +53,11 @@ Prepared Prepare(const json::value& value, const policy::Reader& writer, const D
     return p;
   }
   p.facts = std::move(*facts);
+  if (Status granular = stix::CheckGranularMarkings(*o, p.facts.object_marking_refs);
+      !granular.ok()) {
+    p.error = granular.message();  // a part of the object the hub could not withhold
+    return p;
+  }
   const store::Party* party = dir.PartyByIndex(writer.party);
   const std::string& own_identity =
       party ? party->identity_id : (writer.party == kHubParty ? dir.hub_identity : p.id);
@@ -114,12 +119,8 @@ class ReleasabilityResolver {
       auto rel = policy::MarkingDefinitionReleasability(writer_.party, *p.defines, party_of);
       if (!rel.ok()) return rel.status();
       for (const auto& name : p.defines->recipients) {
-        auto it = user_parties_.find(name);
-        if (it == user_parties_.end()) {
+        if (!user_parties_.contains(name)) {
           return InvalidArgument("recipients: " + name + " is not a user of this hub");
-        }
-        if (const store::Party* party = dir_.PartyByCode(it->second)) {
-          rel->parties |= policy::Bit(party->index);
         }
       }
       return rel;
@@ -252,6 +253,14 @@ void IngestImpl(Hub& hub, const policy::Reader& writer, const store::Collection&
         if (!head.ok()) return head.status();
         if (head->has_value() && (*head)->releasability.originator != writer.party) {
           item.message = "only the originating party may add versions of this object";
+        } else if (!head->has_value()) {
+          // A deleted id stays its originator's: nobody else re-creates what others' objects
+          // (relationships, notices) still name.
+          auto deleted = txn.DeletedBy(p.id);
+          if (!deleted.ok()) return deleted.status();
+          if (deleted->has_value() && **deleted != writer.party) {
+            item.message = "only the originating party may add versions of this object";
+          }
         }
       }
       std::optional<policy::Releasability> rel;

@@ -28,11 +28,11 @@ bool Contains(const std::vector<std::string>& names, std::string_view name) {
 // cycle.
 bool VisibleHead(const Reader& reader, const ObjectHead& head, const HeadLookup& lookup,
                  std::vector<std::string_view>& path) {
-  if (!CanRead(reader, head.releasability)) return false;
+  if (head.deleted || !CanRead(reader, head.releasability)) return false;
   for (const std::string& gate : head.gate_refs) {
     if (std::find(path.begin(), path.end(), gate) != path.end()) return false;  // cycle
     std::optional<ObjectHead> target = lookup(gate);
-    if (!target) continue;                          // not held: nothing to protect
+    if (!target) continue;  // never held: nothing to protect (a deleted one is `deleted`)
     if (path.size() > kMaxGateDepth) return false;  // the target would sit too deep
     path.push_back(gate);
     const bool visible = VisibleHead(reader, *target, lookup, path);
@@ -128,6 +128,12 @@ Result<Releasability> MarkingDefinitionReleasability(PartyIndex originator,
   if (!named.ok()) return named.status();
   Releasability rel;
   rel.originator = originator;
+  if (!marking.recipients.empty()) {
+    rel.parties = Bit(originator);
+    rel.red = true;
+    rel.recipients = marking.recipients;
+    return rel;
+  }
   rel.parties = Bit(originator) | *named;
   rel.federable = true;
   return rel;

@@ -59,19 +59,25 @@ struct Releasability {
 bool CanRead(const Reader& reader, const Releasability& rel);
 
 // What the rule needs to know about a stored object: its governing releasability and the
-// gate references of its latest version (relationship ends, sighting_of_ref).
+// gate references of its latest version (relationship ends, sighting_of_ref, a derived
+// object's source). `deleted`: the hub held the object and it was deleted (a tombstone) —
+// nobody reads it, and it hides everything gated on it, for good.
 struct ObjectHead {
   Releasability releasability;
   std::vector<std::string> gate_refs;
+  bool deleted = false;
 };
 
-// Looks up an object's head by id; std::nullopt when the hub does not hold the object.
+// Looks up an object's head by id; std::nullopt when the hub never held the object, a head
+// with `deleted` set when it held and deleted it.
 using HeadLookup = std::function<std::optional<ObjectHead>(std::string_view id)>;
 
 // Visibility of object `id` to `reader`: the hub holds it, CanRead allows it, and every
-// gate reference that the hub holds is itself visible (recursively; a cycle, or a held gate
-// target more than 8 hops from `id`, counts as invisible). An absent gate target hides
-// nothing: there is nothing to protect. Every read path decides through this function.
+// gate reference that the hub holds or deleted is itself visible (recursively; a cycle, or a
+// held gate target more than 8 hops from `id`, counts as invisible). A deleted gate target
+// hides: what was derived from or said about a deleted object must not come back with its
+// deletion (issue 16). A gate target the hub never held hides nothing: there is nothing to
+// protect. Every read path decides through this function.
 bool IsVisible(const Reader& reader, std::string_view id, const HeadLookup& lookup);
 
 // Resolves a party identity id to its party index; nullopt for other identities.
@@ -89,10 +95,11 @@ Result<Releasability> ComputeReleasability(PartyIndex originator, stix::Tlp tlp,
                                            PartyMask all_parties,
                                            const PartyOfIdentity& party_of_identity);
 
-// Releasability of a releasability marking-definition itself: its creator and the parties
-// it names (releasable_to_refs); not red; federable. A ref that is not a party identity is an
-// error. The parties of its `recipients` (user names) are not known here: a caller that wants
-// them to read the marking ORs their bits into `parties`.
+// Releasability of a releasability marking-definition itself (DESIGN.md): its creator and
+// the parties it names (releasable_to_refs), federable; but one that names TLP:RED
+// `recipients` is read by its creator's party and those users only — red, not federable, not
+// their colleagues: who receives RED traffic is itself sensitive. A ref that is not a party
+// identity is an error either way.
 Result<Releasability> MarkingDefinitionReleasability(PartyIndex originator,
                                                      const stix::Releasability& marking,
                                                      const PartyOfIdentity& party_of_identity);

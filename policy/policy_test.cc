@@ -368,6 +368,7 @@ class FakeHub {
   void Put(std::string id, Releasability rel, std::vector<std::string> gates = {}) {
     heads_[std::move(id)] = ObjectHead{std::move(rel), std::move(gates)};
   }
+  void PutHead(std::string id, ObjectHead head) { heads_[std::move(id)] = std::move(head); }
   HeadLookup Lookup() {
     return [this](std::string_view id) -> std::optional<ObjectHead> {
       ++lookups_;
@@ -430,6 +431,25 @@ TEST(PolicyIsVisible, AbsentGateTargetIsIgnored) {
   hub.Put("threat-actor--1", kEveryone);
   hub.Put("relationship--1", kEveryone, {"threat-actor--1", "location--not-held"});
   EXPECT_TRUE(IsVisible(kCarol, "relationship--1", hub.Lookup()));
+}
+
+TEST(PolicyIsVisible, DeletedGateTargetHidesForEveryone) {
+  // Issue 16 item 1: what is gated on a deleted object (a derived object on its source, a
+  // relationship naming it) must not come back with the deletion — not even for the
+  // originator of the deleted object, nor for the relationship's own party.
+  FakeHub hub;
+  hub.Put("threat-actor--1", kEveryone);
+  hub.Put("relationship--1", kEveryone, {"threat-actor--1", "report--deleted"});
+  hub.Put("relationship--2", kEveryone, {"relationship--1"});
+  EXPECT_TRUE(IsVisible(kCarol, "relationship--1", hub.Lookup()));  // before: held
+  ObjectHead tombstone{.releasability = kEveryone, .gate_refs = {}, .deleted = true};
+  hub.PutHead("report--deleted", tombstone);
+  for (const Reader& r : {kAlice, kBob, kCarol}) {
+    EXPECT_FALSE(IsVisible(r, "report--deleted", hub.Lookup()));
+    EXPECT_FALSE(IsVisible(r, "relationship--1", hub.Lookup()));
+    EXPECT_FALSE(IsVisible(r, "relationship--2", hub.Lookup()));
+    EXPECT_TRUE(IsVisible(r, "threat-actor--1", hub.Lookup()));
+  }
 }
 
 TEST(PolicyIsVisible, ChainHiddenAtTheEndHidesEveryLink) {
@@ -549,8 +569,7 @@ TEST(PolicyReleasability, OriginatorIsAlwaysIncluded) {
 }
 
 TEST(PolicyReleasability, MarkingDefinitionIsReadByCreatorAndNamedParties) {
-  Result<Releasability> rel =
-      MarkingDefinitionReleasability(kA, Marking({kIdentityC}, {"bob"}), PartyOf);
+  Result<Releasability> rel = MarkingDefinitionReleasability(kA, Marking({kIdentityC}), PartyOf);
   ASSERT_TRUE(rel.ok());
   EXPECT_EQ(*rel, (Releasability{.originator = kA,
                                  .parties = Bit(kA) | Bit(kC),
@@ -558,7 +577,26 @@ TEST(PolicyReleasability, MarkingDefinitionIsReadByCreatorAndNamedParties) {
                                  .recipients = {},
                                  .federable = true}));
   EXPECT_TRUE(CanRead(kCarol, *rel));
-  EXPECT_FALSE(CanRead(kBob, *rel));  // a recipient's party is the caller's to add
+  EXPECT_FALSE(CanRead(kBob, *rel));
+}
+
+TEST(PolicyReleasability, RedMarkingDefinitionIsReadByCreatorAndNamedUsersOnly) {
+  // Issue 16 item 8: who receives RED traffic is sensitive — bob's colleagues (and the
+  // parties the marking also names) must not read a marking that names bob as a recipient.
+  Result<Releasability> rel =
+      MarkingDefinitionReleasability(kA, Marking({kIdentityB, kIdentityC}, {"bob"}), PartyOf);
+  ASSERT_TRUE(rel.ok());
+  EXPECT_EQ(*rel, (Releasability{.originator = kA,
+                                 .parties = Bit(kA),
+                                 .red = true,
+                                 .recipients = {"bob"},
+                                 .federable = false}));
+  EXPECT_TRUE(CanRead(kBob, *rel));
+  EXPECT_TRUE(CanRead(kAlice, *rel));                 // the creator's party
+  EXPECT_FALSE(CanRead(MakeReader(kB, "b2"), *rel));  // bob's colleague
+  EXPECT_FALSE(CanRead(kCarol, *rel));
+  // A marking naming a stranger is still an error with recipients.
+  EXPECT_FALSE(MarkingDefinitionReleasability(kA, Marking({kStranger}, {"bob"}), PartyOf).ok());
 }
 
 TEST(PolicyReleasability, MarkingDefinitionWithUnknownIdentityIsAnError) {

@@ -5,17 +5,17 @@
 namespace tansiq::stix {
 namespace {
 
-bool IsHex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
-// 8-4-4-4-12 hex digits, either case.
+// 8-4-4-4-12 lower-case hex digits. RFC 4122 compares UUIDs case-insensitively, so an
+// upper-case form would name the same object under a second id (one another party could
+// post beside the owner's): only the canonical lower-case form is an identifier.
 bool IsUuid(std::string_view s) {
   if (s.size() != 36) return false;
   for (size_t i = 0; i < 36; ++i) {
     if (i == 8 || i == 13 || i == 18 || i == 23) {
       if (s[i] != '-') return false;
-    } else if (!IsHex(s[i])) {
+    } else if (!IsLowerHex(s[i])) {
       return false;
     }
   }

@@ -12,8 +12,10 @@ namespace tansiq::stix {
 // doubled hyphen, starting with a letter (custom types "x-..." included).
 bool IsValidTypeName(std::string_view type);
 
-// True for "<valid type>--<uuid>" with a lowercase or uppercase hex UUID of any version
-// (STIX accepts v4 and v5; other RFC 4122 versions are accepted as received).
+// True for "<valid type>--<uuid>" with a lower-case hex UUID of any version (STIX accepts v4
+// and v5; other RFC 4122 versions are accepted as received). Upper-case hex is refused: it is
+// the same UUID (RFC 4122 compares case-insensitively), so accepting it would let a second
+// object — another party's — stand under another spelling of an existing id.
 bool IsValidIdentifier(std::string_view id);
 
 // The type part of an identifier ("indicator" of "indicator--..."); empty if malformed.

@@ -24,7 +24,7 @@ TEST(Identifier, RejectsInvalidTypeNames) {
 
 TEST(Identifier, AcceptsValidIdentifiers) {
   EXPECT_TRUE(IsValidIdentifier("indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"));
-  EXPECT_TRUE(IsValidIdentifier("file--364FE3E5-B1F4-5BA3-B951-EE5983B3538D"));
+  EXPECT_TRUE(IsValidIdentifier("file--364fe3e5-b1f4-5ba3-b951-ee5983b3538d"));
   EXPECT_TRUE(IsValidIdentifier("x-mitre-tactic--69da72d2-f550-41c5-ab9e-e8255707f28a"));
   EXPECT_EQ(IdentifierType("attack-pattern--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061"),
             "attack-pattern");
@@ -37,7 +37,11 @@ TEST(Identifier, RejectsInvalidIdentifiers) {
         "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3g",
         "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3",
         "Indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
-        "indicator---8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"}) {
+        "indicator---8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+        // Upper-case hex: the same UUID as the lower-case form, so a second id for one object.
+        "file--364FE3E5-B1F4-5BA3-B951-EE5983B3538D",
+        "report--8E2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+        "report--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3F"}) {
     EXPECT_FALSE(IsValidIdentifier(id)) << id;
     EXPECT_EQ(IdentifierType(id), "") << id;
   }

@@ -68,6 +68,60 @@ std::string_view TlpName(Tlp tlp) {
   return "";
 }
 
+namespace {
+
+// Strictness order: CLEAR < GREEN < AMBER < AMBER+STRICT < RED (kNone: not a TLP).
+int Strictness(Tlp tlp) {
+  switch (tlp) {
+    case Tlp::kNone:
+      return 0;
+    case Tlp::kClear:
+      return 1;
+    case Tlp::kGreen:
+      return 2;
+    case Tlp::kAmber:
+      return 3;
+    case Tlp::kAmberStrict:
+      return 4;
+    case Tlp::kRed:
+      return 5;
+  }
+  return 5;
+}
+
+}  // namespace
+
+Status CheckGranularMarkings(const json::object& object,
+                             const std::vector<std::string>& object_marking_refs) {
+  const json::value* gms = object.if_contains("granular_markings");
+  if (gms == nullptr || !gms->is_array()) return Status::Ok();
+  const Tlp own = StrictestTlp(object_marking_refs);
+  // Without a TLP of its own an object may be unmarked (its originator alone) or released by
+  // a releasability marking (federable): only CLEAR and GREEN are surely no narrower.
+  const int allowed = own == Tlp::kNone ? Strictness(Tlp::kGreen) : Strictness(own);
+  const json::array& list = gms->get_array();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const json::object* gm = list[i].if_object();
+    const json::value* ref = gm != nullptr ? gm->if_contains("marking_ref") : nullptr;
+    if (ref == nullptr || !ref->is_string()) continue;  // a language entry (`lang`)
+    const std::string where = "granular_markings[" + std::to_string(i) + "]: ";
+    const Tlp tlp = TlpOfMarking(ref->get_string());
+    if (tlp == Tlp::kNone) {
+      return InvalidArgument(where +
+                             "only TLP markings may be granular here; the hub enforces "
+                             "releasability per object — mark the whole object, or post the "
+                             "restricted text as an object of its own");
+    }
+    if (Strictness(tlp) > allowed) {
+      return InvalidArgument(
+          where + "TLP:" + std::string(TlpName(tlp)) +
+          " is narrower than the object's own marking and the hub cannot withhold part of an "
+          "object — mark the whole object, or post the restricted text as an object of its own");
+    }
+  }
+  return Status::Ok();
+}
+
 Result<std::optional<Releasability>> ParseReleasability(const json::object& marking_definition) {
   const json::value* exts_value = marking_definition.if_contains("extensions");
   const json::object* exts = exts_value != nullptr ? exts_value->if_object() : nullptr;

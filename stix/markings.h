@@ -50,6 +50,17 @@ Tlp StrictestTlp(const std::vector<std::string>& marking_ids);
 
 std::string_view TlpName(Tlp tlp);  // "clear", "green", "amber", "amber+strict", "red", ""
 
+// Granular markings the hub cannot honour (issue 16): releasability is enforced per object
+// version, not per property, so a granular marking that would narrow who reads part of an
+// object is refused rather than silently ignored. Refused: a granular `marking_ref` that is
+// not a TLP marking (a releasability marking cannot cover part of an object), and a TLP
+// stricter than the object's own strictest TLP (an object without TLP — unmarked, or marked
+// by a releasability marking only — accepts only CLEAR and GREEN). Language entries (`lang`)
+// and TLP no stricter than the object's are accepted (they narrow nothing). InvalidArgument
+// naming the entry and what to do instead; OK for objects without granular_markings.
+Status CheckGranularMarkings(const boost::json::object& object,
+                             const std::vector<std::string>& object_marking_refs);
+
 // The contents of a Tansiq releasability marking-definition.
 struct Releasability {
   std::vector<std::string> releasable_to_refs;  // party identity ids

@@ -153,3 +153,62 @@ TEST(TlpMarkingIdTest, RoundTripsEveryLevel) {
 
 }  // namespace
 }  // namespace tansiq::stix
+
+namespace tansiq::stix {
+namespace {
+
+boost::json::object WithGranular(std::string_view granular_json) {
+  return boost::json::parse(std::string(R"({"type":"report","granular_markings":)") +
+                            std::string(granular_json) + "}")
+      .as_object();
+}
+
+constexpr std::string_view kOtherMarking =
+    "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed";
+
+TEST(GranularMarkings, NarrowerThanTheObjectAreRefused) {
+  // Issue 16 item 4: a GREEN report whose description carries granular TLP:RED would show the
+  // description to every party; the hub cannot withhold part of an object, so it refuses.
+  const std::vector<std::string> green = {std::string(kTlpGreenId)};
+  const std::string red = std::string(R"([{"selectors":["description"],"marking_ref":")") +
+                          std::string(kTlpRedId) + "\"}]";
+  Status st = CheckGranularMarkings(WithGranular(red), green);
+  EXPECT_EQ(st.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("granular_markings[0]: TLP:red is narrower"), std::string::npos)
+      << st.message();
+  for (Tlp narrower : {Tlp::kAmber, Tlp::kAmberStrict, Tlp::kRed}) {
+    const std::string g = std::string(R"([{"selectors":["name"],"marking_ref":")") +
+                          std::string(TlpMarkingId(narrower)) + "\"}]";
+    EXPECT_FALSE(CheckGranularMarkings(WithGranular(g), green).ok()) << TlpName(narrower);
+    // Without a TLP of its own (unmarked, or a releasability marking only) too.
+    EXPECT_FALSE(CheckGranularMarkings(WithGranular(g), {}).ok()) << TlpName(narrower);
+  }
+  // Any marking that is not TLP (a releasability marking) cannot cover part of an object.
+  const std::string other = std::string(R"([{"selectors":["name"],"marking_ref":")") +
+                            std::string(kOtherMarking) + "\"}]";
+  EXPECT_FALSE(CheckGranularMarkings(WithGranular(other), green).ok());
+  // A later entry is checked too.
+  const std::string second = std::string(R"([{"selectors":["name"],"lang":"en"},)") +
+                             R"({"selectors":["description"],"marking_ref":")" +
+                             std::string(kTlpRedId) + "\"}]";
+  st = CheckGranularMarkings(WithGranular(second), green);
+  EXPECT_NE(st.message().find("granular_markings[1]"), std::string::npos) << st.message();
+}
+
+TEST(GranularMarkings, NoNarrowerThanTheObjectAreAccepted) {
+  const std::string green =
+      std::string(R"([{"selectors":["name"],"marking_ref":")") + std::string(kTlpGreenId) + "\"}]";
+  EXPECT_TRUE(CheckGranularMarkings(WithGranular(green), {std::string(kTlpGreenId)}).ok());
+  EXPECT_TRUE(CheckGranularMarkings(WithGranular(green), {std::string(kTlpRedId)}).ok());
+  EXPECT_TRUE(CheckGranularMarkings(WithGranular(green), {}).ok());
+  const std::string red =
+      std::string(R"([{"selectors":["name"],"marking_ref":")") + std::string(kTlpRedId) + "\"}]";
+  EXPECT_TRUE(CheckGranularMarkings(WithGranular(red), {std::string(kTlpRedId)}).ok());
+  EXPECT_TRUE(
+      CheckGranularMarkings(WithGranular(R"([{"selectors":["name"],"lang":"ar"}])"), {}).ok());
+  boost::json::object none = boost::json::parse(R"({"type":"report"})").as_object();
+  EXPECT_TRUE(CheckGranularMarkings(none, {}).ok());
+}
+
+}  // namespace
+}  // namespace tansiq::stix

@@ -149,8 +149,9 @@ Status ValidateObject(const json::object& object) {
   if (type == "action") return ctx.Error("type", "action is a reserved type name");
   if (id_string == nullptr) return ctx.Error("id", "is required");
   if (IdentifierType(*id_string) != type) {
-    return ctx.Error("id", IsValidIdentifier(*id_string) ? "must start with the object's type"
-                                                         : "must be an identifier <type>--<uuid>");
+    return ctx.Error("id", IsValidIdentifier(*id_string)
+                               ? "must start with the object's type"
+                               : "must be an identifier <type>--<uuid> (lower-case hex)");
   }
   TANSIQ_RETURN_IF_ERROR(CheckPropertyNames(ctx, object));
 

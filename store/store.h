@@ -98,6 +98,12 @@ struct NewVersion {
   std::optional<stix::SearchText> search;
   // Backend work done ahead for `search` (Store::PrepareSearch), or nullptr.
   std::shared_ptr<const void> prepared_search;
+  // Set for the hub's derived objects (analysis/derive.h): the source object they come from,
+  // whose governing version `version` must be. The store withdraws them — deletes every
+  // version and keeps a tombstone — in the transaction that makes another version of the
+  // source govern (a new version, a recall, a redaction, a deleted latest version) or deletes
+  // the source, so nothing derived from text or releasability that no longer governs stays.
+  std::string derived_from;
 };
 
 struct PutOutcome {
@@ -367,9 +373,16 @@ class WriteTxn {
   // The JSON of the latest version of `id`, if stored (used to resolve marking-definitions).
   virtual Result<std::optional<std::string>> GetLatestJson(std::string_view id) = 0;
   virtual Result<PutOutcome> PutVersion(const NewVersion& v) = 0;
-  // Removes the selected versions of `id` from a collection; returns how many went.
+  // Removes the selected versions of `id` from a collection; returns how many went. When no
+  // version of `id` is left anywhere the hub keeps a tombstone: a head lookup for reading
+  // (Store::IsVisible, HiddenAmong, gate targets) answers policy::ObjectHead::deleted, so
+  // what is gated on it — derived objects, relationships, the hub's notices — stays hidden;
+  // and the derived objects of `id` go with it.
   virtual Result<int> DeleteVersions(std::string_view collection_id, std::string_view id,
                                      const DeleteSelector& which) = 0;
+  // The originating party of `id` if the hub deleted it and holds no version of it now
+  // (a tombstone); only that party may store it again.
+  virtual Result<std::optional<policy::PartyIndex>> DeletedBy(std::string_view id) = 0;
 
   virtual Status PutStatus(const StatusRecord& s) = 0;
   virtual Result<std::optional<AuditRecord>> LastAudit() = 0;

@@ -501,6 +501,113 @@ TEST_P(StoreConformance, SearchFollowsRecallAndDelete) {
   EXPECT_EQ(store_->Search(a_, q)->total, 0);
 }
 
+// Issue 16 item 1: a gate reference to a deleted object hides (a tombstone), for everyone and
+// for good; the object stays its originator's (DeletedBy) until they store it again.
+TEST_P(StoreConformance, DeletedGateTargetHidesWhatIsGatedOnIt) {
+  ASSERT_TRUE(Put("c1", "report--1", 100, To(0, Bit(1) | Bit(2))).ok());
+  const Releasability all_of_b = To(1, Bit(0) | Bit(2));
+  ASSERT_TRUE(Put("c1", "threat-actor--1", 100, all_of_b).ok());
+  ASSERT_TRUE(Put("c1", "relationship--1", 100, all_of_b, {"threat-actor--1", "report--1"}).ok());
+  ASSERT_TRUE(Put("c1", "relationship--2", 100, all_of_b, {"threat-actor--1", "report--x"})
+                  .ok());  // report--x was never held
+  EXPECT_TRUE(store_->IsVisible(c_, "relationship--1"));
+  ASSERT_TRUE(
+      store_->Write([](WriteTxn& t) { return t.DeleteVersions("c1", "report--1", {}).status(); })
+          .ok());
+  for (const Reader& r : {a_, b_, c_}) {
+    EXPECT_FALSE(store_->IsVisible(r, "report--1")) << r.user_name;
+    EXPECT_FALSE(store_->IsVisible(r, "relationship--1")) << r.user_name;  // bob's own too
+    EXPECT_TRUE(store_->IsVisible(r, "relationship--2")) << r.user_name;   // never held
+    auto hidden = store_->HiddenAmong(r, {"report--1", "report--x", "threat-actor--1"});
+    ASSERT_TRUE(hidden.ok());
+    EXPECT_EQ(*hidden, std::vector<std::string>{"report--1"}) << r.user_name;
+    for (const auto& row : Ids(r)) EXPECT_EQ(row.find("relationship--1"), std::string::npos);
+  }
+  auto deleted = std::make_shared<std::optional<policy::PartyIndex>>();
+  auto read_deleted = [&](WriteTxn& t) -> Status {
+    auto d = t.DeletedBy("report--1");
+    if (!d.ok()) return d.status();
+    *deleted = *d;
+    return Status::Ok();
+  };
+  ASSERT_TRUE(store_->Write(read_deleted).ok());
+  EXPECT_EQ(*deleted, std::optional<policy::PartyIndex>(0));
+  Reopen();  // for good: tombstones are durable
+  EXPECT_FALSE(store_->IsVisible(c_, "relationship--1"));
+  // Stored again by its originator: held, no longer deleted.
+  ASSERT_TRUE(Put("c1", "report--1", 300, To(0, Bit(1) | Bit(2))).ok());
+  EXPECT_TRUE(store_->IsVisible(c_, "relationship--1"));
+  ASSERT_TRUE(store_->Write(read_deleted).ok());
+  EXPECT_FALSE(deleted->has_value());
+}
+
+// Issue 16 items 1 and 2: derived objects are withdrawn (every version, every collection,
+// tombstoned) in the transaction that makes another version of their source govern or
+// deletes it; those derived from the governing version stay.
+TEST_P(StoreConformance, DerivedObjectsFollowTheGoverningVersionOfTheirSource) {
+  auto derive = [&](const std::string& id, Micros version, Releasability rel,
+                    std::vector<std::string> gates) {
+    NewVersion v;
+    v.collection_id = "c1";
+    v.id = id;
+    v.type = id.substr(0, id.find("--"));
+    v.spec_version = "2.1";
+    v.version = version;
+    v.version_text = std::to_string(version);
+    v.json = "{\"id\":\"" + id + "\",\"name\":\"Khafaji\"}";
+    v.gate_refs = std::move(gates);
+    v.refs = v.gate_refs;
+    v.releasability = std::move(rel);
+    v.derived_from = "report--1";
+    return store_->Write([v](WriteTxn& t) { return t.PutVersion(v).status(); });
+  };
+  const Releasability everyone = To(0, Bit(1) | Bit(2));
+  ASSERT_TRUE(Put("c1", "report--1", 100, everyone).ok());
+  ASSERT_TRUE(derive("identity--p", 100, everyone, {"report--1"}).ok());
+  ASSERT_TRUE(derive("location--m", 100, everyone, {"report--1"}).ok());
+  ASSERT_TRUE(derive("relationship--m", 100, everyone, {"report--1", "location--m"}).ok());
+  EXPECT_TRUE(store_->IsVisible(b_, "identity--p"));
+  EXPECT_EQ(store_->Search(c_, Words("khafaji"))->total, 3);
+  // A redaction that keeps the release: every derived object of version 100 goes at once.
+  ASSERT_TRUE(Put("c1", "report--1", 200, everyone).ok());
+  for (const char* id : {"identity--p", "location--m", "relationship--m"}) {
+    EXPECT_FALSE(store_->Head(id)->has_value()) << id;
+    EXPECT_FALSE(store_->IsVisible(a_, id)) << id;
+  }
+  EXPECT_TRUE(Ids(b_, {.ids = {"identity--p", "location--m", "relationship--m"}}).empty());
+  EXPECT_EQ(store_->Search(c_, Words("khafaji"))->total, 0);
+  // The analysis of version 200 derives the place again (not the person): it stays.
+  ASSERT_TRUE(derive("location--m", 200, everyone, {"report--1"}).ok());
+  EXPECT_TRUE(store_->IsVisible(b_, "location--m"));
+  // A recall (narrower, new version) withdraws it; its re-derivation is narrow.
+  ASSERT_TRUE(Put("c1", "report--1", 300, To(0, 0)).ok());
+  EXPECT_FALSE(store_->Head("location--m")->has_value());
+  ASSERT_TRUE(derive("location--m", 300, To(0, 0), {"report--1"}).ok());
+  EXPECT_FALSE(store_->IsVisible(b_, "location--m"));
+  EXPECT_TRUE(store_->IsVisible(a_, "location--m"));
+  // Deleting the recall version makes version 200 govern: what came from 300 goes.
+  ASSERT_TRUE(store_
+                  ->Write([](WriteTxn& t) {
+                    return t
+                        .DeleteVersions("c1", "report--1", {VersionFilter::Which::kLast, {}, {}})
+                        .status();
+                  })
+                  .ok());
+  EXPECT_FALSE(store_->Head("location--m")->has_value());
+  // The delete of the source: everything derived goes and stays hidden (tombstones).
+  ASSERT_TRUE(derive("location--m", 200, everyone, {"report--1"}).ok());
+  ASSERT_TRUE(
+      store_->Write([](WriteTxn& t) { return t.DeleteVersions("c1", "report--1", {}).status(); })
+          .ok());
+  for (const Reader& r : {a_, b_, c_}) {
+    for (const char* id : {"report--1", "identity--p", "location--m", "relationship--m"}) {
+      EXPECT_FALSE(store_->IsVisible(r, id)) << r.user_name << " " << id;
+    }
+    EXPECT_TRUE(Ids(r).empty()) << r.user_name;
+    EXPECT_EQ(store_->Search(r, Words("khafaji"))->total, 0);
+  }
+}
+
 TEST_P(StoreConformance, SearchBoundsCountAndRankVisibleMatchesOnly) {
   // 10 reports b may see, then 20 newer ones it may not (a's alone).
   for (int i = 0; i < 30; ++i) {

@@ -264,7 +264,8 @@ Status CheckValue(const Ctx& ctx, std::string_view path, const PropSpec& spec,
     }
     case Kind::kIdentifier: {
       const json::string* s = value.if_string();
-      if (s == nullptr || !IsValidIdentifier(*s)) return ctx.Error(path, "must be an identifier");
+      if (s == nullptr || !IsValidIdentifier(*s))
+        return ctx.Error(path, "must be an identifier (lower-case)");
       if (!RefTypeAllowed(spec.arg, IdentifierType(*s))) {
         return ctx.Error(path, MustReference(spec.arg));
       }
@@ -277,7 +278,7 @@ Status CheckValue(const Ctx& ctx, std::string_view path, const PropSpec& spec,
       for (size_t i = 0; i < a->size(); ++i) {
         const json::string* s = (*a)[i].if_string();
         if (s == nullptr || !IsValidIdentifier(*s)) {
-          return ctx.Error(Indexed(path, i), "must be an identifier");
+          return ctx.Error(Indexed(path, i), "must be an identifier (lower-case)");
         }
         if (!IsIdentifierOf(spec.arg, (*a)[i])) {
           return ctx.Error(Indexed(path, i), MustReference(spec.arg));

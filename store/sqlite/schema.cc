@@ -11,7 +11,7 @@ namespace tansiq::store::sqlite {
 namespace {
 
 // Index i migrates from user_version i to i+1. Never edit a released step: append one.
-constexpr std::array<const char*, 10> kMigrations = {
+constexpr std::array<const char*, 11> kMigrations = {
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE parties(
@@ -226,6 +226,41 @@ INSERT INTO tokens_10(hash, user_id, label, created, id)
   SELECT hash, user_id, label, created, substr(hash, 1, 16) FROM tokens;
 DROP TABLE tokens;
 ALTER TABLE tokens_10 RENAME TO tokens;
+)sql",
+    // 11: what deletion and re-analysis must not bring back (issue 16). tombstones: the ids the
+    // hub deleted (and their originator), so a gate reference to one hides instead of counting
+    // as "not held". derived: which derived objects (analysis) come from which source, so they
+    // are withdrawn in the transaction that changes or deletes the source; filled here from
+    // the hub's own location/intrusion-set/identity/relationship versions, whose first gate is
+    // their source (SqliteStore::Open then withdraws the stale ones: lineage.reconcile).
+    // A releasability marking-definition naming TLP:RED recipients is read by its creator's
+    // party and those users only (policy::MarkingDefinitionReleasability): its stored versions,
+    // heads and search rows are recomputed so.
+    R"sql(
+CREATE TABLE IF NOT EXISTS tombstones(
+  id TEXT PRIMARY KEY, originator INTEGER NOT NULL, deleted_at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS derived(
+  source TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY(source, id)) WITHOUT ROWID;
+INSERT OR IGNORE INTO derived(source, id)
+  SELECT CASE WHEN instr(v.gates, ' ') > 0 THEN substr(v.gates, 1, instr(v.gates, ' ') - 1)
+    ELSE v.gates END, v.id
+  FROM versions v
+  WHERE v.gates != '' AND v.type IN ('location', 'intrusion-set', 'identity', 'relationship')
+    AND json_extract(CAST(v.json AS TEXT), '$.created_by_ref') =
+      (SELECT value FROM meta WHERE key = 'hub.identity');
+INSERT OR REPLACE INTO meta(key, value)
+  SELECT 'lineage.reconcile', 'pending' WHERE EXISTS (SELECT 1 FROM derived);
+UPDATE versions SET red = 1, federable = 0, parties = 1 << originator,
+  recipients = (SELECT group_concat(r.value, ' ') FROM json_each(CAST(versions.json AS TEXT),
+    '$.extensions."extension-definition--65d21291-bcb8-457a-8bff-8b997f76182b".recipients') r)
+  WHERE type = 'marking-definition' AND json_array_length(CAST(json AS TEXT),
+    '$.extensions."extension-definition--65d21291-bcb8-457a-8bff-8b997f76182b".recipients') > 0;
+UPDATE objects SET (parties, red, recipients, federable) =
+  (SELECT v.parties, v.red, v.recipients, v.federable FROM versions v WHERE v.id = objects.id
+   ORDER BY v.version DESC, v.seq DESC LIMIT 1)
+  WHERE type = 'marking-definition';
+UPDATE search_docs SET parties = h.parties, per_row = (h.red != 0 OR h.gates != '')
+  FROM objects h WHERE h.id = search_docs.id AND h.type = 'marking-definition';
 )sql",
 };
 

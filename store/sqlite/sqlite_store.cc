@@ -23,6 +23,7 @@
 #include "stix/timestamp.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/fts_tokenizer.h"
+#include "store/sqlite/lineage.h"
 #include "store/sqlite/messages.h"
 #include "store/sqlite/schema.h"
 #include "store/store.h"
@@ -158,7 +159,15 @@ class HeadCache {
     // A failed lookup hides the object: fail closed.
     if (!head.ok()) {
       out = hidden;
-    } else if (head->has_value()) {
+    } else if (!head->has_value()) {
+      // Not held: deleted (a tombstone hides what is gated on it), or never held.
+      auto deleted = sqlite::Tombstone(db_, id);
+      if (!deleted.ok()) {
+        out = hidden;
+      } else if (deleted->has_value()) {
+        out = policy::ObjectHead{{.originator = **deleted}, {}, /*deleted=*/true};
+      }
+    } else {
       auto accessible = accessible_.contains(std::string(id))
                             ? Result<bool>(true)
                             : InAccessibleCollection(db_, reader_, id);
@@ -196,6 +205,12 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<PutOutcome> PutVersion(const NewVersion& v) override;
   Result<int> DeleteVersions(std::string_view collection_id, std::string_view id,
                              const DeleteSelector& which) override;
+  Result<std::optional<policy::PartyIndex>> DeletedBy(std::string_view id) override {
+    return sqlite::Tombstone(db_, id);
+  }
+  // Withdraws the derived objects of every recorded source whose version no longer governs
+  // (the start-up reconciliation of databases written before migration 10).
+  Status ReconcileDerived();
   Status PutStatus(const StatusRecord& s) override;
   Result<std::optional<AuditRecord>> LastAudit() override;
   Status AppendAudit(const AuditRecord& r) override;
@@ -231,6 +246,9 @@ class SqliteWriteTxn final : public WriteTxn {
 
  private:
   Status RecomputeHead(std::string_view id);
+  // Deletes (every version, every collection; a tombstone kept) the derived objects of
+  // `source` whose version is not `governing` — all of them when nullopt (source deleted).
+  Status WithdrawDerived(std::string_view source, std::optional<Micros> governing);
   // The situation pre-aggregation (migrations 7, 8) for one object: RefreshSituation moves its
   // source rows to the class its analysis, head and collections give it now (a no-op when that
   // is the class they are counted under); LeaveSituation takes them out. Every write that
@@ -444,6 +462,16 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const SqliteOptions& options) {
   }
   store->writer_thread_ = std::thread([s = store.get()] { s->WriterLoop(); });
   store->checkpoint_thread_ = std::thread([s = store.get()] { s->CheckpointLoop(); });
+  // Once after migration 10: derived objects of a deleted source, or of a version that no
+  // longer governs, are withdrawn (databases written before the store withdrew them itself).
+  auto pending = store->Meta("lineage.reconcile");
+  if (!pending.ok()) return pending.status();
+  if (pending->value_or("") == "pending") {
+    TANSIQ_RETURN_IF_ERROR(store->Write([](WriteTxn& txn) -> Status {
+      TANSIQ_RETURN_IF_ERROR(static_cast<SqliteWriteTxn&>(txn).ReconcileDerived());
+      return txn.PutMeta("lineage.reconcile", "done");
+    }));
+  }
   return std::unique_ptr<Store>(std::move(store));
 }
 
@@ -754,6 +782,9 @@ Result<PutOutcome> SqliteWriteTxn::PutVersion(const NewVersion& v) {
     // Same id and version already in this collection: an idempotent success.
     if (sqlite3_changes(db_.raw()) == 0) return ExistingVersion(db_, v, version);
   }
+  TANSIQ_RETURN_IF_ERROR(sqlite::ClearTombstone(db_, v.id));  // stored again: not deleted
+  if (!v.derived_from.empty())
+    TANSIQ_RETURN_IF_ERROR(sqlite::PutDerived(db_, v.derived_from, v.id));
   // The latest version hub-wide governs the object: update the head when this one is newest.
   auto st = db_.Prepare(
       "INSERT INTO objects(id, type, originator, parties, red, recipients, federable, gates, "
@@ -779,6 +810,8 @@ Result<PutOutcome> SqliteWriteTxn::PutVersion(const NewVersion& v) {
     }
     TANSIQ_RETURN_IF_ERROR(Reindex(v.id, v.type, version, text, v.collection_id,
                                    policy::ObjectHead{rel, v.gate_refs}, v.prepared_search.get()));
+    // What was derived from a version that no longer governs goes in this transaction.
+    TANSIQ_RETURN_IF_ERROR(WithdrawDerived(v.id, version));
   } else {
     TANSIQ_RETURN_IF_ERROR(MarkCollection(v.id, v.collection_id));
   }
@@ -866,6 +899,8 @@ Status SqliteWriteTxn::Reindex(std::string_view id, std::string_view type, Micro
 }
 
 Status SqliteWriteTxn::RecomputeHead(std::string_view id) {
+  auto before = ReadHead(db_, id);
+  if (!before.ok()) return before.status();
   auto st = db_.Prepare(std::string("SELECT type, version, ") + kHeadColumns +
                         " FROM versions WHERE id = ?1 ORDER BY version DESC, seq DESC LIMIT 1");
   if (!st.ok()) return st.status();
@@ -874,6 +909,11 @@ Status SqliteWriteTxn::RecomputeHead(std::string_view id) {
   Status status;
   if (!s.Step(&status)) {
     TANSIQ_RETURN_IF_ERROR(status);
+    if (before->has_value()) {
+      TANSIQ_RETURN_IF_ERROR(
+          sqlite::PutTombstone(db_, id, (*before)->releasability.originator, Now()));
+    }
+    TANSIQ_RETURN_IF_ERROR(WithdrawDerived(id, std::nullopt));
     TANSIQ_RETURN_IF_ERROR(LeaveSituation(id));
     for (const char* sql :
          {"DELETE FROM objects WHERE id = ?1",
@@ -925,7 +965,50 @@ Status SqliteWriteTxn::RecomputeHead(std::string_view id) {
       TANSIQ_RETURN_IF_ERROR(MarkCollection(id, holding[i]));
     }
   }
+  TANSIQ_RETURN_IF_ERROR(WithdrawDerived(id, version));
   return RefreshSituation(id);
+}
+
+Status SqliteWriteTxn::WithdrawDerived(std::string_view source, std::optional<Micros> governing) {
+  auto rows = sqlite::DerivedFrom(db_, source);
+  if (!rows.ok()) return rows.status();
+  for (const auto& row : *rows) {
+    if (governing && row.latest_version == governing) continue;  // from the governing text
+    if (row.latest_version) {
+      auto del = db_.Prepare("DELETE FROM versions WHERE id = ?1");
+      if (!del.ok()) return del.status();
+      (*del)->Bind(1, row.id);
+      TANSIQ_RETURN_IF_ERROR((*del)->Run());
+      TANSIQ_RETURN_IF_ERROR(RecomputeHead(row.id));  // gone: tombstone, index, situation
+    }
+    TANSIQ_RETURN_IF_ERROR(sqlite::DropDerived(db_, source, row.id));
+  }
+  return Status::Ok();
+}
+
+Status SqliteWriteTxn::ReconcileDerived() {
+  auto sources = sqlite::DerivedSources(db_);
+  if (!sources.ok()) return sources.status();
+  for (const auto& source : *sources) {
+    auto head = ReadHead(db_, source);
+    if (!head.ok()) return head.status();
+    if (!head->has_value()) {
+      // A source deleted before tombstones existed: it was held, so it hides from now on.
+      auto rows = sqlite::DerivedFrom(db_, source);
+      if (!rows.ok()) return rows.status();
+      for (const auto& row : *rows) {
+        auto derived = ReadHead(db_, row.id);
+        if (!derived.ok()) return derived.status();
+        if (!derived->has_value()) continue;
+        TANSIQ_RETURN_IF_ERROR(
+            sqlite::PutTombstone(db_, source, (*derived)->releasability.originator, Now()));
+        break;
+      }
+    }
+    TANSIQ_RETURN_IF_ERROR(WithdrawDerived(
+        source, head->has_value() ? std::optional<Micros>((*head)->latest_version) : std::nullopt));
+  }
+  return Status::Ok();
 }
 
 // Appends " AND <column> IN (?,?,...)" and records the values to bind.

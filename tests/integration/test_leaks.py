@@ -110,13 +110,14 @@ def build_world():
 PUBLIC = ["T_clear", "T_green", "T_amber", "T_amber+strict", "L_G", "REL2", "REP", "SIG2"]
 VISIBLE = {
     "bob": PUBLIC + ["RB", "RBC", "REDBOB", "NBC", "W", "BB", "M_B", "M_BC", "M_RED_BOB"],
-    "b2": PUBLIC + ["RB", "RBC", "NBC", "W", "BB", "M_B", "M_BC", "M_RED_BOB"],
+    "b2": PUBLIC + ["RB", "RBC", "NBC", "W", "BB", "M_B", "M_BC"],
     "carol": [k for k in PUBLIC if k != "REL2"] + ["RBC", "M_BC"],
     "alice": [],        # alice's own view is checked by test_originator_sees_everything_unstripped
 }
 INVISIBLE = {
     "bob": ["U", "RED0", "REL1", "SIG1", "L_A", "N", "PA"],
-    "b2": ["U", "RED0", "REL1", "SIG1", "L_A", "N", "PA", "REDBOB"],
+    # a RED marking is read by its named recipients only, not their colleagues (issue 16, 8)
+    "b2": ["U", "RED0", "REL1", "SIG1", "L_A", "N", "PA", "REDBOB", "M_RED_BOB"],
     "carol": ["U", "RED0", "RB", "REDBOB", "REL1", "REL2", "SIG1", "L_A", "N", "NBC", "W", "BB",
               "PA", "M_B", "M_RED_BOB"],
     "alice": ["BB"],
