@@ -1,8 +1,8 @@
 // The "tansiq" FTS5 tokenizer: text/'s multilingual analysis inside SQLite's full-text index.
 // Per word it emits the exact normalised term, then as colocated tokens the stemmed term, a
 // script-neutral name key ("~hfj") and the word behind an Arabic proclitic (وللقوات → القوات),
-// with byte offsets into the original text so snippets highlight the original script. A column value starting with kNameMarker is a name field:
-// not stemmed.
+// with byte offsets into the original text so snippets highlight the original script. A column
+// value starting with kNameMarker is a name field: not stemmed.
 #pragma once
 
 #include <sqlite3.h>

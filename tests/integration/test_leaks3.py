@@ -2,8 +2,8 @@
 2 — a delete after a recall bringing back what the recall hid, a redaction leaving the redacted
 name readable, granular TLP:RED markings, upper-case ids, RED marking metadata — attacked on
 every read path: TAXII objects/object/manifest/versions, REST objects, search, related/graph,
-situation, brief, watches with the stream replay, and `tansiq export`. Every check asserts on a
-concrete secret marker or id."""
+situation, brief, watches with the stream replay and webhooks, and `tansiq export`. Every check
+asserts on a concrete secret marker or id."""
 import json
 import os
 import sys
@@ -13,23 +13,32 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as H  # noqa: E402
+from test_webhooks import Receiver  # noqa: E402
 from wsclient import WebSocket  # noqa: E402
 
 hub = None
 COAL = None
+RX = None  # a webhook receiver on loopback (bob's watch notices)
 JSON = "application/json"
 DERIVED_TYPES = ("location", "intrusion-set", "identity", "relationship")
 OTHERS = ("bob", "b2", "carol")
 
 
 def setUpModule():
-    global hub, COAL
-    hub, COAL, _ = H.module_hub_with_data()
+    global hub, COAL, RX
+    RX = Receiver()
+    os.environ.setdefault("TANSIQ_DATA", os.path.join(H.REPO, "data"))
+    hub = H.Hub(extra_toml="\n[webhooks]\nallow = " + json.dumps([RX.url("/")]) + "\n")
+    hub.serve_args += ["--webhook-retry-ms", "150", "--webhook-retry-max-ms", "600"]
+    hub.start()
+    COAL = hub.coll_path("coalition")
 
 
 def tearDownModule():
     if hub:
         hub.cleanup()
+    if RX:
+        RX.close()
 
 
 def secret(tag):
@@ -148,6 +157,12 @@ class RecallThenDelete(unittest.TestCase):
         watch = hub.request("POST", "/api/v1/watches", user="bob",
                             body={"query": f'"{word}"'}, accept=JSON, content_type=JSON)
         self.assertEqual(watch.status, 201, watch)
+        # bob's webhook answers 503 until the end: the notice waits in the durable outbox
+        # through the recall and the delete, and is prepared anew for each attempt.
+        hook = f"/gate/{uuid.uuid4().hex[:8]}"
+        r = hub.request("POST", "/api/v1/webhooks", user="bob", body={"url": RX.url(hook)},
+                        accept=JSON, content_type=JSON)
+        self.assertEqual(r.status, 201, r)
         v1 = report(f"{word} {secret('T')}",
                     f"General {person} met ISIS commanders in Baghdad on Monday.")
         hub.post_objects(COAL, [v1])
@@ -158,6 +173,8 @@ class RecallThenDelete(unittest.TestCase):
         self.assertTrue(any(o["type"] == "relationship" for o in got), got)
         notice = wait_inbox("bob", lambda m: v1["name"] in m["subject"])[0]
         self.assertIn(person.split()[-1], json.dumps(got))  # the premise: bob read the name
+        first = RX.wait(hook, timeout=20.0)[0]  # the premise: the post carried the title
+        self.assertIn(v1["name"], first["body"].decode())
 
         v2 = H.new_version(v1, object_marking_refs=None, description="[redacted]")
         hub.post_objects(COAL, [v2])
@@ -203,6 +220,13 @@ class RecallThenDelete(unittest.TestCase):
         self.assertNotIn(rid, replay)
         r = hub.get("/api/v1/search", user="bob", params={"q": f'"{word}"'}, accept=JSON)
         self.assertEqual(r.json()["total"], 0, r.json())
+        # The webhook's next attempt, once its receiver answers, carries the withdrawn notice.
+        RX.gate_open.set()
+        done = RX.wait(hook, lambda ps: any(p["status"] == 200 for p in ps), timeout=20.0)
+        body = [p for p in done if p["status"] == 200][-1]["body"].decode()
+        self.assertNotIn(v1["name"], body)
+        self.assertNotIn(rid, body)
+        self.assertNotIn(person, body)
         # Nobody else may re-create the deleted id (others' objects still name it).
         squat = dict(v1, created_by_ref=hub.identity_of("c"), modified=H.unique_ts())
         r = hub.post(COAL + "objects/", {"objects": [squat]}, user="carol")
