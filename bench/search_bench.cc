@@ -892,7 +892,7 @@ int Run(const Options& opt) {
     raw.Open(tansiq_db, true);
     Status reg = store::sqlite::RegisterTokenizer(raw.db);
     if (!reg.ok()) throw std::runtime_error("RegisterTokenizer: " + reg.message());
-    // Search's statements (store/sqlite/sqlite_store.cc), verbatim for a reader who sees
+    // Search's statements (store/sqlite/search.cc), verbatim for a reader who sees
     // every row: totals/facets by GROUP BY, the page by bm25, the page's snippets.
     const std::string where =
         " FROM search JOIN search_docs d ON d.rowid = search.rowid WHERE search MATCH ?1 "
