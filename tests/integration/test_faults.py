@@ -28,6 +28,9 @@ def setUpModule():
     CONTROL = os.path.join(hub.dir, "fault")
     set_fault("none")
     os.environ["TANSIQ_FAULT_FILE"] = CONTROL  # inherited by the servers this module starts
+    # Writers post as fast as refusals come back (hundreds a second): no rate limit here, so
+    # every answer is the store's own (202 or 503). Rate limits are it_ops' subject.
+    hub.serve_args += ["--rate-per-user", "0"]
     hub.start()
 
 
