@@ -636,7 +636,11 @@ test("main screens in Arabic and English: no serious accessibility violation (ax
           assert.equal(await page.locator("#object-related li .reason").first().evaluate((el) => /[:_]/.test(el.dataset.reason) && !el.textContent.includes(el.dataset.reason)), true, "reasons in words, not codes");
           await page.locator("#object-related .compare-link").first().click();
           await page.waitForSelector(".compare-side + .compare-side");
-          assert.ok((await page.locator(".compare-side mark").count()) >= 2, "shared words highlighted on both sides");
+          // Why: the reasons in words, and the words both texts share marked on both sides (a
+          // pair linked across scripts, by entity keys alone, shares none).
+          await page.waitForFunction(() => (document.querySelector("#compare-reasons")?.textContent ?? "").trim().length > 0);
+          const sides = await page.locator(".compare-side").evaluateAll((els) => els.map((e) => e.querySelectorAll("mark").length));
+          assert.ok(sides.every((k) => k > 0) || sides.every((k) => k === 0), `marks on one side only: ${sides}`);
           for (const v of await axeViolations(page)) found.push({ lang, page: "compare", ...v });
           await page.screenshot({ path: join(DOCS_SHOTS, `compare-${lang}.png`) });
         }
@@ -689,7 +693,9 @@ test("the originator edits (a new version), recalls from one party after a previ
     await ru.goto(`${hub.base}/${link}`);
     await ru.waitForSelector("#object-fields");
     // Link it to a place, found by typing (search as you type), picked with the keyboard.
-    await a.fill("#link-q", "بغداد");
+    const place = sdo("location", ids.iq, { name: `بغداد ${n}`, country: "IQ", object_marking_refs: [TLP_GREEN] });
+    await hub.postObjects("iq-officer", [place]);
+    await a.fill("#link-q", `بغداد ${n}`);
     await a.waitForSelector("#link-options li");
     await a.press("#link-q", "Enter");
     await a.selectOption("#link-kind", "located-at");
@@ -702,7 +708,7 @@ test("the originator edits (a new version), recalls from one party after a previ
     const mine = (rels.json.objects ?? []).filter((o) => o.source_ref === id);
     assert.equal(mine.length, 1, rels.text.slice(0, 300));
     assert.equal(mine[0].relationship_type, "located-at");
-    assert.match(mine[0].target_ref, /^location--/);
+    assert.equal(mine[0].target_ref, place.id);
     // Delete: gone for everyone.
     await a.click("#object-delete");
     await a.click("#object-delete-confirm");
