@@ -1,11 +1,12 @@
 // libFuzzer target for the HTTP request path: any bytes → Boost.Beast request parser with the
-// server's limits (header 16 KiB; body 1 MiB here) → the target's origin-form → the real
-// router with the TAXII, REST, web UI (static files included), messaging and analysis
-// handlers on a small
-// temporary hub, each handler coroutine run to completion without sockets. This mirrors
-// server.cc's Handle() except for authentication (argon2id per input would stall the
-// fuzzer): every request runs as an officer of party "iq". A handler must never throw nor
-// answer 500 on any input.
+// server's limits (header 16 KiB; body 1 MiB here) → the server's own dispatch
+// (server/dispatch.h: target decoding and the UTF-8 check, routing, scope and rate limits,
+// the handler) over the real router with the TAXII, REST, web UI (static files included),
+// messaging and analysis handlers on a small temporary hub, run to completion without
+// sockets. Only the authenticator differs from a session's (argon2id per input would stall
+// the fuzzer): every request runs as an officer of party "iq", with the scope of a read or
+// metrics token when the Authorization header is "Bearer read" / "Bearer metrics". The
+// dispatch must answer every parsed request, never throw nor answer 500.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -18,7 +19,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/url/parse.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -28,9 +28,11 @@
 #include "hub/web_session.h"
 #include "server/analysis_rest.h"
 #include "server/call.h"
+#include "server/dispatch.h"
 #include "server/errors.h"
 #include "server/messaging.h"
 #include "server/paging.h"
+#include "server/rate_limit.h"
 #include "server/router.h"
 #include "server/server.h"
 #include "server/taxii.h"
@@ -53,6 +55,7 @@ struct Routes {
   hub::WebSessions sessions;
   server::Messaging messaging;
   server::Router router;
+  server::RateLimiter limiter{{}, {}};  // no limits: every input is dispatched
   Routes(hub::Hub& hub, const std::string& dir)
       : tokens(hub.key().DeriveKey("taxii-next")),
         auth(hub.store(), hub.clock()),
@@ -107,50 +110,64 @@ std::optional<server::Request> Parse(std::string_view input) {
   return parser.release();
 }
 
-server::Response Dispatch(Routes& routes, server::Call& call, const server::Request& req) {
-  server::Router::Match m = routes.router.Find(req.method(), call.path, &call.captures);
-  if (!m.handler) return server::ErrorResponse(call, NotFound("no such resource"));
-  call.reader = fuzz::SharedHub().officer;
+// The fuzz authenticator: the officer, with a token scope chosen by the Authorization header.
+Result<server::Credential> Officer(const server::Call& call, server::Exchange*) {
+  server::Credential c{.reader = fuzz::SharedHub().officer};
+  const std::string_view auth = call.request[http::field::authorization];
+  if (auth == "Bearer read") c.scope = hub::TokenScope::kRead;
+  if (auth == "Bearer metrics") c.scope = hub::TokenScope::kMetrics;
+  if (c.scope != hub::TokenScope::kFull) c.token_key = auth;
+  return c;
+}
+
+// Runs the server's dispatch for `req` to completion.
+server::Response Run(Routes& routes, const server::Request& req) {
+  const server::Dispatcher dispatcher{routes.router, Officer, routes.limiter, false};
+  server::Exchange x;
   asio::io_context io;
   std::optional<server::Response> response;
-  asio::co_spawn(io, (*m.handler)(call), [&](std::exception_ptr e, server::Response r) {
-    if (e) std::rethrow_exception(e);  // uncaught: libFuzzer reports the input
-    response = std::move(r);
-  });
+  asio::co_spawn(io, server::Dispatch(dispatcher, req, "fuzz", &x),
+                 [&](std::exception_ptr e, server::Response r) {
+                   if (e) std::rethrow_exception(e);  // uncaught: libFuzzer reports the input
+                   response = std::move(r);
+                 });
   io.run();
-  if (!response) {
-    std::fprintf(stderr, "fuzz_http: handler did not complete\n");
+  if (!response) {  // every parsed request gets an answer
+    std::fprintf(stderr, "fuzz_http: dispatch did not complete\n");
     std::abort();
   }
   return std::move(*response);
+}
+
+// Regression (issue 17): the fuzzed dispatch is the server's, so a query parameter that is
+// not UTF-8 is refused with 400 before any handler sees it. Checked once at start.
+void CheckRejectsBadUtf8() {
+  for (std::string_view input : {"GET /taxii2/?x=%FF HTTP/1.1\r\nHost: h\r\n\r\n",
+                                 "GET /api/v1/search?q=%C0%AF HTTP/1.1\r\nHost: h\r\n\r\n"}) {
+    auto req = Parse(input);
+    if (!req || Run(SharedRoutes(), *req).result_int() != 400) {
+      std::fprintf(stderr, "fuzz_http: a non-UTF-8 query parameter was not refused with 400\n");
+      std::abort();
+    }
+  }
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   (void)SharedRoutes();
+  CheckRejectsBadUtf8();
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto req = Parse(std::string_view(reinterpret_cast<const char*>(data), size));
   if (!req) return 0;
-  server::Call call{*req, {}, {}, {}, "fuzz", "http://localhost", std::nullopt};
-  // As server.cc: raw brackets in the query (curl -g) are percent-encoded first.
-  std::string raw(req->target());
-  for (std::size_t i = raw.find_first_of("[]"); i != std::string::npos;
-       i = raw.find_first_of("[]", i)) {
-    raw.replace(i, 1, raw[i] == '[' ? "%5B" : "%5D");
-  }
-  auto target = boost::urls::parse_origin_form(raw);
-  if (!target) return 0;
-  call.path = std::string(target->path());
-  for (auto p : target->params()) call.query.emplace_back(p.key, p.value);
-
-  const server::Response response = Dispatch(SharedRoutes(), call, *req);
+  const server::Response response = Run(SharedRoutes(), *req);
   if (response.result_int() >= 500) {
     std::fprintf(stderr, "fuzz_http: %d for %s %s\n%s\n", response.result_int(),
-                 std::string(req->method_string()).c_str(), raw.c_str(), response.body().c_str());
+                 std::string(req->method_string()).c_str(), std::string(req->target()).c_str(),
+                 response.body().c_str());
     std::abort();
   }
   return 0;

@@ -1,15 +1,14 @@
 // Connections: the accept loop, TLS detection, and the HTTP exchange loop of one session —
-// read with a timeout and a body limit, authenticate, rate-limit, route, answer (with Date,
-// and HSTS under TLS), then write the access log line and the request metrics.
+// read with a timeout and a body limit, dispatch (dispatch.h: route, authenticate, scope and
+// rate limits, the handler), answer (with Date, and HSTS under TLS), then write the access
+// log line and the request metrics.
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
-#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
 
-#include <unicode/utf8.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -24,6 +23,7 @@
 #include <boost/url/parse.hpp>
 
 #include "hub/auth.h"
+#include "server/dispatch.h"
 #include "server/errors.h"
 #include "server/http_date.h"
 #include "server/internal/shared.h"
@@ -40,36 +40,6 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using asio::awaitable;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-
-// What the access log and the metrics say of one exchange besides the response.
-struct Exchange {
-  std::string_view route = "-";  // the route template; "-" when none matched
-  std::string user;              // the caller, or the name a failed Basic login gave
-  std::string detail;            // why a 401/429 was refused (never a secret)
-};
-
-// Well-formed UTF-8 (ICU's U8_NEXT: no overlong forms, no surrogates, nothing above U+10FFFF).
-bool ValidUtf8(std::string_view s) {
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(s.data());
-  const auto n = static_cast<std::int32_t>(s.size());  // a request target is at most kilobytes
-  for (std::int32_t i = 0; i < n;) {
-    UChar32 c = 0;
-    U8_NEXT(bytes, i, n, c);
-    if (c < 0) return false;
-  }
-  return true;
-}
-
-bool ValidHost(std::string_view h) {
-  if (h.empty() || h.size() > 255) return false;
-  for (char c : h) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
-          c == '[' || c == ']')) {
-      return false;
-    }
-  }
-  return true;
-}
 
 // Authorization (Basic or Bearer) when present, else the web UI's session cookie (which
 // brings the CSRF and Origin checks). Fills `x->user` with a Basic login's name,
@@ -146,87 +116,6 @@ std::optional<Result<policy::Reader>> StreamCaller(Shared& s, const Request& req
   return reader;
 }
 
-// What a token of `scope` may call: a read-only token GET and HEAD, a metrics token GET
-// /metrics only. PermissionDenied otherwise.
-Status CheckScope(hub::TokenScope scope, http::verb method, std::string_view path) {
-  const bool read = method == http::verb::get || method == http::verb::head;
-  switch (scope) {
-    case hub::TokenScope::kFull:
-      return Status::Ok();
-    case hub::TokenScope::kRead:
-      if (read) return Status::Ok();
-      return PermissionDenied("this token is read-only");
-    case hub::TokenScope::kMetrics:
-      if (read && (path == "/metrics" || path == "/metrics/")) return Status::Ok();
-      return PermissionDenied("this token may only read /metrics");
-  }
-  return PermissionDenied("unknown token scope");
-}
-
-awaitable<Response> Handle(Shared& s, const Request& req, const std::string& client, Exchange* x) {
-  Call call{req, {}, {}, {}, client, {}, std::nullopt};
-  // Clients (curl -g, some TAXII tools) send match[...] with raw brackets: encode them.
-  std::string raw(req.target());
-  for (std::size_t i = raw.find_first_of("[]"); i != std::string::npos;
-       i = raw.find_first_of("[]", i)) {
-    raw.replace(i, 1, raw[i] == '[' ? "%5B" : "%5D");
-  }
-  auto target = boost::urls::parse_origin_form(raw);
-  if (!target) co_return ErrorResponse(call, InvalidArgument("malformed request target"));
-  call.path = std::string(target->path());
-  for (auto p : target->params()) {
-    if (!ValidUtf8(p.key) || !ValidUtf8(p.value)) {
-      co_return ErrorResponse(call, InvalidArgument("a query parameter is not valid UTF-8"));
-    }
-    call.query.emplace_back(p.key, p.value);
-  }
-  std::string_view host = req[http::field::host];
-  if (!ValidHost(host)) host = "localhost";
-  call.base_url = std::string(s.tls ? "https://" : "http://") + std::string(host);
-
-  Router::Match m = s.router.Find(req.method(), call.path, &call.captures);
-  if (!m.route.empty()) x->route = m.route;
-  if (!m.handler) {
-    if (!m.path_known) co_return ErrorResponse(call, NotFound("no such resource"));
-    Response r = ErrorResponse(
-        call, {ErrorCode::kMethodNotAllowed,
-               std::string(req.method_string()) + " is not allowed here; allowed: " + m.allow});
-    r.set(http::field::allow, m.allow);
-    co_return r;
-  }
-  if (m.access == Router::Access::kAuthenticated) {
-    std::string token_key;
-    hub::TokenScope scope;
-    auto reader = Authenticate(s, call, x, &token_key, &scope);
-    if (!reader.ok()) {
-      x->detail = reader.status().message();
-      co_return ErrorResponse(call, reader.status());
-    }
-    if (Status allowed = CheckScope(scope, req.method(), call.path); !allowed.ok()) {
-      x->detail = allowed.message();
-      co_return ErrorResponse(call, allowed);
-    }
-    call.reader = *reader;
-    x->user = reader->user_name;
-    const std::chrono::seconds wait = s.limiter.Take(reader->user_id, token_key);
-    if (wait.count() > 0) {
-      x->detail = token_key.empty() ? "user rate limit" : "token or user rate limit";
-      Response r =
-          ErrorResponse(call, Status(ErrorCode::kTooManyRequests,
-                                     "too many requests: " + x->detail + " reached; retry after " +
-                                         std::to_string(wait.count()) + " s"));
-      r.set(http::field::retry_after, std::to_string(wait.count()));
-      co_return r;
-    }
-  }
-  try {
-    co_return co_await (*m.handler)(call);
-  } catch (const std::exception& e) {
-    spdlog::error("{} {}: {}", std::string(req.method_string()), m.route, e.what());
-    co_return ErrorResponse(call, Internal(e.what()));
-  }
-}
-
 // Headers every response carries: Date (clients correct their clock skew with it, e.g. for
 // TAXII added_after) and, over TLS, HSTS.
 void Finish(Shared& s, Response& r) {
@@ -260,6 +149,16 @@ void Record(Shared& s, const std::string& client, std::string_view method, const
 template <typename Stream>
 awaitable<void> RunSession(Shared& s, Stream& stream, beast::flat_buffer& buffer,
                            std::string client, std::shared_ptr<SessionControl> control) {
+  const Dispatcher dispatcher{
+      s.router,
+      [&s](const Call& call, Exchange* x) -> Result<Credential> {
+        Credential c;
+        auto reader = Authenticate(s, call, x, &c.token_key, &c.scope);
+        if (!reader.ok()) return reader.status();
+        c.reader = *reader;
+        return c;
+      },
+      s.limiter, s.tls != nullptr};
   for (;;) {
     if (s.stopping) break;
     http::request_parser<http::string_body> parser;
@@ -306,7 +205,7 @@ awaitable<void> RunSession(Shared& s, Stream& stream, beast::flat_buffer& buffer
     }
     control->busy = true;
     Exchange x;
-    Response res = co_await Handle(s, parser.get(), client, &x);
+    Response res = co_await Dispatch(dispatcher, parser.get(), client, &x);
     if (s.stopping) res.keep_alive(false);
     Finish(s, res);
     beast::get_lowest_layer(stream).expires_after(s.options.read_timeout);
