@@ -149,16 +149,15 @@ void Record(Shared& s, const std::string& client, std::string_view method, const
 template <typename Stream>
 awaitable<void> RunSession(Shared& s, Stream& stream, beast::flat_buffer& buffer,
                            std::string client, std::shared_ptr<SessionControl> control) {
-  const Dispatcher dispatcher{
-      s.router,
-      [&s](const Call& call, Exchange* x) -> Result<Credential> {
-        Credential c;
-        auto reader = Authenticate(s, call, x, &c.token_key, &c.scope);
-        if (!reader.ok()) return reader.status();
-        c.reader = *reader;
-        return c;
-      },
-      s.limiter, s.tls != nullptr};
+  const Dispatcher dispatcher{s.router,
+                              [&s](const Call& call, Exchange* x) -> Result<Credential> {
+                                Credential c;
+                                auto reader = Authenticate(s, call, x, &c.token_key, &c.scope);
+                                if (!reader.ok()) return reader.status();
+                                c.reader = *reader;
+                                return c;
+                              },
+                              s.limiter, s.tls != nullptr};
   for (;;) {
     if (s.stopping) break;
     http::request_parser<http::string_body> parser;
