@@ -302,6 +302,23 @@ class Hub:
             return
         shutil.rmtree(self.dir, ignore_errors=True)
 
+    def inbox(self, user) -> list:
+        """The user's inbox (newest 100 messages) through the REST API."""
+        r = self.get("/api/v1/messages", user=user, params={"box": "inbox", "limit": 100},
+                     accept="application/json")
+        assert r.status == 200, r
+        return r.json()["messages"]
+
+    def wait_inbox(self, user, pred, timeout=20.0) -> list:
+        """The messages of the user's inbox that satisfy `pred`, once there is one."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            got = [m for m in self.inbox(user) if pred(m)]
+            if got:
+                return got
+            time.sleep(0.1)
+        raise AssertionError(f"nothing arrived in {user}'s inbox: " + self.log_tail())
+
     def log_tail(self, n=4000) -> str:
         try:
             with open(os.path.join(self.dir, "server.log"), "rb") as f:

@@ -64,20 +64,11 @@ def wait_related(user, oid, other, timeout=30.0):
 
 
 def inbox(user):
-    r = hub.get("/api/v1/messages", user=user, params={"box": "inbox", "limit": 100},
-                accept=JSON)
-    assert r.status == 200, r
-    return r.json()["messages"]
+    return hub.inbox(user)
 
 
 def wait_inbox(user, pred, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        got = [m for m in inbox(user) if pred(m)]
-        if got:
-            return got
-        time.sleep(0.1)
-    raise AssertionError(f"nothing arrived in {user}'s inbox: " + hub.log_tail())
+    return hub.wait_inbox(user, pred, timeout)
 
 
 def watch(user, body):
