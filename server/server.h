@@ -50,9 +50,10 @@ struct ServerOptions {
   // The built web UI (web/dist) served at /; when absent, / says how to build it.
   std::string web_root;
   // Request rate limits of authenticated callers, per user and per API token (0: none):
-  // beyond them a 429 with Retry-After.
-  RateLimit rate_per_user{200, 1000};
-  RateLimit rate_per_token{200, 1000};
+  // beyond them a 429 with Retry-After. High enough for a TAXII client ingesting or paging
+  // at full speed; an operator narrows them for the deployment (docs/operations.md).
+  RateLimit rate_per_user{1000, 5000};
+  RateLimit rate_per_token{1000, 5000};
   // How often the directory (parties, collections) is re-read, so CLI changes show while
   // serving (0: only at start and on SIGHUP).
   std::chrono::milliseconds directory_refresh{1000};
