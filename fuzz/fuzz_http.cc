@@ -124,9 +124,10 @@ Result<server::Credential> Officer(const server::Call& call, server::Exchange*) 
 server::Response Run(Routes& routes, const server::Request& req) {
   const server::Dispatcher dispatcher{routes.router, Officer, routes.limiter, false};
   server::Exchange x;
+  const std::string client = "fuzz";  // outlives the coroutine, which keeps a reference
   asio::io_context io;
   std::optional<server::Response> response;
-  asio::co_spawn(io, server::Dispatch(dispatcher, req, "fuzz", &x),
+  asio::co_spawn(io, server::Dispatch(dispatcher, req, client, &x),
                  [&](std::exception_ptr e, server::Response r) {
                    if (e) std::rethrow_exception(e);  // uncaught: libFuzzer reports the input
                    response = std::move(r);
