@@ -3,9 +3,83 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
+#include <fstream>
+
+#include "store/postgres/pg.h"
+#include "store/postgres/postgres.h"
 #include "store/sqlite/sqlite.h"
 
 namespace tansiq::store::conformance {
+namespace {
+
+// PostgreSQL: one database per test on the cluster ctest started (TANSIQ_TEST_PG_DIR) or on
+// the server TANSIQ_TEST_PG names; created at the first open of a test's `dir`, dropped after.
+std::string PgAdminUri() {
+  if (const char* uri = std::getenv("TANSIQ_TEST_PG")) return uri;
+  if (const char* dir = std::getenv("TANSIQ_TEST_PG_DIR")) {
+    std::ifstream in(std::string(dir) + "/uri");
+    std::string uri;
+    std::getline(in, uri);
+    if (uri.empty()) ADD_FAILURE() << "TANSIQ_TEST_PG_DIR=" << dir << " holds no cluster URI";
+    return uri.empty() ? "postgresql://no-cluster-started" : uri;
+  }
+  return "";
+}
+
+// The URI of database `name` on the server of `admin` (its path replaced).
+std::string WithDatabase(const std::string& admin, const std::string& name) {
+  const auto scheme = admin.find("://");
+  const auto path = admin.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  const auto query = admin.find('?');
+  std::string out = admin.substr(0, path == std::string::npos ? admin.find('?') : path);
+  out += "/" + name;
+  if (query != std::string::npos) out += admin.substr(query);
+  return out;
+}
+
+// A database name for a test directory ("tansiq-store-<pid>-<n>" → "tansiq_store_<pid>_<n>").
+std::string DatabaseFor(const std::string& dir) {
+  std::string name = std::filesystem::path(dir).filename().string();
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+}
+
+Status AdminExec(const std::string& sql) {
+  auto admin = pg::Connection::Open(PgAdminUri());
+  if (!admin.ok()) return admin.status();
+  return (*admin)->Exec(sql);
+}
+
+Backend PostgresBackend() {
+  Backend b;
+  b.name = "postgres";
+  b.roles = {Role::kDirectory, Role::kStatuses, Role::kAudit, Role::kMailbox, Role::kWebhooks};
+  b.open = [](const std::string& dir, const Clock* clock) -> std::unique_ptr<Store> {
+    const std::string db = DatabaseFor(dir);
+    const auto marker = std::filesystem::path(dir) / "postgres-database";
+    if (!std::filesystem::exists(marker)) {
+      // One statement per call: CREATE DATABASE refuses the implicit transaction block of a
+      // multi-statement query.
+      Status s = AdminExec("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+      if (s.ok()) s = AdminExec("CREATE DATABASE " + db);
+      EXPECT_TRUE(s.ok()) << s.message();
+      if (!s.ok()) return nullptr;
+      std::ofstream(marker) << db << "\n";
+    }
+    auto s = OpenPostgres({.uri = WithDatabase(PgAdminUri(), db), .clock = clock});
+    EXPECT_TRUE(s.ok()) << s.status().message();
+    return s.ok() ? std::move(*s) : nullptr;
+  };
+  b.drop = [](const std::string& dir) {
+    if (!std::filesystem::exists(std::filesystem::path(dir) / "postgres-database")) return;
+    Status s = AdminExec("DROP DATABASE IF EXISTS " + DatabaseFor(dir) + " WITH (FORCE)");
+    EXPECT_TRUE(s.ok()) << s.message();
+  };
+  return b;
+}
+
+}  // namespace
 
 std::vector<Backend> Backends(Role role) {
   std::vector<Backend> all;
@@ -14,6 +88,7 @@ std::vector<Backend> Backends(Role role) {
                    EXPECT_TRUE(s.ok()) << s.status().message();
                    return s.ok() ? std::move(*s) : nullptr;
                  }});
+  if (!PgAdminUri().empty()) all.push_back(PostgresBackend());
   std::vector<Backend> out;
   for (auto& b : all) {
     if (b.roles.empty() || std::find(b.roles.begin(), b.roles.end(), role) != b.roles.end()) {

@@ -50,6 +50,9 @@ struct Backend {
   std::vector<Role> roles;  // the roles it implements; empty: every role
 };
 
+// gtest names a backend parameter by its name.
+inline void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }
+
 // Every backend this build tests that implements `role` (fixture.cc): SQLite always;
 // PostgreSQL when TANSIQ_TEST_PG_DIR names a running throw-away cluster (scripts/pg-cluster;
 // ctest starts one for store_test) or TANSIQ_TEST_PG gives a server URI whose user may create
