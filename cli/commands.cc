@@ -26,6 +26,7 @@
 #include "hub/search.h"
 #include "stix/markings.h"
 #include "stix/timestamp.h"
+#include "store/sqlite/sqlite.h"
 #include "store/store.h"
 
 namespace tansiq::cli {
