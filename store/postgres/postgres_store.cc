@@ -93,16 +93,22 @@ StoreStats PgStore::Stats() {
 }
 
 void PgStore::RunBatch(std::vector<WriteJob*>& jobs, std::vector<Status>& results) {
-  if (!writer_ || !writer_->Healthy()) {
-    writer_.reset();
-    auto c = Connection::Open(options_.uri);
-    if (!c.ok()) {
-      for (auto& r : results) r = Status(c.status().code(), "not stored: " + c.status().message());
-      return;
+  // BEGIN on a connection the server dropped since the last batch fails having done nothing:
+  // safe to try once more on a fresh connection.
+  Status begin;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!writer_ || !writer_->Healthy()) {
+      writer_.reset();
+      auto c = Connection::Open(options_.uri);
+      if (!c.ok()) {
+        begin = c.status();
+        break;
+      }
+      writer_ = std::move(*c);
     }
-    writer_ = std::move(*c);
+    begin = writer_->Exec("BEGIN");
+    if (begin.ok() || writer_->Healthy()) break;
   }
-  Status begin = writer_->Exec("BEGIN");
   if (!begin.ok()) {
     for (auto& r : results) r = Status(begin.code(), "not stored: " + begin.message());
     return;

@@ -177,12 +177,17 @@ class PgStore final : public Store {
   };
   Result<Lease> Acquire();
   void Release(std::unique_ptr<Connection> c);
-  // Runs fn(connection) on a pooled read connection.
+  // Runs fn(connection) on a pooled read connection; once more on a fresh connection when the
+  // pooled one had gone away (a server restart or failover since it was last used): reads are
+  // idempotent.
   template <typename Fn>
   auto WithReader(Fn fn) -> decltype(fn(std::declval<Connection&>())) {
-    auto db = Acquire();
-    if (!db.ok()) return db.status();
-    return fn(**db);
+    for (int attempt = 0;; ++attempt) {
+      auto db = Acquire();
+      if (!db.ok()) return db.status();
+      auto result = fn(**db);
+      if (result.ok() || attempt > 0 || (*db)->Healthy()) return result;
+    }
   }
 
   void WriterLoop();
