@@ -8,8 +8,8 @@
 #include <limits>
 #include <string>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 namespace tansiq::stix {
 namespace {
@@ -54,9 +54,10 @@ TEST(CanonicalJson, SortsMembersByUtf16CodeUnits) {
 }
 
 TEST(CanonicalJson, NestedStructuresKeepArrayOrder) {
-  EXPECT_EQ(Canon(R"({"1":{"f":{"f":"hi","F":5},"\n":56.0},"10":{},"":"empty","a":{},
+  EXPECT_EQ(
+      Canon(R"({"1":{"f":{"f":"hi","F":5},"\n":56.0},"10":{},"":"empty","a":{},
       "111":[{"e":"yes","E":"no"}],"A":{}})"),
-            R"({"":"empty","1":{"\n":56,"f":{"F":5,"f":"hi"}},"10":{},"111":[{"E":"no","e":"yes"}],"A":{},"a":{}})");
+      R"({"":"empty","1":{"\n":56,"f":{"F":5,"f":"hi"}},"10":{},"111":[{"E":"no","e":"yes"}],"A":{},"a":{}})");
   EXPECT_EQ(Canon(R"([56, {"d": true, "10": null, "1": []}])"),
             R"([56,{"1":[],"10":null,"d":true}])");
 }
@@ -129,9 +130,9 @@ TEST(CanonicalJson, IntegersAreDoubles) {
 TEST(CanonicalJson, RefusesNonFiniteNumbersAndBadUtf8) {
   EXPECT_FALSE(CanonicalJson(json::value(std::numeric_limits<double>::infinity())).ok());
   EXPECT_FALSE(CanonicalJson(json::value(std::nan(""))).ok());
-  EXPECT_FALSE(CanonicalJson(json::value("\xc0\xaf")).ok());        // overlong
-  EXPECT_FALSE(CanonicalJson(json::value("\xed\xa0\x80")).ok());    // a surrogate
-  EXPECT_FALSE(CanonicalJson(json::value("ab\xe2\x82")).ok());      // truncated
+  EXPECT_FALSE(CanonicalJson(json::value("\xc0\xaf")).ok());      // overlong
+  EXPECT_FALSE(CanonicalJson(json::value("\xed\xa0\x80")).ok());  // a surrogate
+  EXPECT_FALSE(CanonicalJson(json::value("ab\xe2\x82")).ok());    // truncated
   json::object bad_key;
   bad_key["\xff"] = 1;
   EXPECT_FALSE(CanonicalJson(bad_key).ok());

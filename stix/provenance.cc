@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <string>
 
-#include <boost/json.hpp>
 #include <sodium.h>
+#include <boost/json.hpp>
 
 #include "stix/canonical_json.h"
 
@@ -135,7 +135,8 @@ Status SignObject(json::object& object, const PartyKey& key, std::string_view pa
     return canonical.status();
   }
   std::array<std::uint8_t, 64> sig = key.Sign(*canonical);
-  exts.as_object()[kProvenanceExtensionId].as_object()["signature"] = Base64(sig.data(), sig.size());
+  exts.as_object()[kProvenanceExtensionId].as_object()["signature"] =
+      Base64(sig.data(), sig.size());
   return Status::Ok();
 }
 
@@ -184,9 +185,9 @@ ProvenanceCheck VerifyObject(const json::object& object, const PinnedKeyLookup& 
   Result<std::string> canonical = CanonicalJson(WithoutSignature(object));
   if (!canonical.ok()) return check;  // kMalformed
   InitSodium();
-  bool good = crypto_sign_verify_detached(
-                  sig.data(), reinterpret_cast<const unsigned char*>(canonical->data()),
-                  canonical->size(), key->data()) == 0;
+  bool good = crypto_sign_verify_detached(sig.data(),
+                                          reinterpret_cast<const unsigned char*>(canonical->data()),
+                                          canonical->size(), key->data()) == 0;
   check.outcome = good ? Provenance::kValid : Provenance::kBadSignature;
   return check;
 }

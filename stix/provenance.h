@@ -64,11 +64,11 @@ Status SignObject(boost::json::object& object, const PartyKey& key, std::string_
 
 // The outcome of checking an object's provenance.
 enum class Provenance {
-  kValid,          // signed by the pinned key of the party named in party_ref
-  kUnsigned,       // no provenance extension
-  kMalformed,      // the extension is there but its properties are not as specified
-  kUnknownParty,   // no pinned key for party_ref (or key_id is not the pinned key's)
-  kBadSignature,   // the signature does not match the object: altered, or signed by another key
+  kValid,         // signed by the pinned key of the party named in party_ref
+  kUnsigned,      // no provenance extension
+  kMalformed,     // the extension is there but its properties are not as specified
+  kUnknownParty,  // no pinned key for party_ref (or key_id is not the pinned key's)
+  kBadSignature,  // the signature does not match the object: altered, or signed by another key
 };
 std::string_view ProvenanceName(Provenance p);  // "valid", "unsigned", "malformed", ...
 

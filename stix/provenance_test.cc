@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "stix/canonical_json.h"
 #include "stix/validate.h"
@@ -32,7 +32,8 @@ json::object Report() {
     "report_types": ["threat-report"], "confidence": 85,
     "object_refs": ["identity--0d7a7e0c-5b0f-4a57-9a4e-2b1f5e1d3c01"],
     "object_marking_refs": ["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]
-  })").as_object();
+  })")
+      .as_object();
 }
 
 PinnedKeyLookup Pinned(std::string_view party, const PartyKey& key) {
@@ -82,12 +83,14 @@ TEST(Provenance, DetectsTampering) {
   };
   expect_bad("name", [](json::object& t) { t["name"] = "اجتماع لجنة التنسيق!"; });
   expect_bad("widened marking", [](json::object& t) {
-    t["object_marking_refs"] = json::array{"marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"};
+    t["object_marking_refs"] =
+        json::array{"marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"};
   });
   expect_bad("dropped property", [](json::object& t) { t.erase("confidence"); });
   expect_bad("added property", [](json::object& t) { t["x_note"] = "relayed"; });
   expect_bad("number", [](json::object& t) { t["confidence"] = 86; });
-  expect_bad("ref list", [](json::object& t) { t["object_refs"].as_array().push_back(json::value(kSy)); });
+  expect_bad("ref list",
+             [](json::object& t) { t["object_refs"].as_array().push_back(json::value(kSy)); });
   expect_bad("modified", [](json::object& t) { t["modified"] = "2026-03-01T10:00:00.001Z"; });
   expect_bad("another extension", [](json::object& t) {
     t["extensions"].as_object()["extension-definition--11111111-2222-4333-8444-555555555555"] =
@@ -154,7 +157,8 @@ TEST(Provenance, IdentityPublishesItsSelfSignedKey) {
   json::object identity = json::parse(R"({"type":"identity","spec_version":"2.1",
     "id":"identity--0d7a7e0c-5b0f-4a57-9a4e-2b1f5e1d3c01","name":"Iraq",
     "identity_class":"organization","created":"2026-01-01T00:00:00.000Z",
-    "modified":"2026-01-01T00:00:00.000Z"})").as_object();
+    "modified":"2026-01-01T00:00:00.000Z"})")
+                              .as_object();
   ASSERT_TRUE(SignObject(identity, iq, kIq, /*publish_key=*/true).ok());
   EXPECT_TRUE(ValidateObject(identity).ok());
   std::optional<PartyKey::PublicKey> key = PublishedKey(identity);
@@ -178,8 +182,8 @@ TEST(Provenance, SeedRoundTripAndFingerprint) {
   EXPECT_NE(fp, KeyFingerprint(KeyOf(4).public_key()));
   // RFC 8032 section 7.1, test 1: seed 9d61…, public key d75a…1a, signature of the empty
   // message e556…0b.
-  Result<PartyKey> rfc = PartyKey::FromSeedHex(
-      "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+  Result<PartyKey> rfc =
+      PartyKey::FromSeedHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
   ASSERT_TRUE(rfc.ok());
   EXPECT_EQ(rfc->public_key()[0], 0xd7);
   EXPECT_EQ(rfc->public_key()[31], 0x1a);
