@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
   add_db(user_add);
   user_add->add_option("name", user_name)->required();
   user_add->add_option("--party", user_party)->required();
-  user_add->add_option("--roles", roles, "officer, analyst, recipient, admin, hub-admin")
+  user_add->add_option("--roles", roles, "officer, analyst, recipient, admin, hub-admin, peer")
       ->delimiter(',')
       ->required();
   user_add->add_flag("--password-stdin", password_stdin, "read a password from stdin");

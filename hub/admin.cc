@@ -81,6 +81,7 @@ Result<std::uint32_t> Roles(const std::vector<std::string>& names) {
     if (!r.ok()) return r.status();
     roles |= *r;
   }
+  TANSIQ_RETURN_IF_ERROR(policy::CheckRoleCombination(roles));
   return roles;
 }
 
@@ -148,7 +149,7 @@ Status UpdateUser(Hub& hub, const store::User& u, std::string_view action) {
   });
 }
 
-constexpr const char* kRoleList = "officer, analyst, recipient, admin, hub-admin";
+constexpr const char* kRoleList = "officer, analyst, recipient, admin, hub-admin, peer";
 
 // Edit distance, for "did you mean" on unknown keys.
 std::size_t Distance(std::string_view a, std::string_view b) {
@@ -375,6 +376,8 @@ Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name
           return r.Bad(*u.get("roles"), what + ": unknown role '" + role + "' (" + kRoleList + ")");
         }
       }
+      auto roles = Roles(us.roles);
+      if (!roles.ok()) return r.Bad(*u.get("roles"), what + ": " + roles.status().message());
       TANSIQ_RETURN_IF_ERROR(r.String(u, what, "password", &us.password));
       TANSIQ_RETURN_IF_ERROR(r.Bool(u, what, "token_only", &us.token_only));
       if (us.token_only && u.get("password")) {
