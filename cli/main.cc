@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/listen.h"
 #include "cli/ops.h"
+#include "cli/peer.h"
 #include "server/logging.h"
 #include "server/ops.h"
 
@@ -27,7 +28,8 @@ int main(int argc, char** argv) {
   std::string config;
   auto* init = app.add_subcommand("init", "create a hub from a TOML bootstrap file");
   add_db(init);
-  init->add_option("--config", config, "bootstrap TOML ([hub], [[party]], [[user]])")->required();
+  init->add_option("--config", config, "bootstrap TOML ([hub], [[party]], [[user]], [[peer]])")
+      ->required();
 
   server::ServerOptions serve_options;
   serve_options.web_root = cli::DefaultWebRoot(TANSIQ_DEFAULT_WEB_ROOT);
@@ -158,7 +160,7 @@ int main(int argc, char** argv) {
   add_db(user_add);
   user_add->add_option("name", user_name)->required();
   user_add->add_option("--party", user_party)->required();
-  user_add->add_option("--roles", roles, "officer, analyst, recipient, admin, hub-admin")
+  user_add->add_option("--roles", roles, "officer, analyst, recipient, admin, hub-admin, peer")
       ->delimiter(',')
       ->required();
   user_add->add_flag("--password-stdin", password_stdin, "read a password from stdin");
@@ -203,6 +205,35 @@ int main(int argc, char** argv) {
   add_db(audit_export);
   audit_export->add_option("--from", audit_from, "first sequence number to print")
       ->capture_default_str();
+
+  hub::PeerLinkSpec peer_link;
+  std::string peer_name;
+  auto* peer = app.add_subcommand("peer", "federation links to remote hubs (docs/federation.md)");
+  peer->require_subcommand(1);
+  auto* peer_add = peer->add_subcommand("add", "add a link (same fields as a [[peer]] table)");
+  add_db(peer_add);
+  peer_add->add_option("name", peer_link.name, "the link's local name [a-z0-9-]")->required();
+  peer_add->add_option("--url", peer_link.url, "the remote TAXII 2.1 API root")->required();
+  peer_add->add_option("--collection", peer_link.collection, "remote collection id or alias")
+      ->required();
+  peer_add->add_option("--user", peer_link.user, "the remote account (role peer)")->required();
+  auto* peer_pw = peer_add->add_option("--password-env", peer_link.password_env,
+                                       "environment variable holding its password");
+  auto* peer_tok = peer_add->add_option("--token-env", peer_link.token_env,
+                                        "environment variable holding its API token");
+  peer_pw->excludes(peer_tok);
+  peer_add->add_option("--party", peer_link.party, "the local party the link acts for")->required();
+  peer_add->add_option("--pull", peer_link.pull, "pull what the remote releases (true/false)")
+      ->capture_default_str();
+  peer_add->add_option("--push", peer_link.push, "push what the party originates (true/false)")
+      ->capture_default_str();
+  peer_add->add_option("--interval-seconds", peer_link.interval_seconds, "pull interval")
+      ->capture_default_str();
+  auto* peer_list = peer->add_subcommand("list", "list the links (tab-separated)");
+  add_db(peer_list);
+  auto* peer_remove = peer->add_subcommand("remove", "remove a link");
+  add_db(peer_remove);
+  peer_remove->add_option("name", peer_name)->required();
 
   std::string query;
   std::size_t search_limit = 20;
@@ -293,6 +324,9 @@ int main(int argc, char** argv) {
   if (*token_create) return cli::TokenCreate(db, user_name, label, scope, expires_days);
   if (*token_list) return cli::TokenList(db, user_name);
   if (*token_revoke) return cli::TokenRevoke(db, token_id);
+  if (*peer_add) return cli::PeerAdd(db, peer_link);
+  if (*peer_list) return cli::PeerList(db);
+  if (*peer_remove) return cli::PeerRemove(db, peer_name);
   if (*verify) return cli::AuditVerify(db);
   if (*audit_export) return cli::AuditExport(db, audit_from);
   if (*search) return cli::Search(db, as_user, query, search_limit);

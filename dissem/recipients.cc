@@ -55,7 +55,9 @@ Result<std::vector<Member>> ResolveRecipients(const RecipientSpec& spec,
   for (const Member& m : users) {
     if (m.party < 0 || m.party >= policy::kMaxParties) continue;
     if ((parties & policy::Bit(m.party)) == 0) continue;
-    if (spec.roles != 0 && (m.roles & spec.roles) == 0) continue;
+    // A party's peer account (a federation link) receives on behalf of the node, whose own
+    // users of that party holding the addressed roles get it there.
+    if (spec.roles != 0 && (m.roles & (spec.roles | policy::kPeer)) == 0) continue;
     add(m);
   }
   if (out.empty()) {

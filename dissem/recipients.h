@@ -35,7 +35,9 @@ using PartyResolver = std::function<std::optional<policy::PartyIndex>(std::strin
 
 // The users a spec names: every named user, then every user of the listed parties holding
 // one of the listed roles (every user of those parties when no role is listed), in the order
-// of `users`, de-duplicated by user id; disabled users are skipped. Errors (Unprocessable,
+// of `users`, de-duplicated by user id; disabled users are skipped. A listed party's `peer`
+// account (its federation link) receives whatever roles are listed: it carries the message to
+// the party's node, which applies the roles to its own users. Errors (Unprocessable,
 // 422): a named user or a party the hub does not know; nobody left to receive.
 Result<std::vector<Member>> ResolveRecipients(const RecipientSpec& spec,
                                               std::span<const Member> users,

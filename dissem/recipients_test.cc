@@ -117,6 +117,23 @@ TEST(Recipients, UnknownUsersAreListed) {
   EXPECT_NE(r.status().message().find("ghost, phantom"), std::string::npos);
 }
 
+TEST(Recipients, PeerAccountReceivesForItsPartyWhateverTheRoles) {
+  std::vector<Member> users = kUsers;
+  users.push_back({9, "jo-link", kJo, policy::kPeer, false});
+  users.push_back({10, "fr-link", kFr, policy::kPeer, true});  // disabled link
+  Result<std::vector<Member>> r =
+      ResolveRecipients({{"jo", "fr"}, policy::kRecipient, {}}, users, PartyOf);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Names(*r), (std::vector<std::string>{"jamil", "fleur", "jo-link"}));
+  r = ResolveRecipients({{"jo"}, 0, {}}, users, PartyOf);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Names(*r), (std::vector<std::string>{"jamil", "jana", "jo-link"}));
+  // Not addressed to its party: the link gets nothing.
+  r = ResolveRecipients({{"uk"}, policy::kRecipient, {}}, users, PartyOf);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Names(*r), std::vector<std::string>{"una"});
+}
+
 TEST(Recipients, UnknownPartyIsAnError) {
   Result<std::vector<Member>> r = Resolve({{"de"}, 0, {}});
   ASSERT_FALSE(r.ok());

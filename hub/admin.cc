@@ -13,6 +13,9 @@
 #include "dissem/webhook.h"
 #include "hub/account.h"
 #include "hub/auth.h"
+#include "hub/internal/peer_toml.h"
+#include "hub/internal/toml_reader.h"
+#include "hub/peer_links.h"
 #include "hub/webhooks.h"
 #include "stix/identifier.h"
 #include "stix/markings.h"
@@ -82,6 +85,7 @@ Result<std::uint32_t> Roles(const std::vector<std::string>& names) {
     if (!r.ok()) return r.status();
     roles |= *r;
   }
+  TANSIQ_RETURN_IF_ERROR(policy::CheckRoleCombination(roles));
   return roles;
 }
 
@@ -149,100 +153,9 @@ Status UpdateUser(Hub& hub, const store::User& u, std::string_view action) {
   });
 }
 
-constexpr const char* kRoleList = "officer, analyst, recipient, admin, hub-admin";
+constexpr const char* kRoleList = "officer, analyst, recipient, admin, hub-admin, peer";
 
-// Edit distance, for "did you mean" on unknown keys.
-std::size_t Distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
-// Typed, strict reads of the bootstrap file; every error is "file:line: what".
-struct TomlReader {
-  std::string source;
-
-  Status Bad(const toml::node& n, const std::string& what) const {
-    return InvalidArgument(source + ":" + std::to_string(n.source().begin.line) + ": " + what);
-  }
-  // Every key of `table` is one of `known`.
-  Status Keys(const toml::table& table, std::string_view section,
-              std::initializer_list<std::string_view> known) const {
-    for (auto&& [key, value] : table) {
-      if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
-      std::string msg =
-          section.empty() ? "unknown section or key '" + std::string(key.str()) + "'"
-                          : std::string(section) + ": unknown key '" + std::string(key.str()) + "'";
-      for (std::string_view k : known) {
-        if (Distance(k, key.str()) <= 2) {
-          msg += " (did you mean '" + std::string(k) + "'?)";
-          break;
-        }
-      }
-      msg += "; known: ";
-      for (std::string_view k : known)
-        msg += std::string(k) + (k == *(known.end() - 1) ? "" : ", ");
-      return InvalidArgument(source + ":" + std::to_string(key.source().begin.line) + ": " + msg);
-    }
-    return Status::Ok();
-  }
-  Status String(const toml::table& t, std::string_view section, std::string_view key,
-                std::string* out, bool required = false) const {
-    const toml::node* n = t.get(key);
-    if (!n)
-      return required ? Bad(t, std::string(section) + ": " + std::string(key) + " is required")
-                      : Status::Ok();
-    if (!n->is_string())
-      return Bad(*n, std::string(section) + ": " + std::string(key) + " must be a string");
-    *out = *n->value<std::string>();
-    return Status::Ok();
-  }
-  Status Bool(const toml::table& t, std::string_view section, std::string_view key,
-              bool* out) const {
-    const toml::node* n = t.get(key);
-    if (!n) return Status::Ok();
-    if (!n->is_boolean())
-      return Bad(*n, std::string(section) + ": " + std::string(key) + " must be true or false");
-    *out = *n->value<bool>();
-    return Status::Ok();
-  }
-  Status Int(const toml::table& t, std::string_view section, std::string_view key, std::int64_t min,
-             std::int64_t max, std::optional<std::int64_t>* out) const {
-    const toml::node* n = t.get(key);
-    if (!n) return Status::Ok();
-    if (!n->is_integer() || *n->value<std::int64_t>() < min || *n->value<std::int64_t>() > max) {
-      return Bad(*n, std::string(section) + " " + std::string(key) +
-                         " must be a whole number from " + std::to_string(min) + " to " +
-                         std::to_string(max));
-    }
-    *out = *n->value<std::int64_t>();
-    return Status::Ok();
-  }
-  Status Strings(const toml::table& t, std::string_view section, std::string_view key,
-                 std::vector<std::string>* out) const {
-    const toml::node* n = t.get(key);
-    if (!n) return Status::Ok();
-    const toml::array* a = n->as_array();
-    if (!a || !a->is_homogeneous(toml::node_type::string)) {
-      if (!a || !a->empty()) {
-        return Bad(*n, std::string(section) + ": " + std::string(key) +
-                           " must be a list of strings, e.g. [\"a\", \"b\"]");
-      }
-    }
-    out->clear();
-    for (const toml::node& e : *a) out->push_back(*e.value<std::string>());
-    return Status::Ok();
-  }
-};
+using internal::TomlReader;
 
 }  // namespace
 
@@ -256,8 +169,8 @@ Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name
   }
   TomlReader r{std::string(source_name)};
   HubSpec spec;
-  TANSIQ_RETURN_IF_ERROR(
-      r.Keys(t, "", {"hub", "dissemination", "analysis", "search", "webhooks", "party", "user"}));
+  TANSIQ_RETURN_IF_ERROR(r.Keys(
+      t, "", {"hub", "dissemination", "analysis", "search", "webhooks", "party", "user", "peer"}));
   for (std::string_view section : {"hub", "dissemination", "analysis", "search", "webhooks"}) {
     if (const toml::node* n = t.get(section); n && !n->is_table()) {
       return r.Bad(*n, "[" + std::string(section) + "] must be a table");
@@ -376,6 +289,8 @@ Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name
           return r.Bad(*u.get("roles"), what + ": unknown role '" + role + "' (" + kRoleList + ")");
         }
       }
+      auto roles = Roles(us.roles);
+      if (!roles.ok()) return r.Bad(*u.get("roles"), what + ": " + roles.status().message());
       TANSIQ_RETURN_IF_ERROR(r.String(u, what, "password", &us.password));
       TANSIQ_RETURN_IF_ERROR(r.Bool(u, what, "token_only", &us.token_only));
       if (us.token_only && u.get("password")) {
@@ -401,6 +316,7 @@ Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name
       spec.users.push_back(std::move(us));
     }
   }
+  TANSIQ_RETURN_IF_ERROR(internal::ParsePeerTables(t, r, party_codes, &spec.peers));
   // Alternates name users of this file other than the user themself.
   for (const auto& us : spec.users) {
     for (const auto& alt : us.alternates) {
@@ -440,6 +356,10 @@ Status InitHub(const std::string& db_path, const HubSpec& spec_in, const Clock& 
     TANSIQ_RETURN_IF_ERROR(txn.PutMeta("hub.identity", hub_identity));
     TANSIQ_RETURN_IF_ERROR(txn.PutMeta("audit.public_key", key->PublicKeyHex()));
     TANSIQ_RETURN_IF_ERROR(txn.PutMeta(kSettingsMeta, SettingsToJson(spec.settings)));
+    if (!spec.peers.empty()) {
+      TANSIQ_RETURN_IF_ERROR(
+          txn.PutMeta("federation.peers", json::serialize(PeerLinksToJson(spec.peers))));
+    }
     TANSIQ_RETURN_IF_ERROR(txn.AddCollection(
         {coalition_id, std::string(kCoalitionAlias), "Coalition",
          "Shared by every party; what each party reads is decided by releasability",

@@ -9,6 +9,7 @@
 
 #include "hub/account.h"
 #include "hub/hub.h"
+#include "hub/peer_links.h"
 
 namespace tansiq::hub {
 
@@ -39,11 +40,12 @@ struct HubSpec {
   Settings settings;
   std::vector<PartySpec> parties;
   std::vector<UserSpec> users;
+  std::vector<PeerLinkSpec> peers;  // [[peer]]: federation links (hub/peer_links.h)
 };
 
 // Parses the bootstrap TOML ([hub], [dissemination], [analysis], [search], [webhooks], [[party]],
-// [[user]]; docs/configuration.md). Strict: an unknown key or section, a value of the wrong
-// type or out of range, a user without a password (unless `token_only = true`) or with a weak
+// [[user]], [[peer]]; docs/configuration.md). Strict: an unknown key or section, a value of the
+// wrong type or out of range, a user without a password (unless `token_only = true`) or with a weak
 // one (CheckPassword), an unknown party, role or alternate, a duplicate party or user — each
 // is an InvalidArgument naming `source_name`, the line and the key.
 Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name);

@@ -26,11 +26,17 @@ enum Role : std::uint32_t {
   kRecipient = 1u << 2,  // receives disseminations
   kAdmin = 1u << 3,      // administers their party
   kHubAdmin = 1u << 4,   // administers the hub (no extra read rights on content)
+  // The remote account of a federation link (issue 15): reads and writes as its party,
+  // receives the messages addressed to its party on behalf of the node, never logs in to the
+  // web UI. Held alone: no other role combines with it.
+  kPeer = 1u << 5,
 };
 
-// Parses "officer", "analyst", "recipient", "admin", "hub-admin".
+// Parses "officer", "analyst", "recipient", "admin", "hub-admin", "peer".
 Result<std::uint32_t> ParseRole(std::string_view name);
 std::vector<std::string> RoleNames(std::uint32_t roles);
+// OK unless `roles` combines peer with another role (InvalidArgument naming the rule).
+Status CheckRoleCombination(std::uint32_t roles);
 
 // The authenticated caller of a read or write. Value type.
 struct Reader {
@@ -40,9 +46,11 @@ struct Reader {
   std::uint32_t roles = 0;
 };
 
-bool CanWriteObjects(const Reader& r);     // officer, analyst or admin
+bool CanWriteObjects(const Reader& r);     // officer, analyst, admin or peer
 bool CanAdministerParty(const Reader& r);  // admin or hub-admin
 bool CanAdministerHub(const Reader& r);    // hub-admin
+bool CanUseWebUi(const Reader& r);         // everyone but peer accounts
+bool IsPeer(const Reader& r);              // the remote account of a federation link
 
 // Who may read an object, taken from its latest version's markings. Value type.
 struct Releasability {

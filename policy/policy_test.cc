@@ -617,11 +617,9 @@ TEST(PolicyReleasability, PublicIsEveryPartyAndFederable) {
 // Roles and permissions.
 
 TEST(PolicyRoles, ParsesEveryRole) {
-  const std::map<std::string, std::uint32_t> roles = {{"officer", kOfficer},
-                                                      {"analyst", kAnalyst},
-                                                      {"recipient", kRecipient},
-                                                      {"admin", kAdmin},
-                                                      {"hub-admin", kHubAdmin}};
+  const std::map<std::string, std::uint32_t> roles = {
+      {"officer", kOfficer}, {"analyst", kAnalyst},    {"recipient", kRecipient},
+      {"admin", kAdmin},     {"hub-admin", kHubAdmin}, {"peer", kPeer}};
   for (const auto& [name, role] : roles) {
     Result<std::uint32_t> parsed = ParseRole(name);
     ASSERT_TRUE(parsed.ok()) << name;
@@ -642,7 +640,7 @@ TEST(PolicyRoles, NamesRoundTripInEnumOrder) {
   EXPECT_EQ(RoleNames(kHubAdmin | kOfficer | kRecipient),
             (std::vector<std::string>{"officer", "recipient", "hub-admin"}));
   EXPECT_EQ(RoleNames(1u << 20), std::vector<std::string>{});  // unknown bits are not roles
-  for (std::uint32_t roles = 0; roles < 32; ++roles) {
+  for (std::uint32_t roles = 0; roles < 64; ++roles) {
     std::uint32_t back = 0;
     for (const std::string& name : RoleNames(roles)) back |= *ParseRole(name);
     EXPECT_EQ(back, roles);
@@ -652,22 +650,34 @@ TEST(PolicyRoles, NamesRoundTripInEnumOrder) {
 TEST(PolicyRoles, Permissions) {
   struct Row {
     std::uint32_t roles;
-    bool write, administer_party, administer_hub;
+    bool write, administer_party, administer_hub, web_ui;
   };
   const Row rows[] = {
-      {0, false, false, false},
-      {kOfficer, true, false, false},
-      {kAnalyst, true, false, false},
-      {kRecipient, false, false, false},
-      {kAdmin, true, true, false},
-      {kHubAdmin, false, true, true},
-      {kRecipient | kHubAdmin, false, true, true},
+      {0, false, false, false, true},
+      {kOfficer, true, false, false, true},
+      {kAnalyst, true, false, false, true},
+      {kRecipient, false, false, false, true},
+      {kAdmin, true, true, false, true},
+      {kHubAdmin, false, true, true, true},
+      {kRecipient | kHubAdmin, false, true, true, true},
+      {kPeer, true, false, false, false},  // writes as its party; no web UI
   };
   for (const Row& row : rows) {
     const Reader r = MakeReader(kA, "alice", row.roles);
     EXPECT_EQ(CanWriteObjects(r), row.write) << row.roles;
     EXPECT_EQ(CanAdministerParty(r), row.administer_party) << row.roles;
     EXPECT_EQ(CanAdministerHub(r), row.administer_hub) << row.roles;
+    EXPECT_EQ(CanUseWebUi(r), row.web_ui) << row.roles;
+    EXPECT_EQ(IsPeer(r), row.roles == kPeer) << row.roles;
+  }
+}
+
+TEST(PolicyRoles, PeerIsHeldAlone) {
+  EXPECT_TRUE(CheckRoleCombination(kPeer).ok());
+  EXPECT_TRUE(CheckRoleCombination(kOfficer | kRecipient | kAdmin | kHubAdmin).ok());
+  for (Role other : {kOfficer, kAnalyst, kRecipient, kAdmin, kHubAdmin}) {
+    Status st = CheckRoleCombination(kPeer | other);
+    EXPECT_EQ(st.code(), ErrorCode::kInvalidArgument) << other;
   }
 }
 

@@ -16,12 +16,13 @@ struct RoleName {
 };
 
 // In the enum's order, which is also the order RoleNames reports.
-constexpr std::array<RoleName, 5> kRoleNames = {{
+constexpr std::array<RoleName, 6> kRoleNames = {{
     {kOfficer, "officer"},
     {kAnalyst, "analyst"},
     {kRecipient, "recipient"},
     {kAdmin, "admin"},
     {kHubAdmin, "hub-admin"},
+    {kPeer, "peer"},
 }};
 
 }  // namespace
@@ -31,7 +32,7 @@ Result<std::uint32_t> ParseRole(std::string_view name) {
     if (r.name == name) return static_cast<std::uint32_t>(r.role);
   }
   return InvalidArgument("unknown role '" + std::string(name) +
-                         "' (expected officer, analyst, recipient, admin or hub-admin)");
+                         "' (expected officer, analyst, recipient, admin, hub-admin or peer)");
 }
 
 std::vector<std::string> RoleNames(std::uint32_t roles) {
@@ -42,10 +43,24 @@ std::vector<std::string> RoleNames(std::uint32_t roles) {
   return names;
 }
 
-bool CanWriteObjects(const Reader& r) { return (r.roles & (kOfficer | kAnalyst | kAdmin)) != 0; }
+Status CheckRoleCombination(std::uint32_t roles) {
+  if ((roles & kPeer) != 0 && roles != kPeer) {
+    return InvalidArgument(
+        "role 'peer' (a federation link's remote account) cannot be combined with other roles");
+  }
+  return Status::Ok();
+}
+
+bool CanWriteObjects(const Reader& r) {
+  return (r.roles & (kOfficer | kAnalyst | kAdmin | kPeer)) != 0;
+}
 
 bool CanAdministerParty(const Reader& r) { return (r.roles & (kAdmin | kHubAdmin)) != 0; }
 
 bool CanAdministerHub(const Reader& r) { return (r.roles & kHubAdmin) != 0; }
+
+bool CanUseWebUi(const Reader& r) { return (r.roles & kPeer) == 0; }
+
+bool IsPeer(const Reader& r) { return (r.roles & kPeer) != 0; }
 
 }  // namespace tansiq::policy

@@ -133,6 +133,12 @@ class Web {
                    reader.status().code() == ErrorCode::kTooManyRequests ? "throttled" : "denied");
       co_return ErrorResponse(call, reader.status());
     }
+    if (!policy::CanUseWebUi(*reader)) {
+      AuditSession(reader->user_name, PartyCode(*reader), "session.login", call.client,
+                   "denied: peer account");
+      co_return ErrorResponse(
+          call, PermissionDenied("a peer account (a federation link) cannot log in to the web UI"));
+    }
     auto u = hub_.store().UserById(reader->user_id);
     if (!u.ok()) co_return ErrorResponse(call, u.status());
     const std::string lang = u->has_value() ? (*u)->lang : "";
@@ -296,6 +302,9 @@ Result<policy::Reader> AuthenticateCookie(hub::WebSessions& sessions, const Call
   }
   auto session = sessions.Resolve(*token);
   if (!session.ok()) return session.status();
+  if (!policy::CanUseWebUi(session->reader)) {
+    return Status(ErrorCode::kUnauthenticated, "authentication required");
+  }
   TANSIQ_RETURN_IF_ERROR(CheckOrigin(call));
   if (StateChanging(call.request.method())) {
     auto it = call.request.find("X-CSRF-Token");
