@@ -84,7 +84,8 @@ Result<std::optional<std::string>> OriginatingPartyCode(Hub& hub, std::string_vi
   auto head = hub.store().Head(object_id);
   if (!head.ok()) return head.status();
   if (!head->has_value()) return std::optional<std::string>();
-  const store::Party* p = hub.directory()->PartyByIndex((*head)->releasability.originator);
+  const auto dir = hub.directory();  // holds the snapshot the pointer points into
+  const store::Party* p = dir->PartyByIndex((*head)->releasability.originator);
   return std::optional<std::string>(p ? p->code : "hub");
 }
 
