@@ -14,10 +14,7 @@ namespace tansiq::analysis {
 namespace {
 namespace json = boost::json;
 
-const Extractor& TheExtractor() {
-  static const Extractor* e = new Extractor(&testing::Aliases(), &testing::Places());
-  return *e;
-}
+using testing::TheExtractor;
 
 ObjectFacts Facts(std::string_view object_json) {
   json::object o = json::parse(object_json).as_object();

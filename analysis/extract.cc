@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "stix/timestamp.h"
 #include "text/name_key.h"
 
 namespace tansiq::analysis {
@@ -126,25 +127,15 @@ int ToInt(std::string_view s) {
   return v;
 }
 
-// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm) and back.
-std::int64_t DaysFromCivil(int y, int m, int d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-void CivilFromDays(std::int64_t z, int* y, int* m, int* d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  *y = static_cast<int>(yoe + era * 400 + (*m <= 2));
+// Calendar arithmetic is stix/timestamp.h's.
+using stix::DaysFromCivil;
+
+// The civil date of a day count, as ints (the years of dated prose fit).
+void CivilFromDays(std::int64_t days, int* y, int* m, int* d) {
+  const stix::CivilDate c = stix::CivilFromDays(days);
+  *y = static_cast<int>(c.year);
+  *m = c.month;
+  *d = c.day;
 }
 
 DateMention FromDays(std::int64_t days, std::string text) {

@@ -18,10 +18,7 @@ namespace tansiq::analysis {
 namespace {
 namespace json = boost::json;
 
-const Extractor& TheExtractor() {
-  static const Extractor* e = new Extractor(&testing::Aliases(), &testing::Places());
-  return *e;
-}
+using testing::TheExtractor;
 
 Micros Day(const std::string& iso) {
   auto t = stix::ParseTimestamp(iso + "T12:00:00Z");

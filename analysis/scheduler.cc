@@ -188,10 +188,10 @@ Scheduler::Scheduler(hub::Hub& hub, Service& service, hub::Messenger& messenger,
 
 Scheduler::~Scheduler() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   if (thread_.joinable()) thread_.join();
   if (subscription_ != 0) hub_.commits().Unsubscribe(subscription_);
 }
@@ -205,30 +205,32 @@ void Scheduler::Start() {
           return o.type != stix::kMessageType && o.type != "marking-definition";
         });
     if (!counts) return;
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     analysed_ = true;
   });
   if (options_.start_thread) thread_ = std::thread([this] { Loop(); });
 }
 
 void Scheduler::Loop() {
-  std::unique_lock lock(mu_);
+  MutexLock lock(mu_);
   while (!stopping_) {
-    lock.unlock();
+    lock.Unlock();
     Tick();
-    lock.lock();
-    wake_.wait_for(lock, options_.interval, [&] { return stopping_; });
+    lock.Lock();
+    const auto deadline = std::chrono::steady_clock::now() + options_.interval;
+    while (!stopping_ && wake_.WaitUntil(mu_, deadline)) {
+    }
   }
 }
 
 Scheduler::TickResult Scheduler::Tick() {
-  std::lock_guard tick(tick_mu_);
+  MutexLock tick(tick_mu_);
   TickResult r;
   const Micros now = hub_.clock().NowMicros();
   r.briefs = SendBriefs(now);
   bool check = false;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (analysed_ &&
         (last_trend_check_ == 0 || now - last_trend_check_ >= options_.trend_debounce ||
          now < last_trend_check_)) {
@@ -244,7 +246,7 @@ Scheduler::TickResult Scheduler::Tick() {
 }
 
 bool Scheduler::Stopping() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return stopping_;
 }
 

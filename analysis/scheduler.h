@@ -6,11 +6,9 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +19,7 @@
 
 #include "analysis/service.h"
 #include "analysis/trend.h"
+#include "base/mutex.h"
 #include "hub/admin.h"
 #include "hub/messages.h"
 #include "store/store.h"
@@ -96,7 +95,7 @@ class Scheduler {
   TickResult Tick();
 
  private:
-  int SendBriefs(Micros now);
+  int SendBriefs(Micros now) TANSIQ_REQUIRES(tick_mu_);
   int SendTrendAlerts(Micros now);
   // Sends and waits until durable. `marker` = `day` is claimed in the message's transaction:
   // when it is set already (another process sent it first), nothing is sent.
@@ -111,14 +110,14 @@ class Scheduler {
   const SchedulerOptions options_;
   std::uint32_t brief_roles_ = 0;  // role bits of options_.brief_roles; 0: everyone
 
-  std::mutex tick_mu_;                         // one Tick at a time
-  std::map<std::int64_t, Micros> brief_sent_;  // guarded by tick_mu_: user → day last sent
-  Micros last_trend_check_ = 0;                // guarded by tick_mu_ (hub clock)
+  Mutex tick_mu_;                                                          // one Tick at a time
+  std::map<std::int64_t, Micros> brief_sent_ TANSIQ_GUARDED_BY(tick_mu_);  // user → day last sent
+  Micros last_trend_check_ TANSIQ_GUARDED_BY(tick_mu_) = 0;                // hub clock
 
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mu_
-  bool analysed_ = true;   // guarded by mu_: new objects since the last trend check
+  Mutex mu_;
+  CondVar wake_;
+  bool stopping_ TANSIQ_GUARDED_BY(mu_) = false;
+  bool analysed_ TANSIQ_GUARDED_BY(mu_) = true;  // new objects since the last trend check
   std::size_t subscription_ = 0;
   std::thread thread_;
 };

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/extract.h"
 #include "text/alias_registry.h"
 #include "text/gazetteer.h"
 
@@ -44,6 +45,12 @@ inline const text::Gazetteer& Places() {
     return new text::Gazetteer(parsed.ok() ? std::move(*parsed) : text::Gazetteer());
   }();
   return *g;
+}
+
+// An Extractor over Aliases() and Places(), built once (never destroyed: tests share it).
+inline const Extractor& TheExtractor() {
+  static const Extractor* e = new Extractor(&Aliases(), &Places());
+  return *e;
 }
 
 }  // namespace tansiq::analysis::testing

@@ -1,5 +1,5 @@
 // Status and Result<T>: errors on the request path are values, not exceptions.
-// One error vocabulary for every module; server/error.cc maps it to HTTP in one place.
+// One error vocabulary for every module; server/errors.cc maps it to HTTP in one place.
 #pragma once
 
 #include <cassert>
@@ -89,8 +89,9 @@ class [[nodiscard]] Result {
 // Propagate an error Status from an expression returning Status.
 #define TANSIQ_RETURN_IF_ERROR(expr) \
   TANSIQ_RETURN_IF_ERROR_IMPL(TANSIQ_CONCAT(tansiq_status_, __LINE__), expr)
-#define TANSIQ_RETURN_IF_ERROR_IMPL(var, expr) \
-  do {                                         \
-    ::tansiq::Status var = (expr);             \
-    if (!var.ok()) return var;                 \
+// `var` is a declared name, which parentheses would break.
+#define TANSIQ_RETURN_IF_ERROR_IMPL(var, expr)                          \
+  do {                                                                  \
+    ::tansiq::Status var = (expr);                                      \
+    if (!var.ok()) return var; /* NOLINT(bugprone-macro-parentheses) */ \
   } while (0)

@@ -90,23 +90,16 @@ Result<std::size_t> MarkImport(const hub::Directory& dir, const policy::Reader& 
   if (!release.release_to.empty()) {
     const store::Party* own = dir.PartyByIndex(reader.party);
     if (!own) return InvalidArgument("--release-to: " + reader.user_name + " has no party");
-    json::array to_refs;
+    stix::Releasability rel;
     for (const auto& code : release.release_to) {
       const store::Party* p = dir.PartyByCode(code);
       if (!p) return InvalidArgument("--release-to: no party '" + code + "'");
-      to_refs.push_back(json::value(p->identity_id));
+      rel.releasable_to_refs.push_back(p->identity_id);
     }
     const std::string now = stix::FormatMicros(SystemClock().NowMicros());
-    json::object m;
-    m["type"] = "marking-definition";
-    m["spec_version"] = "2.1";
-    m["id"] = hub::Hub::NewId("marking-definition");
-    m["created_by_ref"] = own->identity_id;
-    m["created"] = now;
-    m["name"] = "releasable to " + boost::algorithm::join(release.release_to, ", ");
-    m["extensions"] = json::object{
-        {std::string(stix::kReleasabilityExtensionId),
-         json::object{{"extension_type", "property-extension"}, {"releasable_to_refs", to_refs}}}};
+    json::object m = stix::ReleasabilityMarkingDefinition(
+        hub::Hub::NewId("marking-definition"), own->identity_id, now,
+        "releasable to " + boost::algorithm::join(release.release_to, ", "), rel);
     add.emplace_back(m["id"].as_string());
     marking = std::move(m);
   }

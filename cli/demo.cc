@@ -59,22 +59,11 @@ json::object Sdo(std::string_view type, const std::string& creator, const std::s
 
 std::string Id(const json::object& o) { return std::string(o.at("id").get_string()); }
 
-// A Tansiq releasability marking-definition: to parties (`to_refs`) and/or named users.
+// A Tansiq releasability marking-definition: to parties and/or named users (TLP:RED).
 json::object ReleasabilityMarking(const std::string& creator, const std::string& now,
-                                  std::string_view name, json::array to_refs,
-                                  json::array recipients) {
-  json::object ext{{"extension_type", "property-extension"}};
-  if (!to_refs.empty()) ext["releasable_to_refs"] = std::move(to_refs);
-  if (!recipients.empty()) ext["recipients"] = std::move(recipients);
-  json::object m;
-  m["type"] = "marking-definition";
-  m["spec_version"] = "2.1";
-  m["id"] = hub::Hub::NewId("marking-definition");
-  m["created_by_ref"] = creator;
-  m["created"] = now;
-  m["name"] = name;
-  m["extensions"] = json::object{{std::string(stix::kReleasabilityExtensionId), std::move(ext)}};
-  return m;
+                                  std::string_view name, stix::Releasability releasability) {
+  return stix::ReleasabilityMarkingDefinition(hub::Hub::NewId("marking-definition"), creator, now,
+                                              name, releasability);
 }
 
 Status Post(hub::Hub& hub, const std::string& user, json::array objects) {
@@ -183,7 +172,7 @@ Status LoadContent(hub::Hub& hub, const std::string& extra_report) {
 
   // Russia: a note releasable to Iraq and Syria only (Tansiq releasability marking).
   json::object marking = ReleasabilityMarking(identity("ru"), now, "releasable to iq, sy",
-                                              {identity("iq"), identity("sy")}, {});
+                                              {{identity("iq"), identity("sy")}, {}});
   json::object note = Sdo("note", identity("ru"), now);
   note["abstract"] = "Перемещение боевиков ИГИЛ у Дейр-эз-Зора";
   note["content"] =
@@ -207,7 +196,7 @@ Status LoadContent(hub::Hub& hub, const std::string& extra_report) {
 
   // Syria: an indicator at TLP:RED for Iraq's chief of staff only.
   json::object red =
-      ReleasabilityMarking(identity("sy"), now, "TLP:RED for iq-chief", {}, {"iq-chief"});
+      ReleasabilityMarking(identity("sy"), now, "TLP:RED for iq-chief", {{}, {"iq-chief"}});
   json::object indicator = Sdo("indicator", identity("sy"), now);
   indicator["name"] = "Courier phone used by the Deir ez-Zor cell";
   indicator["pattern"] = "[phone-number:value = '+963-000-0000']";

@@ -44,7 +44,7 @@ Result<bool> DeliveryTracker::Send(const Message& message, std::span<const Membe
   if (message.id.empty()) return InvalidArgument("message without id");
   if (recipients.empty()) return InvalidArgument("message without recipients");
   const Micros now = clock_.NowMicros();
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (messages_.contains(message.id)) return false;
 
   Tracked t;
@@ -75,7 +75,7 @@ Result<bool> DeliveryTracker::Send(const Message& message, std::span<const Membe
 
 Result<bool> DeliveryTracker::Restore(MessageDelivery delivery, EffectiveReleasability effective) {
   if (delivery.message_id.empty()) return InvalidArgument("message without id");
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (messages_.contains(delivery.message_id)) return false;
   const std::string id = delivery.message_id;
   Tracked t{std::move(delivery), std::move(effective), {}};
@@ -136,7 +136,7 @@ void DeliveryTracker::MarkDelivered(const Tracked& t, RecipientDelivery& r, Micr
 template <typename Fn>
 Status DeliveryTracker::Update(std::string_view message_id, std::int64_t user_id, Fn fn) {
   const Micros now = clock_.NowMicros();
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Tracked* t = nullptr;
   Result<RecipientDelivery*> r = Lookup(message_id, user_id, &t);
   if (!r.ok()) return r.status();
@@ -146,41 +146,45 @@ Status DeliveryTracker::Update(std::string_view message_id, std::int64_t user_id
 
 Status DeliveryTracker::Delivered(std::string_view message_id, std::int64_t user_id,
                                   std::string_view session) {
-  return Update(message_id, user_id, [&](Tracked& t, RecipientDelivery& r, Micros now) {
-    MarkDelivered(t, r, now);
-    if (!session.empty() && !Contains(r.sessions, session)) r.sessions.emplace_back(session);
-  });
+  return Update(message_id, user_id,
+                [&](Tracked& t, RecipientDelivery& r, Micros now) TANSIQ_REQUIRES(mu_) {
+                  MarkDelivered(t, r, now);
+                  if (!session.empty() && !Contains(r.sessions, session))
+                    r.sessions.emplace_back(session);
+                });
 }
 
 Status DeliveryTracker::Read(std::string_view message_id, std::int64_t user_id) {
-  return Update(message_id, user_id, [&](Tracked& t, RecipientDelivery& r, Micros now) {
-    MarkDelivered(t, r, now);
-    if (r.read_at == 0) {
-      r.read_at = now;
-      if (r.state == DeliveryState::kDelivered) r.state = DeliveryState::kRead;
-    }
-  });
+  return Update(message_id, user_id,
+                [&](Tracked& t, RecipientDelivery& r, Micros now) TANSIQ_REQUIRES(mu_) {
+                  MarkDelivered(t, r, now);
+                  if (r.read_at == 0) {
+                    r.read_at = now;
+                    if (r.state == DeliveryState::kDelivered) r.state = DeliveryState::kRead;
+                  }
+                });
 }
 
 Status DeliveryTracker::Acknowledge(std::string_view message_id, std::int64_t user_id) {
-  return Update(message_id, user_id, [&](Tracked& t, RecipientDelivery& r, Micros now) {
-    if (r.acknowledged_at != 0) return;
-    MarkDelivered(t, r, now);
-    if (r.read_at == 0) r.read_at = now;
-    r.acknowledged_at = now;
-    r.state = DeliveryState::kAcknowledged;
-    Sample(t.delivery.precedence, LatencySample::Kind::kAcknowledged, now - t.delivery.sent_at);
-    SetDeadline(t.delivery.message_id, r, 0);
-    if (!r.alternate_for.empty()) {
-      for (RecipientDelivery& principal : t.delivery.recipients) {
-        if (principal.recipient.name != r.alternate_for) continue;
-        if (principal.acknowledged_at == 0 && principal.covered_by.empty()) {
-          principal.covered_by = r.recipient.name;
-          SetDeadline(t.delivery.message_id, principal, 0);
+  return Update(
+      message_id, user_id, [&](Tracked& t, RecipientDelivery& r, Micros now) TANSIQ_REQUIRES(mu_) {
+        if (r.acknowledged_at != 0) return;
+        MarkDelivered(t, r, now);
+        if (r.read_at == 0) r.read_at = now;
+        r.acknowledged_at = now;
+        r.state = DeliveryState::kAcknowledged;
+        Sample(t.delivery.precedence, LatencySample::Kind::kAcknowledged, now - t.delivery.sent_at);
+        SetDeadline(t.delivery.message_id, r, 0);
+        if (!r.alternate_for.empty()) {
+          for (RecipientDelivery& principal : t.delivery.recipients) {
+            if (principal.recipient.name != r.alternate_for) continue;
+            if (principal.acknowledged_at == 0 && principal.covered_by.empty()) {
+              principal.covered_by = r.recipient.name;
+              SetDeadline(t.delivery.message_id, principal, 0);
+            }
+          }
         }
-      }
-    }
-  });
+      });
 }
 
 void DeliveryTracker::HandleMissed(Tracked& t, RecipientDelivery& r, Micros deadline, Micros now,
@@ -252,7 +256,7 @@ void DeliveryTracker::HandleMissed(Tracked& t, RecipientDelivery& r, Micros dead
 std::vector<DeliveryAction> DeliveryTracker::Tick() {
   const Micros now = clock_.NowMicros();
   std::vector<DeliveryAction> actions;
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   while (!deadlines_.empty() && std::get<0>(*deadlines_.begin()) <= now) {
     const auto [deadline, message_id, user_id] = *deadlines_.begin();
     deadlines_.erase(deadlines_.begin());
@@ -266,26 +270,26 @@ std::vector<DeliveryAction> DeliveryTracker::Tick() {
 }
 
 std::optional<Micros> DeliveryTracker::NextDeadline() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (deadlines_.empty()) return std::nullopt;
   return std::get<0>(*deadlines_.begin());
 }
 
 std::optional<MessageDelivery> DeliveryTracker::Find(std::string_view message_id) const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto it = messages_.find(message_id);
   if (it == messages_.end()) return std::nullopt;
   return it->second.delivery;
 }
 
 bool DeliveryTracker::Tracks(std::string_view message_id) const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return messages_.find(message_id) != messages_.end();
 }
 
 std::optional<MessageDelivery> DeliveryTracker::FindFor(std::string_view message_id,
                                                         std::int64_t user_id) const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto it = messages_.find(message_id);
   if (it == messages_.end()) return std::nullopt;
   const MessageDelivery& d = it->second.delivery;
@@ -297,7 +301,7 @@ std::optional<MessageDelivery> DeliveryTracker::FindFor(std::string_view message
 }
 
 std::vector<LatencySample> DeliveryTracker::TakeLatencySamples(std::size_t* dropped) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (dropped != nullptr) *dropped = dropped_samples_;
   dropped_samples_ = 0;
   return std::exchange(samples_, {});
@@ -309,7 +313,7 @@ void DeliveryTracker::Forget(std::string_view message_id) {
 
 bool DeliveryTracker::ForgetIf(std::string_view message_id,
                                const std::function<bool(const MessageDelivery&)>& settled) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto it = messages_.find(message_id);
   if (it == messages_.end() || !settled(it->second.delivery)) return false;
   for (RecipientDelivery& r : it->second.delivery.recipients) {
@@ -320,7 +324,7 @@ bool DeliveryTracker::ForgetIf(std::string_view message_id,
 }
 
 std::size_t DeliveryTracker::size() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return messages_.size();
 }
 

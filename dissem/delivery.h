@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <span>
@@ -19,6 +18,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/mutex.h"
 #include "base/status.h"
 #include "dissem/message.h"
 #include "dissem/recipients.h"
@@ -181,25 +181,26 @@ class DeliveryTracker {
   static RecipientDelivery* FindRecipient(Tracked& t, std::int64_t user_id);
   static void AddRecipient(Tracked& t, RecipientDelivery r);
   Result<RecipientDelivery*> Lookup(std::string_view message_id, std::int64_t user_id,
-                                    Tracked** tracked);
+                                    Tracked** tracked) TANSIQ_REQUIRES(mu_);
   // Locks, finds `user_id`'s delivery of `message_id` and applies fn(tracked, delivery, now).
   template <typename Fn>
   Status Update(std::string_view message_id, std::int64_t user_id, Fn fn);
-  void MarkDelivered(const Tracked& t, RecipientDelivery& r, Micros now);
-  void SetDeadline(const std::string& message_id, RecipientDelivery& r, Micros deadline);
-  void Sample(Precedence p, LatencySample::Kind kind, Micros latency);
+  void MarkDelivered(const Tracked& t, RecipientDelivery& r, Micros now) TANSIQ_REQUIRES(mu_);
+  void SetDeadline(const std::string& message_id, RecipientDelivery& r, Micros deadline)
+      TANSIQ_REQUIRES(mu_);
+  void Sample(Precedence p, LatencySample::Kind kind, Micros latency) TANSIQ_REQUIRES(mu_);
   void HandleMissed(Tracked& t, RecipientDelivery& r, Micros deadline, Micros now,
-                    std::vector<DeliveryAction>& actions);
+                    std::vector<DeliveryAction>& actions) TANSIQ_REQUIRES(mu_);
 
   const Clock& clock_;
   const DeliveryPolicy policy_;
   const AlternatesOf alternates_;
 
-  mutable std::mutex mu_;
-  std::map<std::string, Tracked, std::less<>> messages_;  // guarded by mu_
-  std::set<DeadlineKey> deadlines_;                       // guarded by mu_
-  std::vector<LatencySample> samples_;                    // guarded by mu_
-  std::size_t dropped_samples_ = 0;                       // guarded by mu_
+  mutable Mutex mu_;
+  std::map<std::string, Tracked, std::less<>> messages_ TANSIQ_GUARDED_BY(mu_);
+  std::set<DeadlineKey> deadlines_ TANSIQ_GUARDED_BY(mu_);
+  std::vector<LatencySample> samples_ TANSIQ_GUARDED_BY(mu_);
+  std::size_t dropped_samples_ TANSIQ_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace tansiq::dissem

@@ -22,6 +22,12 @@ bool IsUiLang(std::string_view lang) {
   return lang == "ar" || lang == "en" || lang == "ru" || lang == "fa";
 }
 
+Result<std::string> UserLang(Hub& hub, std::int64_t user_id) {
+  auto u = hub.store().UserById(user_id);
+  if (!u.ok()) return u.status();
+  return u->has_value() ? (*u)->lang : std::string();
+}
+
 void SetUserLang(Hub& hub, const policy::Reader& user, std::string lang,
                  std::function<void(Status)> done) {
   if (!IsUiLang(lang)) {

@@ -16,6 +16,9 @@ namespace tansiq::hub {
 // The UI languages a user may choose.
 bool IsUiLang(std::string_view lang);  // "ar", "en", "ru", "fa"
 
+// `user_id`'s preferred UI language; "" when none is set (or no such user).
+Result<std::string> UserLang(Hub& hub, std::int64_t user_id);
+
 // Remembers `lang` (IsUiLang) as `user`'s preferred language; audited as "user.prefs".
 void SetUserLang(Hub& hub, const policy::Reader& user, std::string lang,
                  std::function<void(Status)> done);

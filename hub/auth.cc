@@ -1,6 +1,8 @@
 // Password and token authentication with a verified-credential cache and login throttling.
 #include "hub/auth.h"
 
+#include "hub/hub.h"
+
 #include <sodium.h>
 
 namespace tansiq::hub {
@@ -90,6 +92,8 @@ std::string NewToken(std::int64_t user_id, std::string_view label, Micros now, s
   return secret;
 }
 
+Authenticator::Authenticator(Hub& hub) : Authenticator(hub.store(), hub.clock()) {}
+
 Authenticator::Authenticator(store::Store& store, const Clock& clock)
     : store_(store), clock_(clock) {
   if (sodium_init() < 0) std::abort();  // start-up: no crypto, no hub
@@ -137,7 +141,7 @@ Result<policy::Reader> Authenticator::Password(std::string_view user, std::strin
   const std::string user_key = "u:" + std::string(user);
   const std::string client_key = "c:" + std::string(client);
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (Throttled(user_key, now) || Throttled(client_key, now)) {
       return Status(ErrorCode::kTooManyRequests, "too many failed logins; retry later");
     }
@@ -147,14 +151,14 @@ Result<policy::Reader> Authenticator::Password(std::string_view user, std::strin
   const std::string& hash = u->has_value() ? (*u)->password_hash : dummy_hash_;
   const std::string key = CacheKey(user, password, hash);
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto it = verified_.find(key);
     if (it != verified_.end() && it->second > now && u->has_value()) return ReaderOf(**u);
   }
   bool ok = !hash.empty() &&
             crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0 &&
             u->has_value();
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (!ok) {
     Fail(user_key, now);
     Fail(client_key, now);
@@ -171,7 +175,7 @@ Result<policy::Reader> Authenticator::Bearer(std::string_view token, std::string
   const Micros now = clock_.NowMicros();
   const std::string client_key = "c:" + std::string(client);
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (Throttled(client_key, now)) {
       return Status(ErrorCode::kTooManyRequests, "too many failed logins; retry later");
     }
@@ -189,7 +193,7 @@ Result<policy::Reader> Authenticator::Bearer(std::string_view token, std::string
       if (scope) *scope = ParseScope((*t)->scope).value_or(TokenScope::kMetrics);
       bool touch = false;
       {
-        std::lock_guard lock(mu_);
+        MutexLock lock(mu_);
         Micros& last = touched_[hash];
         if (now - last >= kTouchInterval) {
           last = now;
@@ -204,7 +208,7 @@ Result<policy::Reader> Authenticator::Bearer(std::string_view token, std::string
       return ReaderOf(**u);
     }
   }
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Fail(client_key, now);
   return Status(ErrorCode::kUnauthenticated, "invalid credentials");
 }

@@ -4,13 +4,13 @@
 #pragma once
 
 #include <chrono>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 #include "base/clock.h"
+#include "base/mutex.h"
 #include "base/status.h"
 #include "policy/policy.h"
 #include "store/store.h"
@@ -38,10 +38,13 @@ std::string NewToken(std::int64_t user_id, std::string_view label, Micros now, s
 // The stored hash of a token secret.
 std::string TokenHash(std::string_view secret);
 
+class Hub;
+
 // Thread-safe. Owned by the server; holds only in-memory state (cache, throttle counters).
 class Authenticator {
  public:
   Authenticator(store::Store& store, const Clock& clock);
+  explicit Authenticator(Hub& hub);  // over the hub's store and clock
 
   // kUnauthenticated for wrong credentials or a disabled user; kTooManyRequests while the
   // user or the address is throttled.
@@ -58,8 +61,8 @@ class Authenticator {
     Micros first = 0;
     Micros blocked_until = 0;
   };
-  bool Throttled(std::string_view key, Micros now);  // requires mu_
-  void Fail(const std::string& key, Micros now);     // requires mu_
+  bool Throttled(std::string_view key, Micros now) TANSIQ_REQUIRES(mu_);
+  void Fail(const std::string& key, Micros now) TANSIQ_REQUIRES(mu_);
   std::string CacheKey(std::string_view user, std::string_view password,
                        std::string_view hash) const;
 
@@ -68,10 +71,11 @@ class Authenticator {
   unsigned char cache_key_[32];
   std::string dummy_hash_;  // verified against when the user does not exist (equal timing)
 
-  std::mutex mu_;
-  std::unordered_map<std::string, Micros> verified_;    // cache key → expiry; guarded by mu_
-  std::unordered_map<std::string, Failures> failures_;  // "u:name" / "c:addr"; guarded by mu_
-  std::unordered_map<std::string, Micros> touched_;     // token hash → last use recorded; mu_
+  Mutex mu_;
+  std::unordered_map<std::string, Micros> verified_ TANSIQ_GUARDED_BY(mu_);  // cache key → expiry
+  std::unordered_map<std::string, Failures> failures_
+      TANSIQ_GUARDED_BY(mu_);                                               // "u:name" / "c:addr"
+  std::unordered_map<std::string, Micros> touched_ TANSIQ_GUARDED_BY(mu_);  // token hash → last use
 };
 
 }  // namespace tansiq::hub

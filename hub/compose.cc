@@ -172,7 +172,7 @@ Result<ComposedReport> ComposeReport(Hub& hub, const policy::Reader& author, con
   ComposedReport out;
   const bool marked = d.releasable_to.has_value() || !d.recipients.empty();
   if (marked) {
-    json::array to_refs;
+    stix::Releasability rel;
     std::string label;
     if (d.releasable_to) {
       for (std::size_t i = 0; i < d.releasable_to->size(); ++i) {
@@ -183,31 +183,21 @@ Result<ComposedReport> ComposeReport(Hub& hub, const policy::Reader& author, con
           if (idx) party = dir->PartyByIndex(*idx);
         }
         if (!party) return Bad("releasable_to[" + std::to_string(i) + "]", "no such party");
-        to_refs.push_back(json::value(party->identity_id));
+        rel.releasable_to_refs.push_back(party->identity_id);
         label += (label.empty() ? "" : ", ") + party->code;
       }
     }
-    json::array recipients;
     for (std::size_t i = 0; i < d.recipients.size(); ++i) {
       auto u = hub.store().UserByName(d.recipients[i]);
       if (!u.ok()) return u.status();
       if (!u->has_value()) {
         return Bad("recipients[" + std::to_string(i) + "]", "no such user");
       }
-      recipients.push_back(json::value(d.recipients[i]));
+      rel.recipients.push_back(d.recipients[i]);
       label += (label.empty() ? "" : ", ") + d.recipients[i];
     }
-    json::object ext{{"extension_type", "property-extension"}};
-    if (!to_refs.empty()) ext["releasable_to_refs"] = std::move(to_refs);
-    if (!recipients.empty()) ext["recipients"] = std::move(recipients);
-    json::object m;
-    m["type"] = "marking-definition";
-    m["spec_version"] = "2.1";
-    m["id"] = Hub::NewId("marking-definition");
-    m["created_by_ref"] = own->identity_id;
-    m["created"] = now;
-    m["name"] = "releasable to " + label;
-    m["extensions"] = json::object{{std::string(stix::kReleasabilityExtensionId), std::move(ext)}};
+    json::object m = stix::ReleasabilityMarkingDefinition(
+        Hub::NewId("marking-definition"), own->identity_id, now, "releasable to " + label, rel);
     markings.push_back(m["id"]);
     out.objects.push_back(std::move(m));
   }

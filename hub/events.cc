@@ -12,15 +12,15 @@ CommitFeed::CommitFeed(std::size_t max_queued)
 
 CommitFeed::~CommitFeed() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   thread_.join();
 }
 
 std::size_t CommitFeed::Subscribe(CommitListener listener) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   const std::size_t handle = next_handle_++;
   listeners_.emplace_back(handle, std::make_shared<const CommitListener>(std::move(listener)));
   return handle;
@@ -28,7 +28,7 @@ std::size_t CommitFeed::Subscribe(CommitListener listener) {
 
 void CommitFeed::Unsubscribe(std::size_t handle) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     std::erase_if(listeners_, [&](const auto& l) { return l.first == handle; });
   }
   Drain();  // a call that started before the removal has finished when this returns
@@ -36,7 +36,7 @@ void CommitFeed::Unsubscribe(std::size_t handle) {
 
 void CommitFeed::Publish(CommitEvent event) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (listeners_.empty()) return;
     ++published_;
     if (queue_.size() >= max_queued_) {
@@ -58,27 +58,27 @@ void CommitFeed::Publish(CommitEvent event) {
     queue_.push_back(std::make_shared<const CommitEvent>(std::move(event)));
     queued_at_.push_back(std::chrono::steady_clock::now());
   }
-  wake_.notify_one();
+  wake_.Signal();
 }
 
 void CommitFeed::Drain() {
-  std::unique_lock lock(mu_);
+  MutexLock lock(mu_);
   const std::size_t target = published_;
-  idle_.wait(lock, [&] { return handled_ >= target; });
+  while (handled_ < target) idle_.Wait(mu_);
 }
 
 bool CommitFeed::active() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return !listeners_.empty();
 }
 
 std::size_t CommitFeed::dropped() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return dropped_;
 }
 
 CommitFeed::Backlog CommitFeed::backlog() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Backlog b;
   b.events = queue_.size() + (in_hand_since_ ? 1 : 0);
   auto oldest = in_hand_since_       ? in_hand_since_
@@ -89,16 +89,16 @@ CommitFeed::Backlog CommitFeed::backlog() const {
 }
 
 void CommitFeed::Run() {
-  std::unique_lock lock(mu_);
+  MutexLock lock(mu_);
   for (;;) {
-    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    while (!stopping_ && queue_.empty()) wake_.Wait(mu_);
     if (queue_.empty()) return;  // stopping, and everything handled
     auto event = std::move(queue_.front());
     queue_.pop_front();
     in_hand_since_ = queued_at_.front();
     queued_at_.pop_front();
     auto listeners = listeners_;
-    lock.unlock();
+    lock.Unlock();
     for (const auto& [handle, listener] : listeners) {
       try {
         (*listener)(*event);
@@ -106,10 +106,10 @@ void CommitFeed::Run() {
         spdlog::error("commit listener: {}", e.what());
       }
     }
-    lock.lock();
+    lock.Lock();
     in_hand_since_.reset();
     ++handled_;
-    idle_.notify_all();
+    idle_.SignalAll();
   }
 }
 

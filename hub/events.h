@@ -4,18 +4,17 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "base/clock.h"
+#include "base/mutex.h"
 #include "policy/policy.h"
 #include "stix/search_text.h"
 
@@ -81,22 +80,22 @@ class CommitFeed {
   void Run();
 
   const std::size_t max_queued_;
-  mutable std::mutex mu_;
-  std::condition_variable wake_;
-  std::condition_variable idle_;
-  std::deque<std::shared_ptr<const CommitEvent>> queue_;  // guarded by mu_
+  mutable Mutex mu_;
+  CondVar wake_;
+  CondVar idle_;
+  std::deque<std::shared_ptr<const CommitEvent>> queue_ TANSIQ_GUARDED_BY(mu_);
   // When each event of queue_ was published (parallel to queue_), and when the one being
   // handled was (nullopt: none in hand).
-  std::deque<std::chrono::steady_clock::time_point> queued_at_;         // guarded by mu_
-  std::optional<std::chrono::steady_clock::time_point> in_hand_since_;  // guarded by mu_
-  std::vector<std::pair<std::size_t, std::shared_ptr<const CommitListener>>>
-      listeners_;                // guarded by mu_
-  std::size_t next_handle_ = 1;  // guarded by mu_
-  std::size_t published_ = 0;    // guarded by mu_
-  std::size_t handled_ = 0;      // guarded by mu_ (dropped events count as handled)
-  std::size_t dropped_ = 0;      // guarded by mu_
-  bool stopping_ = false;        // guarded by mu_
-  std::thread thread_;           // last: starts after the members it uses
+  std::deque<std::chrono::steady_clock::time_point> queued_at_ TANSIQ_GUARDED_BY(mu_);
+  std::optional<std::chrono::steady_clock::time_point> in_hand_since_ TANSIQ_GUARDED_BY(mu_);
+  std::vector<std::pair<std::size_t, std::shared_ptr<const CommitListener>>> listeners_
+      TANSIQ_GUARDED_BY(mu_);
+  std::size_t next_handle_ TANSIQ_GUARDED_BY(mu_) = 1;
+  std::size_t published_ TANSIQ_GUARDED_BY(mu_) = 0;
+  std::size_t handled_ TANSIQ_GUARDED_BY(mu_) = 0;  // dropped events count as handled
+  std::size_t dropped_ TANSIQ_GUARDED_BY(mu_) = 0;
+  bool stopping_ TANSIQ_GUARDED_BY(mu_) = false;
+  std::thread thread_;  // last: starts after the members it uses
 };
 
 }  // namespace tansiq::hub

@@ -150,18 +150,18 @@ void Hub::LoadReferenceDataNow() const {
 }
 
 Settings Hub::settings() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return settings_;
 }
 
 void Hub::set_settings(Settings settings) {
   set_search_bounds(settings.search_total_bound, settings.search_rank_window);
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   settings_ = std::move(settings);
 }
 
 std::shared_ptr<const Directory> Hub::directory() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return directory_;
 }
 
@@ -180,9 +180,15 @@ Status Hub::Reload() {
   auto identity = store_->Meta("hub.identity");
   if (!identity.ok()) return identity.status();
   d->hub_identity = identity->value_or("");
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   directory_ = std::move(d);
   return Status::Ok();
+}
+
+void Hub::ProbeWrite(std::string value, std::function<void(Status)> done) {
+  store_->Submit([value = std::move(value)](
+                     store::WriteTxn& txn) { return txn.PutMeta("ops.readiness_probe", value); },
+                 std::move(done));
 }
 
 }  // namespace tansiq::hub

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,6 +16,7 @@
 
 #include "audit/audit.h"
 #include "base/clock.h"
+#include "base/mutex.h"
 #include "base/status.h"
 #include "hub/events.h"
 #include "hub/settings.h"
@@ -70,6 +72,11 @@ class Hub {
   store::Store& store() { return *store_; }
   const audit::HubKey& key() const { return key_; }
   audit::Auditor& auditor() { return *auditor_; }
+  // Appends `entries` to the audit chain in an audit-only write job (reads, logins);
+  // asynchronous, the caller does not wait.
+  void RecordAudit(std::vector<audit::Entry> entries) {
+    auditor_->Record(*store_, std::move(entries));
+  }
   const Clock& clock() const { return *clock_; }
   // After-commit events of every write (correlation and watch rules subscribe).
   CommitFeed& commits() { return *commits_; }
@@ -112,6 +119,12 @@ class Hub {
   // Re-reads parties and collections (after an administrative change).
   Status Reload();
 
+  // For the probes and /metrics: the store's schema and write-path figures, and a readiness
+  // write (meta "ops.readiness_probe" = `value`) through the writer thread; `done` runs on
+  // the writer thread once it is durable or has failed.
+  store::StoreStats store_stats() { return store_->Stats(); }
+  void ProbeWrite(std::string value, std::function<void(Status)> done);
+
   // The reference data folder: Options::data_dir, else $TANSIQ_DATA, else the source tree's
   // data/ (compiled in).
   std::string data_dir() const;
@@ -141,9 +154,9 @@ class Hub {
   mutable std::optional<text::AliasRegistry> aliases_;  // set once, under reference_once_
   mutable std::optional<text::Gazetteer> gazetteer_;    // set once, under reference_once_
   mutable std::optional<text::Gazetteer> countries_;    // set once, under reference_once_
-  mutable std::mutex mu_;
-  std::shared_ptr<const Directory> directory_;  // guarded by mu_
-  Settings settings_;                           // guarded by mu_
+  mutable Mutex mu_;
+  std::shared_ptr<const Directory> directory_ TANSIQ_GUARDED_BY(mu_);
+  Settings settings_ TANSIQ_GUARDED_BY(mu_);
   // Last: destroyed first, so its thread has stopped before anything a listener uses goes.
   std::unique_ptr<CommitFeed> commits_ = std::make_unique<CommitFeed>();
 };

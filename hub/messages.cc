@@ -29,10 +29,10 @@ Messenger::Impl::Impl(Hub& hub, MessagingOptions options)
 
 Messenger::Impl::~Impl() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   if (timer_.joinable()) timer_.join();
   watches_.Stop();
   writes_.Wait();

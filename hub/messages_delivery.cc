@@ -128,7 +128,7 @@ void Messenger::Impl::Persist(const std::string& id, const policy::Reader& actor
 void Messenger::Impl::PersistReceived(const std::string& id, std::int64_t user_id,
                                       DoneStatus done) {
   {
-    std::lock_guard lock(confirm_mu_);
+    MutexLock lock(confirm_mu_);
     confirms_.push_back({id, user_id, std::move(done)});
     if (confirm_job_queued_) return;
     confirm_job_queued_ = true;
@@ -139,7 +139,7 @@ void Messenger::Impl::PersistReceived(const std::string& id, std::int64_t user_i
   };
   auto batch = std::make_shared<Batch>();
   auto take = [this, batch] {
-    std::lock_guard lock(confirm_mu_);
+    MutexLock lock(confirm_mu_);
     batch->ran = true;
     batch->taken.swap(confirms_);
     confirm_job_queued_ = false;

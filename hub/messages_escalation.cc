@@ -88,13 +88,15 @@ std::vector<Member> Messenger::Impl::AlternatesOf(const Member& m) {
 }
 
 void Messenger::Impl::TimerLoop() {
-  std::unique_lock lock(mu_);
+  MutexLock lock(mu_);
   while (!stopping_) {
-    wake_.wait_for(lock, options_.tick_interval, [&] { return stopping_; });
+    const auto deadline = std::chrono::steady_clock::now() + options_.tick_interval;
+    while (!stopping_ && wake_.WaitUntil(mu_, deadline)) {
+    }
     if (stopping_) break;
-    lock.unlock();
+    lock.Unlock();
     Tick();
-    lock.lock();
+    lock.Lock();
   }
 }
 

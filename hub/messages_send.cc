@@ -158,17 +158,9 @@ void Messenger::Impl::StoreAndPush(const policy::Reader& writer, dissem::Message
   json::array markings;
   if (marked.tlp != stix::Tlp::kNone) markings.emplace_back(stix::TlpMarkingId(marked.tlp));
   if (!marked.releasable_to.empty() || !marked.recipients.empty()) {
-    json::object ext{{"extension_type", "property-extension"}};
-    if (!marked.releasable_to.empty()) ext["releasable_to_refs"] = Strings(marked.releasable_to);
-    if (!marked.recipients.empty()) ext["recipients"] = Strings(marked.recipients);
-    json::object marking{{"type", "marking-definition"},
-                         {"spec_version", "2.1"},
-                         {"id", Hub::NewId("marking-definition")},
-                         {"created_by_ref", creator},
-                         {"created", now},
-                         {"name", "releasability of message " + m.id},
-                         {"extensions", json::object{{std::string(stix::kReleasabilityExtensionId),
-                                                      std::move(ext)}}}};
+    json::object marking = stix::ReleasabilityMarkingDefinition(
+        Hub::NewId("marking-definition"), creator, now, "releasability of message " + m.id,
+        stix::Releasability{marked.releasable_to, marked.recipients});
     markings.emplace_back(marking.at("id"));
     envelope.emplace_back(std::move(marking));
   }

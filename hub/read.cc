@@ -60,4 +60,33 @@ Result<ReadPage> ReadVersions(Hub& hub, const policy::Reader& reader,
   return out;
 }
 
+Status CheckObjectVisible(Hub& hub, const policy::Reader& reader,
+                          const store::Collection& collection, std::string_view object_id) {
+  store::VersionFilter any;
+  any.which = store::VersionFilter::Which::kAll;
+  any.ids = {std::string(object_id)};
+  auto probe = hub.store().ListVersions(reader, collection.id, any, std::nullopt, 1);
+  if (!probe.ok()) return probe.status();
+  if (probe->rows.empty()) return NotFound("no such object");
+  return Status::Ok();
+}
+
+Result<std::string> ReadStatus(Hub& hub, const policy::Reader& reader, std::string_view status_id) {
+  auto s = hub.store().GetStatus(status_id);
+  if (!s.ok()) return s.status();
+  if (!s->has_value() || (*s)->owner_user != reader.user_id) {
+    return NotFound("no such status resource");
+  }
+  return std::move((*s)->json);
+}
+
+Result<std::optional<std::string>> OriginatingPartyCode(Hub& hub, std::string_view object_id) {
+  auto head = hub.store().Head(object_id);
+  if (!head.ok()) return head.status();
+  if (!head->has_value()) return std::optional<std::string>();
+  const auto dir = hub.directory();  // holds the snapshot the pointer points into
+  const store::Party* p = dir->PartyByIndex((*head)->releasability.originator);
+  return std::optional<std::string>(p ? p->code : "hub");
+}
+
 }  // namespace tansiq::hub

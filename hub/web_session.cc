@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hub/auth.h"
+#include "hub/hub.h"
 
 namespace tansiq::hub {
 namespace {
@@ -27,6 +28,8 @@ bool SecretEquals(std::string_view a, std::string_view b) {
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+WebSessions::WebSessions(Hub& hub) : WebSessions(hub.store(), hub.clock()) {}
+
 void WebSessions::PurgeExpired(Micros now) {
   std::erase_if(sessions_, [&](const auto& kv) { return Expired(kv.second, now); });
 }
@@ -35,7 +38,7 @@ Result<NewSession> WebSessions::Create(std::int64_t user_id) {
   if (sodium_init() < 0) return Internal("libsodium failed to initialise");
   const Micros now = clock_.NowMicros();
   NewSession out{RandomHex(32), RandomHex(32), now + kSessionLifetime};
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (sessions_.size() >= kMaxSessions) PurgeExpired(now);
   if (sessions_.size() >= kMaxSessions) {
     return Unavailable("too many open sessions; retry later");
@@ -62,7 +65,7 @@ Result<ResolvedSession> WebSessions::Resolve(std::string_view token) {
   ResolvedSession out;
   std::int64_t user_id = 0;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto it = sessions_.find(key);
     if (it == sessions_.end()) return expired;
     if (Expired(it->second, now)) {
@@ -86,12 +89,12 @@ Result<ResolvedSession> WebSessions::Resolve(std::string_view token) {
 
 void WebSessions::Remove(std::string_view token) {
   const std::string key = TokenHash(token);
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   sessions_.erase(key);
 }
 
 std::size_t WebSessions::size() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return sessions_.size();
 }
 

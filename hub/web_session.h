@@ -4,13 +4,13 @@
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 #include "base/clock.h"
+#include "base/mutex.h"
 #include "base/status.h"
 #include "policy/policy.h"
 #include "store/store.h"
@@ -36,6 +36,8 @@ struct ResolvedSession {
   std::string csrf;
 };
 
+class Hub;
+
 // The table of live sessions. Thread-safe (one mutex). Owned by the server; outlives its
 // sessions' requests.
 //
@@ -48,6 +50,7 @@ struct ResolvedSession {
 class WebSessions {
  public:
   WebSessions(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  explicit WebSessions(Hub& hub);  // over the hub's store and clock
 
   // A new session for `user_id`. At most kMaxPerUser per user (the oldest goes) and
   // kMaxSessions in all (expired ones are purged first; then kUnavailable).
@@ -73,12 +76,12 @@ class WebSessions {
   bool Expired(const Entry& e, Micros now) const {
     return now >= e.created + kSessionLifetime || now >= e.last_used + kSessionIdle;
   }
-  void PurgeExpired(Micros now);  // requires mu_
+  void PurgeExpired(Micros now) TANSIQ_REQUIRES(mu_);
 
   store::Store& store_;
   const Clock& clock_;
-  std::mutex mu_;
-  std::unordered_map<std::string, Entry> sessions_;  // token hash → session; guarded by mu_
+  Mutex mu_;
+  std::unordered_map<std::string, Entry> sessions_ TANSIQ_GUARDED_BY(mu_);  // token hash → session
 };
 
 // Constant-time equality of two secrets (different lengths compare unequal).

@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include "base/mutex.h"
 #include "stix/timestamp.h"
 
 namespace tansiq::hub {
@@ -84,7 +85,7 @@ class Webhooks::Impl {
     auto allow = dissem::WebhookAllowList::Parse(entries);
     if (!allow.ok()) return allow.status();
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       allow_ = std::move(*allow);
     }
     TANSIQ_RETURN_IF_ERROR(Reload());
@@ -339,18 +340,18 @@ class Webhooks::Impl {
       usable.push_back(std::move(w));
     }
     auto snapshot = std::make_shared<const std::vector<store::WebhookRecord>>(std::move(usable));
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     hooks_ = std::move(snapshot);
     return Status::Ok();
   }
 
   std::shared_ptr<const std::vector<store::WebhookRecord>> Snapshot() {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return hooks_;
   }
 
   dissem::WebhookAllowList Allow() {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return allow_;
   }
 
@@ -383,10 +384,10 @@ class Webhooks::Impl {
   std::atomic<WebhookDispatch*> dispatch_{nullptr};
   std::atomic<std::uint64_t> attempts_{0}, failures_{0}, delivered_{0}, given_up_{0};
 
-  std::mutex mu_;
-  dissem::WebhookAllowList allow_;  // guarded by mu_
-  std::shared_ptr<const std::vector<store::WebhookRecord>> hooks_ =
-      std::make_shared<const std::vector<store::WebhookRecord>>();  // guarded by mu_
+  Mutex mu_;
+  dissem::WebhookAllowList allow_ TANSIQ_GUARDED_BY(mu_);
+  std::shared_ptr<const std::vector<store::WebhookRecord>> hooks_ TANSIQ_GUARDED_BY(mu_) =
+      std::make_shared<const std::vector<store::WebhookRecord>>();
 };
 
 Webhooks::Webhooks(Hub& hub, Messenger& messenger, WebhookOptions options)

@@ -6,10 +6,11 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <charconv>
 #include <memory>
 
 #include "analysis/service.h"
+#include "hub/account.h"
+#include "hub/read.h"
 #include "server/errors.h"
 #include "stix/timestamp.h"
 
@@ -18,23 +19,7 @@ namespace json = boost::json;
 using boost::asio::awaitable;
 
 namespace {
-constexpr std::string_view kJson = "application/json; charset=utf-8";
 constexpr Micros kDay = 86'400'000'000;
-
-// Rejects unknown and repeated parameters (a typo must not silently change the answer).
-Status CheckParams(const Call& call, std::initializer_list<std::string_view> known) {
-  std::vector<std::string_view> seen;
-  for (const auto& [k, v] : call.query) {
-    if (std::find(known.begin(), known.end(), k) == known.end()) {
-      return InvalidArgument("unknown query parameter '" + k + "'");
-    }
-    if (std::find(seen.begin(), seen.end(), k) != seen.end()) {
-      return InvalidArgument("query parameter '" + k + "' is repeated");
-    }
-    seen.push_back(k);
-  }
-  return Status::Ok();
-}
 
 std::optional<std::string> Get(const Call& call, std::string_view name) {
   for (const auto& [k, v] : call.query) {
@@ -65,7 +50,7 @@ json::array Reasons(const std::vector<std::string>& reasons) {
 }
 
 Response Json(const Call& call, const json::value& v) {
-  return MakeResponse(call, http::status::ok, json::serialize(v), kJson);
+  return MakeResponse(call, http::status::ok, json::serialize(v), kJsonMediaType);
 }
 
 }  // namespace
@@ -78,17 +63,13 @@ std::shared_ptr<analysis::Service> RegisterAnalysis(Router& router, hub::Hub& hu
     TANSIQ_CO_CHECK(CheckParams(call, {}));
     auto body = svc->ObjectJson(*call.reader, call.captures.at(0));
     if (!body.ok()) co_return ErrorResponse(call, body.status());
-    Response r = MakeResponse(call, http::status::ok, std::move(*body), kJson);
+    Response r = MakeResponse(call, http::status::ok, std::move(*body), kJsonMediaType);
     // The originating party (its code): the author's party, or the party that contributed
     // third-party content (created_by_ref an identity of no party). Read after the visibility
     // check above, so it is only ever said of an object the caller reads.
-    auto head = hub.store().Head(call.captures.at(0));
-    if (!head.ok()) co_return ErrorResponse(call, head.status());
-    if (head->has_value()) {
-      const auto dir = hub.directory();  // holds the snapshot the pointer points into
-      const store::Party* p = dir->PartyByIndex((*head)->releasability.originator);
-      r.set("X-Tansiq-Party", p ? p->code : "hub");
-    }
+    auto party = hub::OriginatingPartyCode(hub, call.captures.at(0));
+    if (!party.ok()) co_return ErrorResponse(call, party.status());
+    if (party->has_value()) r.set("X-Tansiq-Party", **party);
     co_return r;
   });
 
@@ -111,11 +92,9 @@ std::shared_ptr<analysis::Service> RegisterAnalysis(Router& router, hub::Hub& hu
     if (!id) co_return ErrorResponse(call, InvalidArgument("id is required"));
     int depth = 2;
     if (auto d = Get(call, "depth")) {
-      auto r = std::from_chars(d->data(), d->data() + d->size(), depth);
-      if (r.ec != std::errc() || r.ptr != d->data() + d->size() || depth < 1 ||
-          depth > analysis::kMaxGraphDepth) {
-        co_return ErrorResponse(call, InvalidArgument("depth must be 1, 2 or 3"));
-      }
+      auto n = ParseUintParam("depth", *d, 1, analysis::kMaxGraphDepth);
+      if (!n.ok()) co_return ErrorResponse(call, n.status());
+      depth = static_cast<int>(*n);
     }
     auto g = svc->GraphOf(*call.reader, *id, depth);
     if (!g.ok()) co_return ErrorResponse(call, g.status());
@@ -193,9 +172,8 @@ std::shared_ptr<analysis::Service> RegisterAnalysis(Router& router, hub::Hub& hu
       day = *t;
     }
     std::string lang = "en";
-    if (auto u = hub.store().UserById(call.reader->user_id);
-        u.ok() && u->has_value() && !(*u)->lang.empty()) {
-      lang = (*u)->lang;
+    if (auto own = hub::UserLang(hub, call.reader->user_id); own.ok() && !own->empty()) {
+      lang = *own;
     }
     if (auto v = Get(call, "lang")) {
       if (!KnownLang(*v)) co_return ErrorResponse(call, InvalidArgument(std::string(kLangMessage)));

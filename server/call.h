@@ -2,6 +2,9 @@
 // caller, and helpers to build responses. Handlers never touch sockets.
 #pragma once
 
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +26,7 @@ using Response = http::response<http::string_body>;
 
 inline constexpr std::string_view kTaxiiMediaType = "application/taxii+json;version=2.1";
 inline constexpr std::string_view kStixMediaType = "application/stix+json;version=2.1";
+inline constexpr std::string_view kJsonMediaType = "application/json; charset=utf-8";  // /api/
 
 struct Call {
   const Request& request;
@@ -40,6 +44,16 @@ struct Call {
 // The request body of a JSON API call as a JSON object: 415 unless declared
 // application/json, 400 for anything else than one JSON object (nesting ≤ 16).
 Result<boost::json::object> JsonObjectBody(const Call& call);
+
+// Rejects query parameters not in `known`, and repeated ones (400): a typo must not silently
+// change the answer.
+Status CheckParams(const Call& call, std::initializer_list<std::string_view> known);
+
+// `value`, the text of query parameter `name`, as an integer from `min` to `max` (decimal
+// digits only); else InvalidArgument "<name> must be …". The one integer parameter parser.
+Result<std::uint64_t> ParseUintParam(std::string_view name, std::string_view value,
+                                     std::uint64_t min = 0,
+                                     std::uint64_t max = std::numeric_limits<std::uint64_t>::max());
 
 // A response with `body` and content type, keep-alive as the request asked.
 Response MakeResponse(const Call& call, http::status status, std::string body,

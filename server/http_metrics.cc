@@ -20,7 +20,7 @@ void HttpMetrics::Observe(std::string_view method, std::string_view route, unsig
                           double seconds, std::size_t response_bytes) {
   std::size_t b = 0;
   while (b < kBuckets.size() && seconds > kBuckets[b]) ++b;
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Series& s = series_[{std::string(method), std::string(route), status}];
   ++s.count;
   s.seconds += seconds;
@@ -29,7 +29,7 @@ void HttpMetrics::Observe(std::string_view method, std::string_view route, unsig
 }
 
 std::string HttpMetrics::Prometheus() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   std::string counts =
       "# HELP tansiq_http_requests_total HTTP requests answered, by method, route template and "
       "status.\n# TYPE tansiq_http_requests_total counter\n";

@@ -5,10 +5,11 @@
 #include <array>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <tuple>
+
+#include "base/mutex.h"
 
 namespace tansiq::server {
 
@@ -33,8 +34,8 @@ class HttpMetrics {
     std::uint64_t bytes = 0;
     std::array<std::uint64_t, kBuckets.size()> buckets{};  // not cumulative
   };
-  mutable std::mutex mu_;
-  std::map<std::tuple<std::string, std::string, unsigned>, Series> series_;  // guarded by mu_
+  mutable Mutex mu_;
+  std::map<std::tuple<std::string, std::string, unsigned>, Series> series_ TANSIQ_GUARDED_BY(mu_);
 };
 
 // A Prometheus histogram's lines (_bucket cumulative with +Inf, _sum, _count) for `name` with

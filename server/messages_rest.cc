@@ -2,8 +2,6 @@
 // rules, metrics. The WebSocket stream itself is in stream.cc.
 #include <boost/json.hpp>
 
-#include <charconv>
-
 #include "server/await.h"
 #include "server/errors.h"
 #include "server/messaging.h"
@@ -13,7 +11,6 @@ namespace json = boost::json;
 using boost::asio::awaitable;
 
 namespace {
-constexpr std::string_view kJson = "application/json; charset=utf-8";
 constexpr std::size_t kMaxList = 200;
 
 Result<std::size_t> SizeParam(const Call& call, std::string_view name, std::size_t fallback,
@@ -21,14 +18,9 @@ Result<std::size_t> SizeParam(const Call& call, std::string_view name, std::size
   auto v = call.Param(name);
   if (!v.ok()) return v.status();
   if (!v->has_value()) return fallback;
-  std::size_t n = 0;
-  const std::string& s = **v;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || n > max) {
-    return InvalidArgument(std::string(name) + " must be an integer from 0 to " +
-                           std::to_string(max));
-  }
-  return n;
+  auto n = ParseUintParam(name, **v, 0, max);
+  if (!n.ok()) return n.status();
+  return static_cast<std::size_t>(*n);
 }
 
 // 422 with the recipients outside the releasability as data, beside the usual error fields.
@@ -40,17 +32,17 @@ Response Refusal(const Call& call, const Status& status, const std::vector<std::
   json::array names;
   for (const auto& n : outside) names.emplace_back(n);
   v.get_object()["outside"] = std::move(names);
-  Response out = MakeResponse(call, r.result(), json::serialize(v), kJson);
+  Response out = MakeResponse(call, r.result(), json::serialize(v), kJsonMediaType);
   return out;
 }
 
 Response Created(const Call& call, const std::string& id) {
   return MakeResponse(call, http::status::created, json::serialize(json::object{{"id", id}}),
-                      kJson);
+                      kJsonMediaType);
 }
 
 Response NoContent(const Call& call) {
-  Response r = MakeResponse(call, http::status::no_content, "", kJson);
+  Response r = MakeResponse(call, http::status::no_content, "", kJsonMediaType);
   return r;
 }
 
@@ -82,13 +74,13 @@ void RegisterMessaging(Router& router, Messaging& m) {
     if (!offset.ok()) co_return ErrorResponse(call, offset.status());
     auto out = m.messenger.List(*call.reader, which == "sent", *limit, *offset);
     if (!out.ok()) co_return ErrorResponse(call, out.status());
-    co_return MakeResponse(call, http::status::ok, std::move(*out), kJson);
+    co_return MakeResponse(call, http::status::ok, std::move(*out), kJsonMediaType);
   });
 
   router.Add(http::verb::get, "/api/v1/messages/{}", [&m](Call& call) -> awaitable<Response> {
     auto out = m.messenger.View(*call.reader, call.captures[0]);
     if (!out.ok()) co_return ErrorResponse(call, out.status());
-    co_return MakeResponse(call, http::status::ok, std::move(*out), kJson);
+    co_return MakeResponse(call, http::status::ok, std::move(*out), kJsonMediaType);
   });
 
   auto state_change = [&m](bool ack) {
@@ -113,7 +105,7 @@ void RegisterMessaging(Router& router, Messaging& m) {
   router.Add(http::verb::post, "/api/v1/stream/ticket", [&m](Call& call) -> awaitable<Response> {
     json::object o{{"ticket", m.tickets.Issue(*call.reader)},
                    {"expires_in", m.tickets.ttl() / 1'000'000}};
-    co_return MakeResponse(call, http::status::ok, json::serialize(o), kJson);
+    co_return MakeResponse(call, http::status::ok, json::serialize(o), kJsonMediaType);
   });
   // Without an Upgrade header the stream URL is just a resource that needs one.
   router.Add(
@@ -138,7 +130,7 @@ void RegisterMessaging(Router& router, Messaging& m) {
   router.Add(http::verb::get, "/api/v1/watches", [&m](Call& call) -> awaitable<Response> {
     auto out = m.messenger.ListWatches(*call.reader);
     if (!out.ok()) co_return ErrorResponse(call, out.status());
-    co_return MakeResponse(call, http::status::ok, std::move(*out), kJson);
+    co_return MakeResponse(call, http::status::ok, std::move(*out), kJsonMediaType);
   });
   router.Add(http::verb::delete_, "/api/v1/watches/{}", [&m](Call& call) -> awaitable<Response> {
     const policy::Reader reader = *call.reader;

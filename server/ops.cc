@@ -10,8 +10,8 @@
 
 #include <cstdio>
 #include <memory>
-#include <mutex>
 
+#include "base/mutex.h"
 #include "server/errors.h"
 
 #ifndef TANSIQ_VERSION
@@ -24,7 +24,6 @@ using asio::awaitable;
 
 namespace {
 
-constexpr std::string_view kJson = "application/json; charset=utf-8";
 constexpr std::string_view kPrometheus = "text/plain; version=0.0.4; charset=utf-8";
 
 // At most one probe write in flight; every /readyz waits for the one that started after it
@@ -33,37 +32,35 @@ class WriteProbe {
  public:
   // The generation of the probe this request waits for (starting one when none runs).
   std::uint64_t Start(hub::Hub& hub, const std::shared_ptr<WriteProbe>& self) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (in_flight_) return started_;
     in_flight_ = true;
     const std::uint64_t gen = ++started_;
     const std::string now = std::to_string(hub.clock().NowMicros());
-    hub.store().Submit(
-        [now](store::WriteTxn& txn) { return txn.PutMeta("ops.readiness_probe", now); },
-        [self, gen](Status s) {
-          std::lock_guard l(self->mu_);
-          self->in_flight_ = false;
-          self->finished_ = gen;
-          self->last_ = std::move(s);
-        });
+    hub.ProbeWrite(now, [self, gen](Status s) {
+      MutexLock l(self->mu_);
+      self->in_flight_ = false;
+      self->finished_ = gen;
+      self->last_ = std::move(s);
+    });
     return gen;
   }
   std::optional<Status> Finished(std::uint64_t gen) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (finished_ < gen) return std::nullopt;
     return last_;
   }
 
  private:
-  std::mutex mu_;
-  bool in_flight_ = false;      // guarded by mu_
-  std::uint64_t started_ = 0;   // guarded by mu_
-  std::uint64_t finished_ = 0;  // guarded by mu_
-  Status last_;                 // guarded by mu_
+  Mutex mu_;
+  bool in_flight_ TANSIQ_GUARDED_BY(mu_) = false;
+  std::uint64_t started_ TANSIQ_GUARDED_BY(mu_) = 0;
+  std::uint64_t finished_ TANSIQ_GUARDED_BY(mu_) = 0;
+  Status last_ TANSIQ_GUARDED_BY(mu_);
 };
 
 Response Json(const Call& call, http::status status, const boost::json::object& o) {
-  Response r = MakeResponse(call, status, boost::json::serialize(o), kJson);
+  Response r = MakeResponse(call, status, boost::json::serialize(o), kJsonMediaType);
   r.set(http::field::cache_control, "no-store");
   return r;
 }
@@ -80,7 +77,7 @@ std::string Gauge(std::string_view name, std::string_view help, double value) {
 }
 
 std::string StoreMetrics(hub::Hub& hub) {
-  const store::StoreStats st = hub.store().Stats();
+  const store::StoreStats st = hub.store_stats();
   std::string out;
   out += Gauge("tansiq_store_write_queue", "Write jobs waiting for the writer thread.",
                static_cast<double>(st.write_queue));
@@ -125,7 +122,7 @@ void RegisterOps(Router& router, hub::Hub& hub, Messaging& m, const HttpMetrics&
 
   auto probe = std::make_shared<WriteProbe>();
   Handler ready = [&hub, probe, readiness](Call& call) -> awaitable<Response> {
-    const store::StoreStats st = hub.store().Stats();
+    const store::StoreStats st = hub.store_stats();
     boost::json::object checks;
     std::string failed;
     auto check = [&](std::string_view name, bool ok, std::string detail) {
@@ -171,7 +168,7 @@ void RegisterOps(Router& router, hub::Hub& hub, Messaging& m, const HttpMetrics&
   router.Add(
       http::verb::get, "/version",
       [&hub](Call& call) -> awaitable<Response> {
-        const store::StoreStats st = hub.store().Stats();
+        const store::StoreStats st = hub.store_stats();
         co_return Json(
             call, http::status::ok,
             {{"name", "tansiq"}, {"version", Version()}, {"schema_version", st.schema_version}});

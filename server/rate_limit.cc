@@ -13,7 +13,7 @@ double Capacity(const RateLimit& l) { return l.burst > 0 ? l.burst : std::max(l.
 
 std::chrono::seconds RateLimiter::Take(std::int64_t user_id, std::string_view token_key,
                                        Clock::time_point now) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Prune(now);
   // The token's bucket first: a refusal there leaves the user's other tokens their share.
   if (!token_key.empty()) {

@@ -5,10 +5,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "base/mutex.h"
 
 namespace tansiq::server {
 
@@ -38,16 +39,16 @@ class RateLimiter {
     double tokens = 0;
     Clock::time_point last;
   };
-  // Requires mu_. 0 when a request was taken.
+  // 0 when a request was taken.
   std::chrono::seconds TakeFrom(const std::string& key, const RateLimit& limit,
-                                Clock::time_point now);
-  void Prune(Clock::time_point now);  // requires mu_
+                                Clock::time_point now) TANSIQ_REQUIRES(mu_);
+  void Prune(Clock::time_point now) TANSIQ_REQUIRES(mu_);
 
   const RateLimit per_user_;
   const RateLimit per_token_;
-  std::mutex mu_;
-  std::unordered_map<std::string, Bucket> buckets_;  // "u:<id>" / "t:<key>"; guarded by mu_
-  Clock::time_point next_prune_{};                   // guarded by mu_
+  Mutex mu_;
+  std::unordered_map<std::string, Bucket> buckets_ TANSIQ_GUARDED_BY(mu_);  // "u:<id>" / "t:<key>"
+  Clock::time_point next_prune_ TANSIQ_GUARDED_BY(mu_){};
 };
 
 }  // namespace tansiq::server

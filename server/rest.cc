@@ -3,8 +3,6 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <charconv>
-
 #include "hub/search.h"
 #include "server/errors.h"
 #include "server/taxii.h"
@@ -15,7 +13,6 @@ namespace json = boost::json;
 using boost::asio::awaitable;
 
 namespace {
-constexpr std::string_view kJson = "application/json; charset=utf-8";
 
 std::vector<std::string> CommaList(std::string_view v) {
   std::vector<std::string> out;
@@ -26,15 +23,6 @@ std::vector<std::string> CommaList(std::string_view v) {
     v.remove_prefix(c + 1);
   }
   return out;
-}
-
-Result<std::size_t> Number(std::string_view name, std::string_view v) {
-  std::size_t n = 0;
-  auto r = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (r.ec != std::errc() || r.ptr != v.data() + v.size()) {
-    return InvalidArgument(std::string(name) + " must be a non-negative integer");
-  }
-  return n;
 }
 
 Result<hub::SearchRequest> ParseSearchRequest(const Call& call) {
@@ -60,9 +48,9 @@ Result<hub::SearchRequest> ParseSearchRequest(const Call& call) {
       if (!ts.ok()) return InvalidArgument(k + ": " + ts.status().message());
       (k == "since" ? r.since : r.until) = ts->micros;
     } else if (k == "limit" || k == "offset") {
-      auto n = Number(k, v);
+      auto n = ParseUintParam(k, v);
       if (!n.ok()) return n.status();
-      (k == "limit" ? r.limit : r.offset) = *n;
+      (k == "limit" ? r.limit : r.offset) = static_cast<std::size_t>(*n);
     } else {
       return InvalidArgument("unknown query parameter '" + k + "'");
     }
@@ -78,14 +66,14 @@ void RegisterRest(Router& router, hub::Hub& hub) {
     for (const auto& p : hub.directory()->parties) {
       out.push_back(json::object{{"id", p.code}, {"name", p.name}, {"identity", p.identity_id}});
     }
-    co_return MakeResponse(call, http::status::ok, json::serialize(out), kJson);
+    co_return MakeResponse(call, http::status::ok, json::serialize(out), kJsonMediaType);
   });
   router.Add(http::verb::get, "/api/v1/search", [&hub](Call& call) -> awaitable<Response> {
     auto request = ParseSearchRequest(call);
     if (!request.ok()) co_return ErrorResponse(call, request.status());
     auto body = hub::Search(hub, *call.reader, *request);
     if (!body.ok()) co_return ErrorResponse(call, body.status());
-    co_return MakeResponse(call, http::status::ok, std::move(*body), kJson);
+    co_return MakeResponse(call, http::status::ok, std::move(*body), kJsonMediaType);
   });
   router.Add(http::verb::get, "/api/v1/whoami", [&hub](Call& call) -> awaitable<Response> {
     auto dir = hub.directory();
@@ -95,7 +83,7 @@ void RegisterRest(Router& router, hub::Hub& hub) {
     json::object o{{"user", call.reader->user_name},
                    {"party", party ? party->code : ""},
                    {"roles", std::move(roles)}};
-    co_return MakeResponse(call, http::status::ok, json::serialize(o), kJson);
+    co_return MakeResponse(call, http::status::ok, json::serialize(o), kJsonMediaType);
   });
 }
 

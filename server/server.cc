@@ -187,7 +187,7 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
     acceptor.close(ignored);
     hup.cancel(ignored);
     directory_timer.cancel();
-    std::lock_guard lock(s.mu);
+    MutexLock lock(s.mu);
     for (auto& [ex, control] : s.sessions) {
       asio::post(ex, [control = control] {
         if (control->cancel) control->cancel();

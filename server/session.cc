@@ -221,12 +221,12 @@ class Registration {
  public:
   Registration(Shared& s, asio::any_io_executor ex)
       : s_(s), control_(std::make_shared<SessionControl>()) {
-    std::lock_guard lock(s_.mu);
+    MutexLock lock(s_.mu);
     s_.sessions.emplace_back(std::move(ex), control_);
   }
   ~Registration() {
     control_->cancel = nullptr;
-    std::lock_guard lock(s_.mu);
+    MutexLock lock(s_.mu);
     s_.sessions.remove_if([&](const auto& e) { return e.second == control_; });
   }
   Registration(const Registration&) = delete;

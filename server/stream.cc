@@ -194,19 +194,19 @@ asio::awaitable<void> Run(hub::Messenger& messenger, StreamHub& streams, const S
 }  // namespace
 
 std::uint64_t StreamHub::Add(std::int64_t user_id, Endpoint endpoint) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   const std::uint64_t handle = next_++;
   by_user_.emplace(user_id, std::make_pair(handle, std::move(endpoint)));
   return handle;
 }
 
 void StreamHub::Remove(std::uint64_t handle) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   std::erase_if(by_user_, [&](const auto& e) { return e.second.first == handle; });
 }
 
 void StreamHub::Push(std::int64_t user_id, const dissem::OutgoingFrame& frame) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto [begin, end] = by_user_.equal_range(user_id);
   for (auto it = begin; it != end; ++it) {
     const Endpoint& e = it->second.second;
@@ -222,7 +222,7 @@ void StreamHub::PushMany(std::span<const std::int64_t> user_ids,
   };
   std::vector<Batch> batches;  // one per io_context: a handful
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     for (std::int64_t user : user_ids) {
       auto [begin, end] = by_user_.equal_range(user);
       for (auto it = begin; it != end; ++it) {
@@ -242,12 +242,12 @@ void StreamHub::PushMany(std::span<const std::int64_t> user_ids,
 }
 
 bool StreamHub::Online(std::int64_t user_id) const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return by_user_.contains(user_id);
 }
 
 std::size_t StreamHub::sessions() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return by_user_.size();
 }
 
@@ -257,7 +257,7 @@ std::string TicketBook::Issue(const policy::Reader& reader) {
   char hex[sizeof raw * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
   const Micros now = clock_.NowMicros();
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   std::erase_if(tickets_, [&](const auto& t) { return t.second.second <= now; });
   tickets_.emplace(hex, std::make_pair(reader, now + ttl_));
   return hex;
@@ -265,7 +265,7 @@ std::string TicketBook::Issue(const policy::Reader& reader) {
 
 std::optional<policy::Reader> TicketBook::Redeem(std::string_view ticket) {
   const Micros now = clock_.NowMicros();
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto it = tickets_.find(ticket);
   if (it == tickets_.end()) return std::nullopt;
   auto [reader, expires] = it->second;

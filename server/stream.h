@@ -8,7 +8,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,6 +19,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "base/clock.h"
+#include "base/mutex.h"
 #include "hub/messages.h"
 #include "server/call.h"
 
@@ -47,9 +47,9 @@ class StreamHub final : public hub::PushSink {
   std::size_t sessions() const;
 
  private:
-  mutable std::mutex mu_;
-  std::uint64_t next_ = 1;                                                   // guarded by mu_
-  std::multimap<std::int64_t, std::pair<std::uint64_t, Endpoint>> by_user_;  // guarded by mu_
+  mutable Mutex mu_;
+  std::uint64_t next_ TANSIQ_GUARDED_BY(mu_) = 1;
+  std::multimap<std::int64_t, std::pair<std::uint64_t, Endpoint>> by_user_ TANSIQ_GUARDED_BY(mu_);
 };
 
 // Single-use stream tickets (POST /api/v1/stream/ticket), valid for `ttl`. Thread-safe.
@@ -64,8 +64,9 @@ class TicketBook {
  private:
   const Clock& clock_;
   const Micros ttl_;
-  std::mutex mu_;
-  std::map<std::string, std::pair<policy::Reader, Micros>, std::less<>> tickets_;  // guarded
+  Mutex mu_;
+  std::map<std::string, std::pair<policy::Reader, Micros>, std::less<>> tickets_
+      TANSIQ_GUARDED_BY(mu_);
 };
 
 // Limits of one stream session.

@@ -11,7 +11,6 @@
 #include <boost/json/serialize.hpp>
 
 #include <charconv>
-#include <set>
 
 #include "hub/ingest.h"
 #include "hub/read.h"
@@ -97,17 +96,6 @@ Status CheckContentType(const Request& req) {
   return Status::Ok();
 }
 
-Status CheckParams(const Call& call, std::initializer_list<std::string_view> allowed) {
-  std::set<std::string_view> seen;
-  for (const auto& [k, v] : call.query) {
-    if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-      return InvalidArgument("unknown query parameter '" + k + "'");
-    }
-    if (!seen.insert(k).second) return InvalidArgument("query parameter '" + k + "' is repeated");
-  }
-  return Status::Ok();
-}
-
 // Parsed listing parameters shared by objects, object, manifest and versions.
 struct Listing {
   store::VersionFilter filter;
@@ -164,12 +152,9 @@ Result<Listing> ParseListing(const Call& call, const PageTokens& tokens, std::st
   l.digest = FilterDigest(call);
   for (const auto& [k, v] : call.query) {
     if (k == "limit") {
-      std::size_t n = 0;
-      auto r = std::from_chars(v.data(), v.data() + v.size(), n);
-      if (r.ec != std::errc() || r.ptr != v.data() + v.size() || n == 0) {
-        return InvalidArgument("limit must be a positive integer");
-      }
-      l.limit = std::min(n, kMaxLimit);
+      auto n = ParseUintParam("limit", v, 1);
+      if (!n.ok()) return n.status();
+      l.limit = static_cast<std::size_t>(std::min<std::uint64_t>(*n, kMaxLimit));
     } else if (k == "added_after") {
       auto ts = stix::ParseTimestamp(v);
       if (!ts.ok()) return InvalidArgument("added_after: " + ts.status().message());
@@ -377,12 +362,9 @@ class Taxii {
   awaitable<Response> GetStatus(Call& call) {
     TANSIQ_CO_CHECK(CheckParams(call, {}));
     TANSIQ_CO_CHECK(CheckAccept(call.request, "application/taxii+json"));
-    auto s = hub_.store().GetStatus(call.captures.at(0));
+    auto s = hub::ReadStatus(hub_, *call.reader, call.captures.at(0));
     if (!s.ok()) co_return ErrorResponse(call, s.status());
-    if (!s->has_value() || (*s)->owner_user != call.reader->user_id) {
-      co_return ErrorResponse(call, NotFound("no such status resource"));
-    }
-    co_return MakeResponse(call, http::status::ok, (*s)->json);
+    co_return MakeResponse(call, http::status::ok, std::move(*s));
   }
 
  private:
@@ -418,12 +400,8 @@ class Taxii {
     if (!page.ok()) return ErrorResponse(call, page.status());
     if (one_object && page->rows.empty() && !listing->after && !page->more) {
       // Absent or invisible: 404, whatever the filters (never 403, never a hint).
-      store::VersionFilter any;
-      any.which = store::VersionFilter::Which::kAll;
-      any.ids = {object_id};
-      auto probe = hub_.store().ListVersions(*call.reader, c->id, any, std::nullopt, 1);
-      if (!probe.ok()) return ErrorResponse(call, probe.status());
-      if (probe->rows.empty()) return ErrorResponse(call, NotFound("no such object"));
+      Status visible = hub::CheckObjectVisible(hub_, *call.reader, *c, object_id);
+      if (!visible.ok()) return ErrorResponse(call, visible);
     }
     std::string body = "{\"more\":" + Bool(page->more);
     if (page->more && page->next) {

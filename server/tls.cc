@@ -46,19 +46,22 @@ Result<std::unique_ptr<TlsContexts>> TlsContexts::Load(std::string cert_file,
   auto ctx = Build(cert_file, key_file);
   if (!ctx.ok()) return ctx.status();
   std::unique_ptr<TlsContexts> out(new TlsContexts(std::move(cert_file), std::move(key_file)));
-  out->current_ = std::move(*ctx);
+  {
+    MutexLock lock(out->mu_);
+    out->current_ = std::move(*ctx);
+  }
   return out;
 }
 
 std::shared_ptr<ssl::context> TlsContexts::Current() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return current_;
 }
 
 Status TlsContexts::Reload() {
   auto ctx = Build(cert_file_, key_file_);
   if (!ctx.ok()) return ctx.status();
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   current_ = std::move(*ctx);
   return Status::Ok();
 }

@@ -3,12 +3,12 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 
 #include <boost/asio/ssl/context.hpp>
 
+#include "base/mutex.h"
 #include "base/status.h"
 
 namespace tansiq::server {
@@ -45,8 +45,8 @@ class TlsContexts {
 
   const std::string cert_file_;
   const std::string key_file_;
-  mutable std::mutex mu_;
-  std::shared_ptr<boost::asio::ssl::context> current_;  // guarded by mu_
+  mutable Mutex mu_;
+  std::shared_ptr<boost::asio::ssl::context> current_ TANSIQ_GUARDED_BY(mu_);
 };
 
 }  // namespace tansiq::server

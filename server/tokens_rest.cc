@@ -15,7 +15,6 @@ using boost::asio::awaitable;
 
 namespace {
 
-constexpr std::string_view kJson = "application/json; charset=utf-8";
 constexpr std::int64_t kMaxExpiryDays = 3650;
 constexpr Micros kDay = 86'400'000'000LL;
 
@@ -78,7 +77,7 @@ void RegisterTokens(Router& router, hub::Hub& hub) {
     json::object out = TokenJson(created->token);
     out["name"] = created->token.label;  // the field the first version of this route returned
     out["token"] = created->secret;
-    Response r = MakeResponse(call, http::status::created, json::serialize(out), kJson);
+    Response r = MakeResponse(call, http::status::created, json::serialize(out), kJsonMediaType);
     r.set(http::field::cache_control, "no-store");  // the secret is shown once
     co_return r;
   });
@@ -90,7 +89,7 @@ void RegisterTokens(Router& router, hub::Hub& hub) {
     json::array out;
     for (const auto& t : *tokens) out.push_back(TokenJson(t));
     co_return MakeResponse(call, http::status::ok, json::serialize(json::object{{"tokens", out}}),
-                           kJson);
+                           kJsonMediaType);
   });
   router.Add(http::verb::delete_, "/api/v1/tokens/{}", [&hub](Call& call) -> awaitable<Response> {
     const policy::Reader reader = *call.reader;
@@ -100,7 +99,7 @@ void RegisterTokens(Router& router, hub::Hub& hub) {
     };
     Status s = co_await Await<Status>(start);
     if (!s.ok()) co_return ErrorResponse(call, s);
-    co_return MakeResponse(call, http::status::no_content, "", kJson);
+    co_return MakeResponse(call, http::status::no_content, "", kJsonMediaType);
   });
 }
 

@@ -24,7 +24,6 @@ namespace json = boost::json;
 using boost::asio::awaitable;
 
 namespace {
-constexpr std::string_view kJson = "application/json; charset=utf-8";
 
 // The value of cookie `name` in the request's Cookie headers (the first one), if any.
 std::optional<std::string> CookieValue(const Request& req, std::string_view name) {
@@ -139,15 +138,14 @@ class Web {
       co_return ErrorResponse(
           call, PermissionDenied("a peer account (a federation link) cannot log in to the web UI"));
     }
-    auto u = hub_.store().UserById(reader->user_id);
-    if (!u.ok()) co_return ErrorResponse(call, u.status());
-    const std::string lang = u->has_value() ? (*u)->lang : "";
+    auto lang = hub::UserLang(hub_, reader->user_id);
+    if (!lang.ok()) co_return ErrorResponse(call, lang.status());
     auto session = sessions_.Create(reader->user_id);
     if (!session.ok()) co_return ErrorResponse(call, session.status());
     AuditSession(reader->user_name, PartyCode(*reader), "session.login", call.client, "ok");
-    Response r =
-        MakeResponse(call, http::status::ok,
-                     json::serialize(SessionJson(hub_, *reader, lang, session->csrf)), kJson);
+    Response r = MakeResponse(call, http::status::ok,
+                              json::serialize(SessionJson(hub_, *reader, *lang, session->csrf)),
+                              kJsonMediaType);
     r.set(http::field::set_cookie, SessionCookie(options_, session->token, hub::kSessionLifetime));
     co_return r;
   }
@@ -159,15 +157,16 @@ class Web {
       co_return ErrorResponse(call, NotFound("no web session: log in with POST /api/v1/session"));
     }
     auto token = CookieValue(call.request, hub::kSessionCookie);
-    if (!token) co_return MakeResponse(call, http::status::no_content, "", kJson);
+    if (!token) co_return MakeResponse(call, http::status::no_content, "", kJsonMediaType);
     auto s = sessions_.Resolve(*token);
     if (!s.ok()) {
-      Response r = MakeResponse(call, http::status::no_content, "", kJson);
+      Response r = MakeResponse(call, http::status::no_content, "", kJsonMediaType);
       r.set(http::field::set_cookie, SessionCookie(options_, "", 0));
       co_return r;
     }
     co_return MakeResponse(call, http::status::ok,
-                           json::serialize(SessionJson(hub_, s->reader, s->lang, s->csrf)), kJson);
+                           json::serialize(SessionJson(hub_, s->reader, s->lang, s->csrf)),
+                           kJsonMediaType);
   }
 
   awaitable<Response> Logout(Call& call) {
@@ -180,17 +179,17 @@ class Web {
         sessions_.Remove(*token);
       }
     }
-    Response r = MakeResponse(call, http::status::no_content, "", kJson);
+    Response r = MakeResponse(call, http::status::no_content, "", kJsonMediaType);
     r.set(http::field::set_cookie, SessionCookie(options_, "", 0));
     co_return r;
   }
 
   awaitable<Response> GetPrefs(Call& call) {
-    auto u = hub_.store().UserById(call.reader->user_id);
-    if (!u.ok()) co_return ErrorResponse(call, u.status());
-    const std::string lang = u->has_value() ? (*u)->lang : "";
+    auto lang = hub::UserLang(hub_, call.reader->user_id);
+    if (!lang.ok()) co_return ErrorResponse(call, lang.status());
     co_return MakeResponse(call, http::status::ok,
-                           json::serialize(json::object{{"lang", LangValue(lang)}}), kJson);
+                           json::serialize(json::object{{"lang", LangValue(*lang)}}),
+                           kJsonMediaType);
   }
 
   awaitable<Response> PutPrefs(Call& call) {
@@ -208,7 +207,7 @@ class Web {
     Status s = co_await Await<Status>(start);
     if (!s.ok()) co_return ErrorResponse(call, s);
     co_return MakeResponse(call, http::status::ok, json::serialize(json::object{{"lang", *lang}}),
-                           kJson);
+                           kJsonMediaType);
   }
 
   awaitable<Response> PostReport(Call& call) {
@@ -240,7 +239,8 @@ class Web {
       }
     }
     co_return MakeResponse(call, http::status::created,
-                           json::serialize(json::object{{"id", composed->report_id}}), kJson);
+                           json::serialize(json::object{{"id", composed->report_id}}),
+                           kJsonMediaType);
   }
 
   awaitable<Response> AdminUsers(Call& call) {
@@ -257,7 +257,8 @@ class Web {
                                  {"lang", LangValue(u.lang)}});
     }
     co_return MakeResponse(call, http::status::ok,
-                           json::serialize(json::object{{"users", std::move(out)}}), kJson);
+                           json::serialize(json::object{{"users", std::move(out)}}),
+                           kJsonMediaType);
   }
 
   awaitable<Response> AdminAudit(Call& call) {
@@ -270,7 +271,7 @@ class Web {
     } else {
       o["last_seal"] = nullptr;
     }
-    co_return MakeResponse(call, http::status::ok, json::serialize(o), kJson);
+    co_return MakeResponse(call, http::status::ok, json::serialize(o), kJsonMediaType);
   }
 
  private:
@@ -282,9 +283,8 @@ class Web {
   // Logins and logouts of the web UI go to the audit chain; the target is the client address.
   void AuditSession(std::string_view user, std::string party, std::string action,
                     std::string_view client, std::string outcome) {
-    hub_.auditor().Record(hub_.store(),
-                          {{std::string(user.substr(0, 256)), std::move(party), std::move(action),
-                            std::string(client), std::move(outcome)}});
+    hub_.RecordAudit({{std::string(user.substr(0, 256)), std::move(party), std::move(action),
+                       std::string(client), std::move(outcome)}});
   }
 
   hub::Hub& hub_;

@@ -10,9 +10,7 @@ namespace tansiq::server {
 namespace json = boost::json;
 using boost::asio::awaitable;
 
-namespace {
-constexpr std::string_view kJson = "application/json; charset=utf-8";
-}  // namespace
+namespace {}  // namespace
 
 void RegisterWebhooks(Router& router, Messaging& m) {
   router.Add(http::verb::post, "/api/v1/webhooks", [&m](Call& call) -> awaitable<Response> {
@@ -24,14 +22,14 @@ void RegisterWebhooks(Router& router, Messaging& m) {
     };
     Result<std::string> created = co_await Await<Result<std::string>>(start);
     if (!created.ok()) co_return ErrorResponse(call, created.status());
-    Response r = MakeResponse(call, http::status::created, std::move(*created), kJson);
+    Response r = MakeResponse(call, http::status::created, std::move(*created), kJsonMediaType);
     r.set(http::field::cache_control, "no-store");  // the secret is shown once
     co_return r;
   });
   router.Add(http::verb::get, "/api/v1/webhooks", [&m](Call& call) -> awaitable<Response> {
     auto out = m.webhooks->List(*call.reader);
     if (!out.ok()) co_return ErrorResponse(call, out.status());
-    co_return MakeResponse(call, http::status::ok, std::move(*out), kJson);
+    co_return MakeResponse(call, http::status::ok, std::move(*out), kJsonMediaType);
   });
   router.Add(http::verb::delete_, "/api/v1/webhooks/{}", [&m](Call& call) -> awaitable<Response> {
     const policy::Reader reader = *call.reader;
@@ -41,7 +39,7 @@ void RegisterWebhooks(Router& router, Messaging& m) {
     };
     Status s = co_await Await<Status>(start);
     if (!s.ok()) co_return ErrorResponse(call, s);
-    co_return MakeResponse(call, http::status::no_content, "", kJson);
+    co_return MakeResponse(call, http::status::no_content, "", kJsonMediaType);
   });
 }
 

@@ -163,23 +163,63 @@ Result<std::optional<Releasability>> ParseReleasability(const json::object& mark
   return std::optional<Releasability>(std::move(rel));
 }
 
+namespace {
+
+// The common properties of an object the hub or a party writes: type, spec_version, id,
+// created_by_ref, created.
+json::object Common(std::string_view type, std::string_view id, std::string_view created_by_ref,
+                    std::string_view created) {
+  return json::object{{"type", type},
+                      {"spec_version", "2.1"},
+                      {"id", id},
+                      {"created_by_ref", created_by_ref},
+                      {"created", created}};
+}
+
+// One of the hub's published extension-definitions (version 1.0.0).
+json::object ExtensionDefinition(std::string_view id, std::string_view hub_identity_id,
+                                 std::string_view created, std::string_view name,
+                                 std::string_view description, std::string_view schema,
+                                 std::string_view extension_type) {
+  json::object o = Common("extension-definition", id, hub_identity_id, created);
+  o["modified"] = created;
+  o["name"] = name;
+  o["description"] = description;
+  o["schema"] = schema;
+  o["version"] = "1.0.0";
+  o["extension_types"] = json::array{extension_type};
+  return o;
+}
+
+}  // namespace
+
+json::object ReleasabilityMarkingDefinition(std::string_view id, std::string_view created_by_ref,
+                                            std::string_view created, std::string_view name,
+                                            const Releasability& releasability) {
+  auto strings = [](const std::vector<std::string>& v) {
+    json::array a;
+    a.reserve(v.size());
+    for (const std::string& s : v) a.emplace_back(s);
+    return a;
+  };
+  json::object ext{{"extension_type", "property-extension"}};
+  if (!releasability.releasable_to_refs.empty()) {
+    ext["releasable_to_refs"] = strings(releasability.releasable_to_refs);
+  }
+  if (!releasability.recipients.empty()) ext["recipients"] = strings(releasability.recipients);
+  json::object m = Common("marking-definition", id, created_by_ref, created);
+  m["name"] = name;
+  m["extensions"] = json::object{{kReleasabilityExtensionId, std::move(ext)}};
+  return m;
+}
+
 json::object ReleasabilityExtensionDefinition(std::string_view hub_identity_id,
                                               std::string_view created) {
-  json::object o;
-  o["type"] = "extension-definition";
-  o["spec_version"] = "2.1";
-  o["id"] = kReleasabilityExtensionId;
-  o["created_by_ref"] = hub_identity_id;
-  o["created"] = created;
-  o["modified"] = created;
-  o["name"] = "Tansiq releasability";
-  o["description"] =
+  return ExtensionDefinition(
+      kReleasabilityExtensionId, hub_identity_id, created, "Tansiq releasability",
       "Names the parties (identity ids in releasable_to_refs) that may read objects carrying "
-      "this marking and, for TLP:RED, the named user recipients (recipients).";
-  o["schema"] = "https://tansiq.example/schemas/releasability-v1.json";
-  o["version"] = "1.0.0";
-  o["extension_types"] = json::array{"property-extension"};
-  return o;
+      "this marking and, for TLP:RED, the named user recipients (recipients).",
+      "https://tansiq.example/schemas/releasability-v1.json", "property-extension");
 }
 
 std::string_view TlpMarkingId(Tlp tlp) {
@@ -202,21 +242,11 @@ std::string_view TlpMarkingId(Tlp tlp) {
 
 json::object MessageExtensionDefinition(std::string_view hub_identity_id,
                                         std::string_view created) {
-  json::object o;
-  o["type"] = "extension-definition";
-  o["spec_version"] = "2.1";
-  o["id"] = kMessageExtensionId;
-  o["created_by_ref"] = hub_identity_id;
-  o["created"] = created;
-  o["modified"] = created;
-  o["name"] = "Tansiq dissemination message";
-  o["description"] =
+  return ExtensionDefinition(
+      kMessageExtensionId, hub_identity_id, created, "Tansiq dissemination message",
       "A message disseminated with a precedence (flash, immediate, priority, routine): "
-      "subject, body, lang, object_refs, the recipients as addressed and the sender (from).";
-  o["schema"] = "https://tansiq.example/schemas/message-v1.json";
-  o["version"] = "1.0.0";
-  o["extension_types"] = json::array{"new-sdo"};
-  return o;
+      "subject, body, lang, object_refs, the recipients as addressed and the sender (from).",
+      "https://tansiq.example/schemas/message-v1.json", "new-sdo");
 }
 
 }  // namespace tansiq::stix

@@ -73,6 +73,15 @@ struct Releasability {
 Result<std::optional<Releasability>> ParseReleasability(
     const boost::json::object& marking_definition);
 
+// A Tansiq releasability marking-definition: `id` (a marking-definition id), created by
+// `created_by_ref` at `created` (a STIX timestamp string), named `name`, releasing to
+// `releasability` (empty lists are left out). The one builder of this object, for every
+// writer (web compose, messages, the CLI's --release-to, the demo).
+boost::json::object ReleasabilityMarkingDefinition(std::string_view id,
+                                                   std::string_view created_by_ref,
+                                                   std::string_view created, std::string_view name,
+                                                   const Releasability& releasability);
+
 // The hub's published extension-definition object for the releasability marking,
 // created by `hub_identity_id` at `created` (a STIX timestamp string).
 boost::json::object ReleasabilityExtensionDefinition(std::string_view hub_identity_id,

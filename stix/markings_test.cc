@@ -210,5 +210,29 @@ TEST(GranularMarkings, NoNarrowerThanTheObjectAreAccepted) {
   EXPECT_TRUE(CheckGranularMarkings(none, {}).ok());
 }
 
+TEST(Markings, ReleasabilityMarkingDefinitionIsValidAndParsesBack) {
+  const std::string party = "identity--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061";
+  const std::string other = "identity--1f7b5b88-8ff7-4a4d-aa9d-feb398cd0062";
+  json::object m = ReleasabilityMarkingDefinition(
+      "marking-definition--a9c5a4e6-0a7b-4a0e-9d7c-0f1e2d3c4b5a", party, "2026-01-01T00:00:00.000Z",
+      "releasable to iq", Releasability{{other}, {"iq-chief"}});
+  EXPECT_TRUE(ValidateObject(m).ok()) << ValidateObject(m).message();
+  EXPECT_EQ(m.at("created_by_ref").as_string(), party);
+  EXPECT_EQ(m.at("name").as_string(), "releasable to iq");
+  auto rel = ParseReleasability(m);
+  ASSERT_TRUE(rel.ok());
+  ASSERT_TRUE(rel->has_value());
+  EXPECT_EQ((*rel)->releasable_to_refs, std::vector<std::string>{other});
+  EXPECT_EQ((*rel)->recipients, std::vector<std::string>{"iq-chief"});
+  // Empty lists are left out of the extension.
+  json::object red = ReleasabilityMarkingDefinition(
+      "marking-definition--b9c5a4e6-0a7b-4a0e-9d7c-0f1e2d3c4b5a", party, "2026-01-01T00:00:00.000Z",
+      "red", Releasability{{}, {"iq-chief"}});
+  const json::object& ext =
+      red.at("extensions").as_object().at(kReleasabilityExtensionId).as_object();
+  EXPECT_FALSE(ext.contains("releasable_to_refs"));
+  EXPECT_EQ(ext.at("extension_type").as_string(), "property-extension");
+}
+
 }  // namespace
 }  // namespace tansiq::stix

@@ -6,10 +6,11 @@
 #include <string>
 
 namespace tansiq::stix {
-namespace {
 
-// Days since 1970-01-01 of a proleptic Gregorian civil date (H. Hinnant's algorithm).
-std::int64_t DaysFromCivil(std::int64_t y, unsigned m, unsigned d) {
+// H. Hinnant's algorithms ("chrono-compatible low-level date algorithms").
+std::int64_t DaysFromCivil(std::int64_t y, int month, int day) {
+  const auto m = static_cast<unsigned>(month);
+  const auto d = static_cast<unsigned>(day);
   y -= m <= 2 ? 1 : 0;
   const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
   const auto yoe = static_cast<unsigned>(y - era * 400);
@@ -18,17 +19,20 @@ std::int64_t DaysFromCivil(std::int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-void CivilFromDays(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
+CivilDate CivilFromDays(std::int64_t z) {
   z += 719468;
   const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   const auto doe = static_cast<unsigned>(z - era * 146097);
   const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
   const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
   const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return CivilDate{static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0),
+                   static_cast<int>(m), static_cast<int>(d)};
 }
+
+namespace {
 
 bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -91,9 +95,9 @@ Result<Timestamp> ParseTimestamp(std::string_view text) {
   if (pos >= text.size() || text[pos] != 'Z') return Bad(text, "must end in 'Z' (UTC)");
   if (pos + 1 != text.size()) return Bad(text, "trailing characters after 'Z'");
 
-  const std::int64_t days =
-      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  const std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second;
+  const std::int64_t days = DaysFromCivil(year, month, day);
+  const std::int64_t secs =
+      days * 86400 + std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 + second;
   return Timestamp{secs * 1'000'000 + micros_fraction, fraction_digits};
 }
 
@@ -120,9 +124,7 @@ std::string FormatMicros(Micros micros) {
     sod += 86400;
     --days;
   }
-  std::int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, y, m, d);
+  const auto [y, m, d] = CivilFromDays(days);
   char buf[40];
   auto put = [&buf](int at, std::int64_t v, int width) {
     for (int i = width - 1; i >= 0; --i) {

@@ -2,6 +2,7 @@
 // Pure; part of stix/, the bottom layer.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -25,5 +26,17 @@ Result<Timestamp> ParseTimestamp(std::string_view text, int min_fraction_digits)
 
 // "2026-11-29T04:02:31.123456Z": always six fractional digits (TAXII date_added).
 std::string FormatMicros(Micros micros);
+
+// A date of the proleptic Gregorian calendar.
+struct CivilDate {
+  std::int64_t year = 1970;
+  int month = 1;  // 1..12
+  int day = 1;    // 1..31
+};
+
+// Days since 1970-01-01 of a civil date (month 1..12, day 1..31; negative before 1970), and
+// the civil date of such a day count. The one calendar arithmetic of the tree.
+std::int64_t DaysFromCivil(std::int64_t year, int month, int day);
+CivilDate CivilFromDays(std::int64_t days);
 
 }  // namespace tansiq::stix

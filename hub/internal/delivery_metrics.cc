@@ -4,19 +4,19 @@
 namespace tansiq::hub::internal {
 
 void DeliveryMetrics::CountSent(dissem::Precedence p) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   ++sent_[dissem::Index(p)];
 }
 
 void DeliveryMetrics::Add(const std::vector<dissem::LatencySample>& samples) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   for (const auto& s : samples) histograms_.Add(s);
 }
 
 std::string DeliveryMetrics::Text(std::size_t tracked) const {
   std::string out;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     histograms_.Write(out);
     out += "# HELP tansiq_messages_sent_total Messages accepted for dissemination.\n";
     out += "# TYPE tansiq_messages_sent_total counter\n";

@@ -5,10 +5,10 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "base/mutex.h"
 #include "dissem/delivery.h"
 #include "dissem/message.h"
 
@@ -76,9 +76,9 @@ class DeliveryMetrics {
   std::string Text(std::size_t tracked) const;
 
  private:
-  mutable std::mutex mu_;
-  Histograms histograms_;                                       // guarded by mu_
-  std::array<std::uint64_t, dissem::kPrecedenceCount> sent_{};  // guarded by mu_
+  mutable Mutex mu_;
+  Histograms histograms_ TANSIQ_GUARDED_BY(mu_);
+  std::array<std::uint64_t, dissem::kPrecedenceCount> sent_ TANSIQ_GUARDED_BY(mu_){};
 };
 
 }  // namespace tansiq::hub::internal

@@ -6,15 +6,14 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "base/mutex.h"
 #include "dissem/delivery.h"
 #include "dissem/recipients.h"
 #include "hub/internal/delivery_metrics.h"
@@ -111,13 +110,13 @@ class Messenger::Impl {
     std::int64_t user_id = 0;
     DoneStatus done;
   };
-  std::mutex confirm_mu_;
-  std::vector<Confirmation> confirms_;  // guarded by confirm_mu_
-  bool confirm_job_queued_ = false;     // guarded by confirm_mu_
+  Mutex confirm_mu_;
+  std::vector<Confirmation> confirms_ TANSIQ_GUARDED_BY(confirm_mu_);
+  bool confirm_job_queued_ TANSIQ_GUARDED_BY(confirm_mu_) = false;
 
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mu_
+  Mutex mu_;
+  CondVar wake_;
+  bool stopping_ TANSIQ_GUARDED_BY(mu_) = false;
   std::thread timer_;
 };
 

@@ -3,11 +3,11 @@
 // no change made in memory is ever dropped). Internal to hub/.
 #pragma once
 
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <unordered_map>
+
+#include "base/mutex.h"
 
 namespace tansiq::hub::internal {
 
@@ -21,13 +21,13 @@ class PendingWrites {
 
   // A write submitted; `id` empty: of no one message (watch rules).
   void Begin(const std::string& id = {}) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     ++writes_;
     if (!id.empty()) ++writes_of_[id];
   }
   // Its completion.
   void End(const std::string& id = {}) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (!id.empty()) {
       auto it = writes_of_.find(id);
       if (it != writes_of_.end() && --it->second == 0) {
@@ -35,31 +35,31 @@ class PendingWrites {
         if (ticking_ == 0 && on_idle_) on_idle_(id);
       }
     }
-    if (--writes_ == 0) done_.notify_all();
+    if (--writes_ == 0) done_.SignalAll();
   }
   // Blocks until no write is pending.
   void Wait() {
-    std::unique_lock lock(mu_);
-    done_.wait(lock, [&] { return writes_ == 0; });
+    MutexLock lock(mu_);
+    while (writes_ != 0) done_.Wait(mu_);
   }
   // Around a Tick, which changes messages in memory before their writes are counted: no
   // message may be forgotten meanwhile.
   void BeginTick() {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     ++ticking_;
   }
   void EndTick() {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     --ticking_;
   }
 
  private:
   const OnIdle on_idle_;
-  std::mutex mu_;
-  std::condition_variable done_;
-  int writes_ = 0;                                  // guarded by mu_: submitted, not yet done
-  std::unordered_map<std::string, int> writes_of_;  // guarded by mu_
-  int ticking_ = 0;                                 // guarded by mu_
+  Mutex mu_;
+  CondVar done_;
+  int writes_ TANSIQ_GUARDED_BY(mu_) = 0;  // submitted, not yet done
+  std::unordered_map<std::string, int> writes_of_ TANSIQ_GUARDED_BY(mu_);
+  int ticking_ TANSIQ_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace tansiq::hub::internal

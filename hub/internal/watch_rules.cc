@@ -147,7 +147,7 @@ Status WatchRules::Reload() {
     compiled->record = w;
     rules.push_back(std::move(*compiled));
   }
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   rules_ = std::make_shared<const std::vector<Compiled>>(std::move(rules));
   return Status::Ok();
 }
@@ -165,7 +165,7 @@ void WatchRules::Match(const CommitEvent& event) {
   }
   std::shared_ptr<const std::vector<Compiled>> rules;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     rules = rules_;
   }
   if (!rules || rules->empty()) return;

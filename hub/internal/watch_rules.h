@@ -8,13 +8,13 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <boost/json/object.hpp>
 
+#include "base/mutex.h"
 #include "dissem/watch.h"
 #include "hub/events.h"
 #include "hub/hub.h"
@@ -72,8 +72,8 @@ class WatchRules {
   PendingWrites writes_{nullptr};
   std::size_t subscription_ = 0;  // on the hub's commit feed; 0: none
 
-  std::mutex mu_;
-  std::shared_ptr<const std::vector<Compiled>> rules_;  // guarded by mu_
+  Mutex mu_;
+  std::shared_ptr<const std::vector<Compiled>> rules_ TANSIQ_GUARDED_BY(mu_);
 };
 
 }  // namespace tansiq::hub::internal

@@ -6,7 +6,6 @@
 #include <functional>
 #include <list>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +15,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "base/mutex.h"
 #include "hub/auth.h"
 #include "hub/hub.h"
 #include "hub/web_session.h"
@@ -41,8 +41,8 @@ struct Shared {
   Shared(hub::Hub& h, const ServerOptions& o)
       : hub(h),
         options(o),
-        auth(h.store(), h.clock()),
-        web_sessions(h.store(), h.clock()),
+        auth(h),
+        web_sessions(h),
         tokens(h.key().DeriveKey("taxii-next")),
         limiter(o.rate_per_user, o.rate_per_token) {}
   hub::Hub& hub;
@@ -56,9 +56,9 @@ struct Shared {
   HttpMetrics http_metrics;
   RateLimiter limiter;
   std::atomic<bool> stopping{false};
-  std::mutex mu;
-  std::list<std::pair<boost::asio::any_io_executor, std::shared_ptr<SessionControl>>>
-      sessions;  // guarded by mu
+  Mutex mu;
+  std::list<std::pair<boost::asio::any_io_executor, std::shared_ptr<SessionControl>>> sessions
+      TANSIQ_GUARDED_BY(mu);
 };
 
 // Accepts connections until the acceptor is closed, spreading them over `contexts` (one

@@ -313,6 +313,18 @@ class Hub:
         assert r.status == 200, r
         return r.json()["messages"]
 
+    def stream_replay(self, user, quiet=1.5) -> str:
+        """What a fresh push-stream session of `user` is replayed (the durable queue), as JSON
+        text, once the stream has been quiet for `quiet` seconds."""
+        from wsclient import WebSocket  # noqa: PLC0415 - only the stream tests need it
+        ws = WebSocket("127.0.0.1", self.port, "/api/v1/stream",
+                       headers={"Authorization": basic(user)})
+        try:
+            frames = ws.recv_all(quiet=quiet)
+        finally:
+            ws.close()
+        return json.dumps(frames, ensure_ascii=False)
+
     def wait_inbox(self, user, pred, timeout=20.0) -> list:
         """The messages of the user's inbox that satisfy `pred`, once there is one."""
         deadline = time.monotonic() + timeout
@@ -457,6 +469,33 @@ def _stop_all():
 def module_hub(**kw) -> Hub:
     """A started hub for one test module."""
     return Hub(**kw).start()
+
+
+class ModuleHub:
+    """The hub one test module's tests share, started when the module's tests start and
+    stopped after them:
+
+        hub = H.ModuleHub()
+        setUpModule, tearDownModule = hub.setup, hub.teardown
+
+    Everything else (hub.get, hub.post, ...) is the started Hub's."""
+
+    def __init__(self, **kw):
+        self._kw = kw
+        self._hub = None
+
+    def setup(self):
+        self._hub = module_hub(**self._kw)
+
+    def teardown(self):
+        if self._hub is not None:
+            self._hub.cleanup()
+
+    def __getattr__(self, name):
+        started = self.__dict__.get("_hub")
+        if started is None:
+            raise AttributeError(f"{name}: the module hub is not started (setUpModule)")
+        return getattr(started, name)
 
 
 def module_hub_with_data(**kw):

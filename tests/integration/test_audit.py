@@ -10,17 +10,9 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as H  # noqa: E402
 
-hub = None
+hub = H.ModuleHub()  # started by setUpModule, stopped by tearDownModule
+setUpModule, tearDownModule = hub.setup, hub.teardown
 COLS = ["at", "actor", "party", "action", "target", "outcome", "prev_hash", "hash"]
-
-
-def setUpModule():
-    global hub
-    hub = H.module_hub()
-
-
-def tearDownModule():
-    hub.cleanup()
 
 
 def activity(tag):

@@ -9,17 +9,9 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as H  # noqa: E402
 
-hub = None
+hub = H.ModuleHub()  # started by setUpModule, stopped by tearDownModule
+setUpModule, tearDownModule = hub.setup, hub.teardown
 PROTECTED = ["/taxii2/hub/", "/taxii2/hub/collections/", "/api/v1/parties"]
-
-
-def setUpModule():
-    global hub
-    hub = H.module_hub()
-
-
-def tearDownModule():
-    hub.cleanup()
 
 
 def patient(fn, *a, **kw):

@@ -11,17 +11,9 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as H  # noqa: E402
 
-hub = None
+hub = H.ModuleHub()  # started by setUpModule, stopped by tearDownModule
+setUpModule, tearDownModule = hub.setup, hub.teardown
 P = H.parse_taxii_ts
-
-
-def setUpModule():
-    global hub
-    hub = H.module_hub()
-
-
-def tearDownModule():
-    hub.cleanup()
 
 
 def manifest_map(path, user="alice", params=None):

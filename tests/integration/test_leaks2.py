@@ -333,13 +333,7 @@ class Recall(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         self.assertNotIn(x1["name"], r.body.decode())
         self.assertNotIn(x1["id"], r.body.decode())
-        ws = WebSocket("127.0.0.1", hub.port, "/api/v1/stream",
-                       headers={"Authorization": H.basic("bob")})
-        try:
-            frames = ws.recv_all(quiet=1.5)
-        finally:
-            ws.close()
-        replay = json.dumps(frames, ensure_ascii=False)
+        replay = hub.stream_replay("bob")
         self.assertIn(mid, replay)                      # the notice itself is still queued
         self.assertNotIn(x1["name"], replay)
         self.assertNotIn(x1["id"], replay)

@@ -14,7 +14,6 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as H  # noqa: E402
 from test_webhooks import Receiver  # noqa: E402
-from wsclient import WebSocket  # noqa: E402
 
 hub = None
 COAL = None
@@ -200,13 +199,7 @@ class RecallThenDelete(unittest.TestCase):
         self.assertIn("Withdrawn", r.body.decode())
         r = hub.get(f"/api/v1/objects/{notice['id']}", user="bob", accept=JSON)
         self.assertNotIn(v1["name"], r.body.decode())
-        ws = WebSocket("127.0.0.1", hub.port, "/api/v1/stream",
-                       headers={"Authorization": H.basic("bob")})
-        try:
-            frames = ws.recv_all(quiet=1.5)
-        finally:
-            ws.close()
-        replay = json.dumps(frames, ensure_ascii=False)
+        replay = hub.stream_replay("bob")
         self.assertNotIn(v1["name"], replay)
         self.assertNotIn(rid, replay)
         r = hub.get("/api/v1/search", user="bob", params={"q": f'"{word}"'}, accept=JSON)

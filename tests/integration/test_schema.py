@@ -14,17 +14,9 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as H  # noqa: E402
 
-hub = None
+hub = H.ModuleHub()  # started by setUpModule, stopped by tearDownModule
+setUpModule, tearDownModule = hub.setup, hub.teardown
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
-
-
-def setUpModule():
-    global hub
-    hub = H.module_hub()
-
-
-def tearDownModule():
-    hub.cleanup()
 
 
 def fixtures(ida):

@@ -8,16 +8,8 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as H  # noqa: E402
 
-hub = None
-
-
-def setUpModule():
-    global hub
-    hub = H.module_hub()
-
-
-def tearDownModule():
-    hub.cleanup()
+hub = H.ModuleHub()  # started by setUpModule, stopped by tearDownModule
+setUpModule, tearDownModule = hub.setup, hub.teardown
 
 
 class Endpoints(unittest.TestCase):
