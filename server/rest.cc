@@ -63,7 +63,9 @@ Result<hub::SearchRequest> ParseSearchRequest(const Call& call) {
 void RegisterRest(Router& router, hub::Hub& hub) {
   router.Add(http::verb::get, "/api/v1/parties", [&hub](Call& call) -> awaitable<Response> {
     json::array out;
-    for (const auto& p : hub.directory()->parties) {
+    // A range-for does not extend the temporary snapshot's life (before C++23): hold it.
+    const auto dir = hub.directory();
+    for (const auto& p : dir->parties) {
       out.push_back(json::object{{"id", p.code}, {"name", p.name}, {"identity", p.identity_id}});
     }
     co_return MakeResponse(call, http::status::ok, json::serialize(out), kJsonMediaType);

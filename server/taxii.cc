@@ -262,7 +262,9 @@ class Taxii {
     TANSIQ_CO_CHECK(CheckParams(call, {}));
     TANSIQ_CO_CHECK(CheckAccept(call.request, "application/taxii+json"));
     json::array list;
-    for (const auto& c : hub_.directory()->collections) {
+    // A range-for does not extend the temporary snapshot's life (before C++23): hold it.
+    const auto dir = hub_.directory();
+    for (const auto& c : dir->collections) {
       if (hub::CanAccessCollection(*call.reader, c)) {
         list.push_back(CollectionResource(c, *call.reader));
       }
