@@ -783,3 +783,38 @@ test("the graph reads at 60 nodes: clusters by type drawn on canvas under the CS
   }
   assert.deepEqual(problems, []);
 });
+
+test("dates in the reader's digits and calendar (a Persian date picker for fa); the header names the party", async () => {
+  const names = async (lang) => Object.fromEntries((await hub.request("GET", `/api/v1/parties?lang=${lang}`, { user: "iq-officer" })).json.map((p) => [p.id, p.name]));
+  // fa: the solar hijri calendar, Persian digits; 16 Azar 1405 is 7 December 2026.
+  const fa = await login(await newContext("fa"), "iq-officer", "fa");
+  assert.equal(await fa.locator("#who-user").textContent(), `iq-officer (${(await names("fa")).iq})`);
+  await fa.goto(`${hub.base}/#/search`);
+  await fa.waitForSelector('#search-since[data-calendar="persian"]');
+  assert.ok((await fa.locator("#search-since-y option").allTextContents()).includes("۱۴۰۵"));
+  assert.equal(await fa.locator("#search-since-m option").nth(9).textContent(), "آذر");
+  await fa.selectOption("#search-since-y", "1405");
+  await fa.selectOption("#search-since-m", "9");
+  await fa.selectOption("#search-since-d", "16");
+  assert.equal(await fa.locator("#search-since").getAttribute("data-value"), "2026-12-07");
+  await fa.fill("#search-q", "الإرهاب");
+  await fa.click("#search-submit");
+  await fa.waitForFunction(() => location.hash.includes("since=2026-12-07"));
+  // Esfand of a common year has 29 days: the day list follows the month.
+  await fa.selectOption("#search-until-y", "1404");
+  await fa.selectOption("#search-until-m", "12");
+  assert.equal(await fa.locator("#search-until-d option").count(), 1 + 29);
+  await shot(fa, "search-dates-fa");
+  await fa.context().close();
+  // ar: Arabic-Indic digits in dates; the Gregorian calendar with Arabic month names.
+  const ar = await login(await newContext("ar"), "iq-officer", "ar");
+  assert.equal(await ar.locator("#who-user").textContent(), `iq-officer (${(await names("ar")).iq})`);
+  assert.ok(await search(ar, "الإرهاب") > 0);
+  const when = await ar.locator(".hit time").first().textContent();
+  assert.match(when, /[٠-٩]/, `Arabic-Indic digits: ${when}`);
+  assert.doesNotMatch(when, /[0-9]/);
+  assert.equal(await ar.locator("#search-since").getAttribute("data-calendar"), "gregory");
+  assert.equal(await ar.locator("#search-since-m option").nth(1).textContent(), "يناير");
+  await ar.context().close();
+  assert.deepEqual(problems, []);
+});

@@ -21,11 +21,22 @@ export function langLabel(code: string): string {
   }
 }
 
-export function useParties(): Party[] | null {
+/** The parties named in the UI's language (reloaded when the language changes); `session`
+ * (the signed-in user, or null before login: nothing is asked then) reloads them per user. */
+export function useParties(session: string | null = ""): Party[] | null {
   const [list, setList] = useState<Party[] | null>(null);
+  const l = lang();
   useEffect(() => {
-    parties().then(setList, () => setList([]));
-  }, []);
+    if (session === null) return;
+    let live = true;
+    parties().then(
+      (ps) => live && setList(ps),
+      () => live && setList([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, [l, session]);
   return list;
 }
 

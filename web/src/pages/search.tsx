@@ -4,6 +4,7 @@ import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { get, qs } from "../api";
 import { fmtDate, fmtNumber, t, tn, tOpt } from "../i18n";
+import { DateField } from "../date_field";
 import { go, href, type Route } from "../router";
 import { ErrorBox, Loading } from "../ui";
 import { Snippet } from "../text";
@@ -87,14 +88,8 @@ export function Search({ route }: { route: Route }): JSX.Element {
       <h1>{t("search.title")}</h1>
       <form class="search-form" onSubmit={submit} role="search">
         <input id="search-q" type="search" dir="auto" value={text} placeholder={t("search.placeholder")} aria-label={t("search.placeholder")} onInput={(e) => setText(e.currentTarget.value)} />
-        <label class="inline">
-          {t("search.since")}
-          <input type="date" value={since} onInput={(e) => setSince(e.currentTarget.value)} />
-        </label>
-        <label class="inline">
-          {t("search.until")}
-          <input type="date" value={until} onInput={(e) => setUntil(e.currentTarget.value)} />
-        </label>
+        <DateField id="search-since" label={t("search.since")} value={since} onChange={setSince} />
+        <DateField id="search-until" label={t("search.until")} value={until} onChange={setUntil} />
         <button type="submit" class="primary" id="search-submit">
           {t("search.submit")}
         </button>
