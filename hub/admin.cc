@@ -13,6 +13,7 @@
 #include "dissem/webhook.h"
 #include "hub/account.h"
 #include "hub/auth.h"
+#include "hub/internal/directory_rules.h"
 #include "hub/webhooks.h"
 #include "stix/identifier.h"
 #include "stix/markings.h"
@@ -244,6 +245,18 @@ struct TomlReader {
 };
 
 }  // namespace
+
+namespace internal {
+Result<store::User> MakeUser(const UserSpec& spec, const Directory& dir) {
+  return hub::MakeUser(spec, dir);
+}
+Status CheckParty(PartySpec& party) { return hub::CheckParty(party); }
+Status AddPartyIn(store::WriteTxn& txn, const PartySpec& spec, const std::string& created,
+                  policy::PartyMask all_after, const std::string& coalition_id,
+                  policy::PartyIndex* index_out) {
+  return hub::AddPartyIn(txn, spec, created, all_after, coalition_id, index_out);
+}
+}  // namespace internal
 
 Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name) {
   toml::table t;

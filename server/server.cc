@@ -27,6 +27,7 @@
 #include "server/messaging.h"
 #include "server/ops.h"
 #include "server/taxii.h"
+#include "server/admin_rest.h"
 #include "server/tokens_rest.h"
 #include "server/web.h"
 
@@ -152,6 +153,7 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
   RegisterWeb(s.router, hub, options, s.auth, s.web_sessions);
   RegisterOps(s.router, hub, *s.messaging, s.http_metrics);
   RegisterTokens(s.router, hub);
+  RegisterAdmin(s.router, hub);
   // The correlator subscribes to the commit feed before the watch matcher (Messaging::Start):
   // listeners run in order, so an object's entity keys are stored when watch rules with
   // `groups` are matched against it.

@@ -818,3 +818,59 @@ test("dates in the reader's digits and calendar (a Persian date picker for fa); 
   await ar.context().close();
   assert.deepEqual(problems, []);
 });
+
+test("a hub admin manages: adds a party and a user, changes roles, deputies and state; refusals change nothing", async () => {
+  for (const lang of ["ar", "en"]) {
+    const n = nonce();
+    const code = `p${n.slice(2, 10)}`;
+    const user = `u.${n}`;
+    const a = await login(await newContext(lang), "iq-admin", lang);
+    await a.goto(`${hub.base}/#/admin`);
+    await a.waitForSelector('#admin-parties tr[data-party="iq"]');
+    // A party, named in its own script.
+    await a.fill("#add-party-code", code);
+    await a.fill("#add-party-name", `الأردن ${n}`);
+    await a.click("#add-party-submit");
+    await a.waitForSelector(`#admin-parties tr[data-party="${code}"]`);
+    assert.ok((await hub.parties()).hasOwnProperty(code));
+    // A user of that party, with a deputy.
+    await a.fill("#add-user-name", user);
+    await a.selectOption("#add-user-party", code);
+    await a.check('#add-user-roles input[value="recipient"]');
+    await a.fill("#add-user-password", `pass-${n}`);
+    await a.selectOption("#add-user-alternates", ["iq-deputy"]);
+    await a.click("#add-user-submit");
+    await a.waitForSelector(`#admin-users tr[data-user="${user}"]`);
+    assert.equal(await a.locator(`#admin-users tr[data-user="${user}"] .alternates`).textContent(), "iq-deputy");
+    const signIn = await fetch(`${hub.base}/api/v1/whoami`, { headers: { Authorization: "Basic " + Buffer.from(`${user}:pass-${n}`).toString("base64") } });
+    assert.equal(signIn.status, 200, "the new user signs in");
+    assert.deepEqual((await signIn.json()).roles, ["officer", "recipient"]);
+    // A refusal (a taken name) is shown and adds nothing.
+    const rows = await a.locator("#admin-users tr[data-user]").count();
+    await a.fill("#add-user-name", "ru-officer");
+    await a.selectOption("#add-user-party", "ru");
+    await a.fill("#add-user-password", `pass-${n}`);
+    await a.click("#add-user-submit");
+    await a.waitForSelector("#add-user .alert-error");
+    assert.equal(await a.locator("#admin-users tr[data-user]").count(), rows);
+    // Edit: roles and deputies, then disable; the user can no longer sign in.
+    await a.click(`#admin-users tr[data-user="${user}"] .edit-user`);
+    await a.waitForSelector("#user-editor");
+    await a.uncheck('#edit-roles input[value="officer"]');
+    await a.selectOption("#edit-alternates", ["iq-chief", "iq-deputy"]);
+    await a.uncheck("#edit-enabled");
+    for (const v of await axeViolations(a)) assert.fail(`${lang}: axe ${v.id} ${v.nodes.join(", ")}`);
+    await shot(a, `admin-manage-${lang}`);
+    await a.click("#edit-save");
+    await a.waitForSelector("#admin-notice");
+    await a.waitForFunction((u) => !document.querySelector("#user-editor") && document.querySelector(`#admin-users tr[data-user="${u}"] .state`)?.textContent !== "", user);
+    const row = a.locator(`#admin-users tr[data-user="${user}"]`);
+    assert.equal(await row.locator(".alternates").textContent(), ["iq-chief", "iq-deputy"].join(lang === "ar" ? "، " : ", "));
+    const after = await fetch(`${hub.base}/api/v1/whoami`, { headers: { Authorization: "Basic " + Buffer.from(`${user}:pass-${n}`).toString("base64") } });
+    assert.equal(after.status, 401, "a disabled user cannot sign in");
+    const listed = (await hub.request("GET", "/api/v1/admin/users", { user: "iq-admin" })).json.users.find((u) => u.name === user);
+    assert.deepEqual([listed.roles, listed.alternates, listed.enabled], [["recipient"], ["iq-chief", "iq-deputy"], false]);
+    await a.context().close();
+  }
+  assert.deepEqual(problems, []);
+});

@@ -22,8 +22,9 @@ export function langLabel(code: string): string {
 }
 
 /** The parties named in the UI's language (reloaded when the language changes); `session`
- * (the signed-in user, or null before login: nothing is asked then) reloads them per user. */
-export function useParties(session: string | null = ""): Party[] | null {
+ * (the signed-in user, or null before login: nothing is asked then) reloads them per user,
+ * `version` when it changes (after a party was added). */
+export function useParties(session: string | null = "", version = 0): Party[] | null {
   const [list, setList] = useState<Party[] | null>(null);
   const l = lang();
   useEffect(() => {
@@ -36,7 +37,7 @@ export function useParties(session: string | null = ""): Party[] | null {
     return () => {
       live = false;
     };
-  }, [l, session]);
+  }, [l, session, version]);
   return list;
 }
 
