@@ -682,6 +682,9 @@ test("the originator edits (a new version), recalls from one party after a previ
     await a.click("#recall-preview");
     await a.waitForSelector("#recall-confirm");
     assert.deepEqual(await a.locator("#recall-losing li").evaluateAll((els) => els.map((e) => e.dataset.identity)), [ids.sy]);
+    // … and its users by name (the server tells the originator who reads it now).
+    await a.waitForSelector("#recall-losing .recall-user");
+    assert.deepEqual(await a.locator("#recall-losing .recall-user").evaluateAll((els) => els.map((e) => e.dataset.user)), ["sy-chief", "sy-deputy", "sy-officer"]);
     if (lang === "en") await shot(a, "object-recall-preview-en");
     await a.click("#recall-apply");
     await a.waitForSelector("#recall-confirm", { state: "detached" });
@@ -871,6 +874,29 @@ test("a hub admin manages: adds a party and a user, changes roles, deputies and 
     const listed = (await hub.request("GET", "/api/v1/admin/users", { user: "iq-admin" })).json.users.find((u) => u.name === user);
     assert.deepEqual([listed.roles, listed.alternates, listed.enabled], [["recipient"], ["iq-chief", "iq-deputy"], false]);
     await a.context().close();
+  }
+  assert.deepEqual(problems, []);
+});
+
+test("the correlation view marks a name written in another script as the same name", async () => {
+  const ids = await hub.parties();
+  const n = nonce();
+  const x = sdo("report", ids.iq, { name: `اجتماع ${n} مع الخفاجي`, description: `قال الخفاجي إن الاجتماع انتهى ${n}`, published: new Date().toISOString(), object_refs: [ids.iq], object_marking_refs: [TLP_GREEN], lang: "ar" });
+  const y = sdo("report", ids.ru, { name: `Meeting ${n} with al-Khafaji`, description: `Хафаджи was seen ${n}; al-Khafaji confirmed it`, published: new Date().toISOString(), object_refs: [ids.ru], object_marking_refs: [TLP_GREEN], lang: "en" });
+  await hub.postObjects("iq-officer", [x]);
+  await hub.postObjects("ru-officer", [y]);
+  for (const lang of ["ar", "en"]) {
+    const page = await login(await newContext(lang), "sy-officer", lang);
+    await page.goto(`${hub.base}/#/compare/${encodeURIComponent(x.id)}?with=${encodeURIComponent(y.id)}`);
+    await page.waitForSelector("#compare-names");
+    const side = (id) => page.locator(`.compare-side[data-id="${id}"] mark.cross`).allTextContents();
+    assert.deepEqual([...new Set(await side(x.id))], ["الخفاجي"]);
+    assert.deepEqual([...new Set(await side(y.id))].sort(), ["Khafaji", "Хафаджи"]);
+    // The shared nonce is an ordinary shared word (not a name across scripts).
+    assert.ok((await page.locator(`.compare-side[data-id="${x.id}"] mark:not(.cross)`).allTextContents()).includes(n));
+    for (const v of await axeViolations(page)) assert.fail(`${lang}: axe ${v.id} ${v.nodes.join(", ")}`);
+    await shot(page, `compare-names-${lang}`);
+    await page.context().close();
   }
   assert.deepEqual(problems, []);
 });
