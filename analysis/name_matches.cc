@@ -44,7 +44,8 @@ Side NameWords(const std::string& object_json) {
       side.exact.insert(std::string(w.exact));
       if (w.name_key.empty()) continue;
       auto& list = side.words_by_key[std::string(w.name_key)];
-      if (list.size() < kMaxWordsPerSide) list.insert(std::string(s.substr(w.start, w.end - w.start)));
+      if (list.size() < kMaxWordsPerSide)
+        list.insert(std::string(s.substr(w.start, w.end - w.start)));
     }
   }
   return side;
@@ -53,7 +54,7 @@ Side NameWords(const std::string& object_json) {
 }  // namespace
 
 Result<std::vector<NameMatch>> Service::NameMatches(const policy::Reader& reader,
-                                                   const std::string& a, const std::string& b) {
+                                                    const std::string& a, const std::string& b) {
   auto ja = ObjectJson(reader, a);
   if (!ja.ok()) return ja.status();
   auto jb = ObjectJson(reader, b);
@@ -74,9 +75,8 @@ Result<std::vector<NameMatch>> Service::NameMatches(const policy::Reader& reader
       }
     }
     // A pair only of words both sides write alike adds nothing to the shared words.
-    const bool differs = std::any_of(a_used.begin(), a_used.end(), [&](const std::string& w) {
-      return !b_used.contains(w);
-    });
+    const bool differs = std::any_of(a_used.begin(), a_used.end(),
+                                     [&](const std::string& w) { return !b_used.contains(w); });
     if (a_used.empty() || !differs) continue;
     m.a.assign(a_used.begin(), a_used.end());
     m.b.assign(b_used.begin(), b_used.end());

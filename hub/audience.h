@@ -15,7 +15,7 @@ namespace tansiq::hub {
 
 struct AudienceParty {
   std::string code;
-  std::string identity;             // the party's STIX identity id
+  std::string identity;            // the party's STIX identity id
   std::vector<std::string> users;  // enabled users, sorted
 };
 

@@ -36,7 +36,8 @@ Result<std::uint32_t> RoleMask(const std::vector<std::string>& roles) {
   std::uint32_t mask = 0;
   for (std::size_t i = 0; i < roles.size(); ++i) {
     auto r = policy::ParseRole(roles[i]);
-    if (!r.ok()) return InvalidArgument("roles[" + std::to_string(i) + "]: " + r.status().message());
+    if (!r.ok())
+      return InvalidArgument("roles[" + std::to_string(i) + "]: " + r.status().message());
     mask |= *r;
   }
   return mask;
@@ -160,7 +161,8 @@ void ManageChangeUser(Hub& hub, const policy::Reader& admin, std::string name, U
   hub.store().Submit(
       [&hub, admin, by_party, target, u = std::move(u)](store::WriteTxn& txn) -> Status {
         TANSIQ_RETURN_IF_ERROR(txn.UpdateUser(u));
-        return hub.auditor().Append(txn, {{admin.user_name, by_party, "user.change", target, "ok"}});
+        return hub.auditor().Append(txn,
+                                    {{admin.user_name, by_party, "user.change", target, "ok"}});
       },
       std::move(done));
 }
@@ -170,8 +172,12 @@ Result<ManagedUser> ManagedUserByName(Hub& hub, std::string_view name) {
   if (!found.ok()) return found.status();
   if (!found->has_value()) return NotFound("no user '" + std::string(name) + "'");
   const store::User& u = **found;
-  return ManagedUser{u.name,         PartyCodeOf(*hub.directory(), u.party), policy::RoleNames(u.roles),
-                     u.alternates,   !u.disabled,                            u.lang};
+  return ManagedUser{u.name,
+                     PartyCodeOf(*hub.directory(), u.party),
+                     policy::RoleNames(u.roles),
+                     u.alternates,
+                     !u.disabled,
+                     u.lang};
 }
 
 }  // namespace tansiq::hub

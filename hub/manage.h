@@ -17,8 +17,9 @@
 namespace tansiq::hub {
 
 // Adds a party (PartySpec rules; the code and identity must be new). The caller reloads the
-// directory (Hub::Reload) once `done` has the party, off the writer thread. PermissionDenied unless `admin` is a hub-admin; Conflict for a taken code or
-// identity; Unprocessable past the hub's party limit.
+// directory (Hub::Reload) once `done` has the party, off the writer thread. PermissionDenied unless
+// `admin` is a hub-admin; Conflict for a taken code or identity; Unprocessable past the hub's party
+// limit.
 void ManageAddParty(Hub& hub, const policy::Reader& admin, PartySpec party,
                     std::function<void(Result<store::Party>)> done);
 

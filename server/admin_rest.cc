@@ -25,8 +25,8 @@ Status OnlyFields(const json::object& body, std::initializer_list<std::string_vi
   return Status::Ok();
 }
 
-Status StringField(const json::object& body, std::string_view key, std::string* out,
-                   bool required, std::size_t max = 256) {
+Status StringField(const json::object& body, std::string_view key, std::string* out, bool required,
+                   std::size_t max = 256) {
   const json::value* v = body.if_contains(key);
   if (!v) return required ? InvalidArgument(std::string(key) + ": is required") : Status::Ok();
   if (!v->is_string()) return InvalidArgument(std::string(key) + ": must be a string");
@@ -37,8 +37,7 @@ Status StringField(const json::object& body, std::string_view key, std::string* 
   return Status::Ok();
 }
 
-Status StringsField(const json::object& body, std::string_view key,
-                    std::vector<std::string>* out) {
+Status StringsField(const json::object& body, std::string_view key, std::vector<std::string>* out) {
   const json::value* v = body.if_contains(key);
   if (!v) return Status::Ok();
   if (!v->is_array() || v->get_array().size() > 32) {
@@ -124,43 +123,48 @@ void RegisterAdmin(Router& router, hub::Hub& hub) {
   });
 
   // {"roles"?, "alternates"?, "enabled"?, "lang"?, "password"?} → 200 the user.
-  router.Add(http::verb::patch, "/api/v1/admin/users/{}", [&hub](Call& call) -> awaitable<Response> {
-    auto body = JsonObjectBody(call);
-    if (!body.ok()) co_return ErrorResponse(call, body.status());
-    hub::UserChange change;
-    Status s = OnlyFields(*body, {"roles", "alternates", "enabled", "lang", "password"});
-    if (s.ok() && body->if_contains("roles")) {
-      change.roles.emplace();
-      s = StringsField(*body, "roles", &*change.roles);
-    }
-    if (s.ok() && body->if_contains("alternates")) {
-      change.alternates.emplace();
-      s = StringsField(*body, "alternates", &*change.alternates);
-    }
-    if (s.ok()) {
-      if (const json::value* v = body->if_contains("enabled")) {
-        if (!v->is_bool()) s = InvalidArgument("enabled: must be true or false");
-        else change.enabled = v->get_bool();
-      }
-    }
-    if (s.ok() && body->if_contains("lang")) {
-      const json::value& v = body->at("lang");
-      if (v.is_null()) change.lang = "";
-      else s = StringField(*body, "lang", &change.lang.emplace(), false, 8);
-    }
-    if (s.ok() && body->if_contains("password")) {
-      s = StringField(*body, "password", &change.password.emplace(), false, 1024);
-    }
-    if (!s.ok()) co_return ErrorResponse(call, s);
-    const std::string name = call.captures[0];
-    const policy::Reader reader = *call.reader;
-    auto start = [&](std::function<void(Status)> done) {
-      hub::ManageChangeUser(hub, reader, name, std::move(change), std::move(done));
-    };
-    Status changed = co_await Await<Status>(start);
-    if (!changed.ok()) co_return ErrorResponse(call, changed);
-    co_return UserResponse(call, hub, name, http::status::ok);
-  });
+  router.Add(http::verb::patch, "/api/v1/admin/users/{}",
+             [&hub](Call& call) -> awaitable<Response> {
+               auto body = JsonObjectBody(call);
+               if (!body.ok()) co_return ErrorResponse(call, body.status());
+               hub::UserChange change;
+               Status s = OnlyFields(*body, {"roles", "alternates", "enabled", "lang", "password"});
+               if (s.ok() && body->if_contains("roles")) {
+                 change.roles.emplace();
+                 s = StringsField(*body, "roles", &*change.roles);
+               }
+               if (s.ok() && body->if_contains("alternates")) {
+                 change.alternates.emplace();
+                 s = StringsField(*body, "alternates", &*change.alternates);
+               }
+               if (s.ok()) {
+                 if (const json::value* v = body->if_contains("enabled")) {
+                   if (!v->is_bool())
+                     s = InvalidArgument("enabled: must be true or false");
+                   else
+                     change.enabled = v->get_bool();
+                 }
+               }
+               if (s.ok() && body->if_contains("lang")) {
+                 const json::value& v = body->at("lang");
+                 if (v.is_null())
+                   change.lang = "";
+                 else
+                   s = StringField(*body, "lang", &change.lang.emplace(), false, 8);
+               }
+               if (s.ok() && body->if_contains("password")) {
+                 s = StringField(*body, "password", &change.password.emplace(), false, 1024);
+               }
+               if (!s.ok()) co_return ErrorResponse(call, s);
+               const std::string name = call.captures[0];
+               const policy::Reader reader = *call.reader;
+               auto start = [&](std::function<void(Status)> done) {
+                 hub::ManageChangeUser(hub, reader, name, std::move(change), std::move(done));
+               };
+               Status changed = co_await Await<Status>(start);
+               if (!changed.ok()) co_return ErrorResponse(call, changed);
+               co_return UserResponse(call, hub, name, http::status::ok);
+             });
 }
 
 }  // namespace tansiq::server

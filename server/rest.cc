@@ -89,23 +89,23 @@ void RegisterRest(Router& router, hub::Hub& hub) {
     co_return MakeResponse(call, http::status::ok, std::move(*body), kJson);
   });
   // Who reads an object now: for its originating party's writers only (a recall's preview).
-  router.Add(http::verb::get, "/api/v1/objects/{}/audience",
-             [&hub](Call& call) -> awaitable<Response> {
-               auto a = hub::AudienceOf(hub, *call.reader, call.captures.at(0));
-               if (!a.ok()) co_return ErrorResponse(call, a.status());
-               json::array parties, recipients;
-               for (const auto& p : a->parties) {
-                 json::array users;
-                 for (const auto& u : p.users) users.push_back(json::value(u));
-                 parties.push_back(json::object{
-                     {"id", p.code}, {"identity", p.identity}, {"users", std::move(users)}});
-               }
-               for (const auto& r : a->recipients) recipients.push_back(json::value(r));
-               json::object o{{"red", a->red},
-                              {"parties", std::move(parties)},
-                              {"recipients", std::move(recipients)}};
-               co_return MakeResponse(call, http::status::ok, json::serialize(o), kJson);
-             });
+  router.Add(
+      http::verb::get, "/api/v1/objects/{}/audience", [&hub](Call& call) -> awaitable<Response> {
+        auto a = hub::AudienceOf(hub, *call.reader, call.captures.at(0));
+        if (!a.ok()) co_return ErrorResponse(call, a.status());
+        json::array parties, recipients;
+        for (const auto& p : a->parties) {
+          json::array users;
+          for (const auto& u : p.users) users.push_back(json::value(u));
+          parties.push_back(
+              json::object{{"id", p.code}, {"identity", p.identity}, {"users", std::move(users)}});
+        }
+        for (const auto& r : a->recipients) recipients.push_back(json::value(r));
+        json::object o{{"red", a->red},
+                       {"parties", std::move(parties)},
+                       {"recipients", std::move(recipients)}};
+        co_return MakeResponse(call, http::status::ok, json::serialize(o), kJson);
+      });
   router.Add(http::verb::get, "/api/v1/whoami", [&hub](Call& call) -> awaitable<Response> {
     auto dir = hub.directory();
     const store::Party* party = dir->PartyByIndex(call.reader->party);

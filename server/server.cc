@@ -21,13 +21,13 @@
 
 #include "analysis/scheduler.h"
 #include "hub/admin.h"
+#include "server/admin_rest.h"
 #include "server/analysis_rest.h"
 #include "server/errors.h"
 #include "server/internal/shared.h"
 #include "server/messaging.h"
 #include "server/ops.h"
 #include "server/taxii.h"
-#include "server/admin_rest.h"
 #include "server/tokens_rest.h"
 #include "server/web.h"
 
