@@ -60,7 +60,8 @@ export function Search({ route }: { route: Route }): JSX.Element {
     const params: Record<string, string | number> = { q, limit: PAGE, offset };
     for (const f of [...FILTERS, "since", "until"]) {
       const v = p.get(f);
-      if (v) params[f] = f === "since" || f === "until" ? new Date(v).toISOString() : v;
+      // A day picked as "To" counts whole (the server takes modified <= until).
+      if (v) params[f] = f === "since" || f === "until" ? dayBound(v, f === "until") : v;
     }
     get<Result>(`/api/v1/search${qs(params)}`)
       .then((r) => live && setResult({ ...r, key }))
@@ -169,4 +170,11 @@ function Facet({ name, counts, active, onPick, partyList }: { name: string; coun
       </ul>
     </div>
   );
+}
+
+/** A day (yyyy-mm-dd) as the timestamp of its start, or of its end for "until" (the server
+ * takes modified <= until, so the chosen day counts whole); other values as they parse. */
+function dayBound(v: string, end: boolean): string {
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T${end ? "23:59:59.999" : "00:00:00.000"}Z`) : new Date(v);
+  return Number.isNaN(d.getTime()) ? v : d.toISOString();
 }
