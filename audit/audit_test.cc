@@ -7,6 +7,8 @@
 
 #include <filesystem>
 
+#include "store/sqlite/sqlite.h"
+
 namespace tansiq::audit {
 namespace {
 

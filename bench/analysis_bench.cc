@@ -25,6 +25,7 @@
 #include "bench/report.h"
 #include "stix/search_text.h"
 #include "stix/timestamp.h"
+#include "store/sqlite/sqlite.h"
 #include "store/store.h"
 
 namespace tansiq::bench {

@@ -29,6 +29,7 @@
 
 #include "bench/report.h"
 #include "store/sqlite/fts_tokenizer.h"
+#include "store/sqlite/sqlite.h"
 #include "store/store.h"
 
 namespace tansiq::bench {

@@ -20,6 +20,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "bench/report.h"
+#include "store/sqlite/sqlite.h"
 #include "store/store.h"
 
 namespace tansiq::bench {

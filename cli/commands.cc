@@ -26,6 +26,7 @@
 #include "hub/search.h"
 #include "stix/markings.h"
 #include "stix/timestamp.h"
+#include "store/sqlite/sqlite.h"
 #include "store/store.h"
 
 namespace tansiq::cli {
@@ -210,7 +211,8 @@ int Import(const std::string& db, const std::string& file, const std::string& us
   if (!hub) return 1;
   auto reader = ReaderFor(*hub, user);
   if (!reader.ok()) return Fail(reader.status());
-  const store::Collection* collection = hub->directory()->FindCollection(collection_name);
+  const auto dir = hub->directory();  // holds the snapshot the pointer points into
+  const store::Collection* collection = dir->FindCollection(collection_name);
   if (!collection || !hub::CanWriteCollection(*reader, *collection)) {
     return Fail(NotFound("no collection '" + collection_name + "' that " + user + " may write"));
   }
@@ -269,7 +271,8 @@ int Export(const std::string& db, const std::string& user, const std::string& co
   if (!hub) return 1;
   auto reader = ReaderFor(*hub, user);
   if (!reader.ok()) return Fail(reader.status());
-  const store::Collection* collection = hub->directory()->FindCollection(collection_name);
+  const auto dir = hub->directory();  // holds the snapshot the pointer points into
+  const store::Collection* collection = dir->FindCollection(collection_name);
   if (!collection || !hub::CanAccessCollection(*reader, *collection)) {
     return Fail(NotFound("no collection '" + collection_name + "'"));
   }

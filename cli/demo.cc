@@ -18,6 +18,7 @@
 #include "hub/messages.h"
 #include "stix/markings.h"
 #include "stix/timestamp.h"
+#include "store/sqlite/sqlite.h"
 
 namespace tansiq::cli {
 namespace json = boost::json;

@@ -18,6 +18,7 @@
 #include "stix/identifier.h"
 #include "stix/markings.h"
 #include "stix/timestamp.h"
+#include "store/sqlite/sqlite.h"
 
 namespace tansiq::hub {
 namespace json = boost::json;

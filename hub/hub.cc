@@ -13,6 +13,7 @@
 
 #include "hub/admin.h"
 #include "stix/identifier.h"
+#include "store/sqlite/sqlite.h"
 
 namespace tansiq::hub {
 

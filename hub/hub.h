@@ -90,6 +90,10 @@ class Hub {
     return countries_ ? &*countries_ : nullptr;
   }
 
+  // The current snapshot; Reload (every second under `tansiq serve`) replaces it. Keep the
+  // shared_ptr in a local for as long as a Party or Collection pointer taken from it is used:
+  // `const Party* p = hub.directory()->PartyByIndex(i);` dangles once the temporary is gone
+  // (TSan caught exactly that in the login handler).
   std::shared_ptr<const Directory> directory() const;
 
   // The hub's settings (hub/settings.h): read from the database once at Open; `tansiq serve`

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "hub/compose.h"
+#include "store/sqlite/sqlite.h"
 
 namespace tansiq::hub {
 namespace {

@@ -85,7 +85,8 @@ std::shared_ptr<analysis::Service> RegisterAnalysis(Router& router, hub::Hub& hu
     auto head = hub.store().Head(call.captures.at(0));
     if (!head.ok()) co_return ErrorResponse(call, head.status());
     if (head->has_value()) {
-      const store::Party* p = hub.directory()->PartyByIndex((*head)->releasability.originator);
+      const auto dir = hub.directory();  // holds the snapshot the pointer points into
+      const store::Party* p = dir->PartyByIndex((*head)->releasability.originator);
       r.set("X-Tansiq-Party", p ? p->code : "hub");
     }
     co_return r;

@@ -387,7 +387,8 @@ class Taxii {
 
  private:
   Result<store::Collection> Find(const Call& call) {
-    const store::Collection* c = hub_.directory()->FindCollection(call.captures.at(0));
+    const auto dir = hub_.directory();  // holds the snapshot the pointer points into
+    const store::Collection* c = dir->FindCollection(call.captures.at(0));
     if (!c || !hub::CanAccessCollection(*call.reader, *c)) {
       return NotFound("no such collection");
     }

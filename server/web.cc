@@ -87,7 +87,8 @@ json::value LangValue(const std::string& lang) {
 
 json::object SessionJson(const hub::Hub& hub, const policy::Reader& r, const std::string& lang,
                          const std::string& csrf) {
-  const store::Party* party = hub.directory()->PartyByIndex(r.party);
+  const auto dir = hub.directory();  // holds the snapshot the pointer points into
+  const store::Party* party = dir->PartyByIndex(r.party);
   json::array roles;
   for (auto& name : policy::RoleNames(r.roles)) roles.push_back(json::value(name));
   return json::object{{"user", r.user_name},
@@ -212,7 +213,8 @@ class Web {
     }
     auto draft = hub::ParseReportDraft(call.request.body());
     if (!draft.ok()) co_return ErrorResponse(call, draft.status());
-    const store::Collection* coalition = hub_.directory()->Coalition();
+    const auto dir = hub_.directory();  // holds the snapshot the pointer points into
+    const store::Collection* coalition = dir->Coalition();
     if (!coalition || !hub::CanWriteCollection(*call.reader, *coalition)) {
       co_return ErrorResponse(call, PermissionDenied("you may not write reports"));
     }
@@ -270,7 +272,8 @@ class Web {
 
  private:
   std::string PartyCode(const policy::Reader& r) const {
-    const store::Party* party = hub_.directory()->PartyByIndex(r.party);
+    const auto dir = hub_.directory();  // holds the snapshot the pointer points into
+    const store::Party* party = dir->PartyByIndex(r.party);
     return party ? party->code : "-";
   }
   // Logins and logouts of the web UI go to the audit chain; the target is the client address.

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "store/sqlite/fts_tokenizer.h"
+#include "store/sqlite/sqlite.h"
 #include "store/store.h"
 
 namespace tansiq::store {

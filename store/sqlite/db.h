@@ -4,12 +4,15 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 
@@ -84,6 +87,24 @@ class Connection {
   sqlite3* db_;
   std::map<std::string, std::unique_ptr<Statement>, std::less<>> cache_;
 };
+
+// Runs `sql` with `bind` applied and collects every row through `row`.
+template <typename T, typename Bind, typename Row>
+Result<std::vector<T>> Collect(Connection& db, const std::string& sql, Bind bind, Row row) {
+  auto st = db.Prepare(sql);
+  if (!st.ok()) return st.status();
+  bind(**st);
+  std::vector<T> out;
+  Status status;
+  while ((*st)->Step(&status)) out.push_back(row(**st));
+  if (!status.ok()) return status;
+  return out;
+}
+
+// A LIMIT or OFFSET from a caller's size, bounded to what a query may ask for.
+inline std::int64_t Clamp(std::size_t n) {
+  return static_cast<std::int64_t>(std::min<std::size_t>(n, 1'000'000));
+}
 
 // Maps an SQLite result code to a Status: disk full, I/O and read-only errors are
 // kUnavailable (the operator must act; the client may retry), others kInternal.

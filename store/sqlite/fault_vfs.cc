@@ -2,6 +2,7 @@
 // default before it, and fails or delays the write path when a fault is set.
 #include "store/sqlite/fault_vfs.h"
 
+#include "store/sqlite/sqlite.h"
 #include "store/store.h"
 
 #include <sqlite3.h>

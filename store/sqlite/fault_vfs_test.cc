@@ -15,6 +15,7 @@
 #include <latch>
 #include <thread>
 
+#include "store/sqlite/sqlite.h"
 #include "store/store.h"
 
 namespace tansiq::store::sqlite {

@@ -12,6 +12,7 @@
 #include <map>
 
 #include "base/clock.h"
+#include "store/sqlite/sqlite.h"
 #include "store/store.h"
 
 namespace tansiq::store {

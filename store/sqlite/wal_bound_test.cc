@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/sqlite/sqlite.h"
 #include "store/store.h"
 
 namespace tansiq::store {

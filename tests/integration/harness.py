@@ -22,6 +22,10 @@ import unittest
 import urllib.parse
 import uuid
 
+# Sanitizer builds run several times slower: hang guards and start-up waits widen by this
+# factor (never a speed claim).
+TIME_SCALE = float(os.environ.get("TANSIQ_TIME_SCALE", "1"))
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHARED = os.path.join(REPO, "..", "shared")
 STIX_VALIDATE = os.path.join(REPO, "..", "shared", "tools", "stix-validate")
@@ -249,7 +253,7 @@ class Hub:
                                       *extra_args],
                                      stdout=self._log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + timeout * TIME_SCALE
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise AssertionError(f"tansiq serve exited with {self.proc.returncode}:\n"

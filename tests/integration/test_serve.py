@@ -20,7 +20,7 @@ TAXII_HEADERS = {"Accept": H.TAXII, "Content-Type": H.TAXII}
 
 
 def wait_port(proc, port_file, timeout=30):
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * H.TIME_SCALE
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise AssertionError(f"server exited with {proc.returncode}")

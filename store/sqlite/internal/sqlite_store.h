@@ -1,6 +1,7 @@
 // Private to the SQLite backend: the SqliteStore and SqliteWriteTxn classes, declared here so
-// that their member functions can live in one file per job (sqlite_store.cc, objects.cc,
-// search.cc, situation.cc, directory.cc, audit.cc), and the row helpers those files share.
+// that their member functions can live in one file per role of the Store (directory.cc,
+// objects.cc, statuses.cc, search.cc, audit.cc, mailbox.cc, webhooks.cc, analysis.cc; the
+// writer and read pool in sqlite_store.cc), and the row helpers those files share.
 #pragma once
 
 #include <algorithm>
@@ -23,8 +24,10 @@
 #include "store/sqlite/db.h"
 #include "store/sqlite/fts_tokenizer.h"
 #include "store/sqlite/lineage.h"
-#include "store/sqlite/messages.h"
+#include "store/sqlite/mailbox.h"
 #include "store/sqlite/schema.h"
+#include "store/sqlite/sqlite.h"
+#include "store/sqlite/webhooks.h"
 #include "store/store.h"
 #include "text/analyzer.h"
 
@@ -130,7 +133,21 @@ class SqliteWriteTxn final : public WriteTxn {
  public:
   SqliteWriteTxn(SqliteStore& store, Connection& db) : store_(store), db_(db) {}
 
-  Micros Now() override;
+  Micros Now() override;  // objects.cc
+
+  // DirectoryTxn (directory.cc).
+  Result<policy::PartyIndex> AddParty(const Party& p) override;
+  Result<std::int64_t> AddUser(const User& u) override;
+  Status UpdateUser(const User& u) override;
+  Status SetUserLang(std::int64_t user_id, std::string_view lang) override;
+  Status AddToken(const Token& t) override;
+  Result<bool> DeleteToken(std::string_view id) override;
+  Status TouchToken(std::string_view hash, Micros at) override;
+  Status AddCollection(const Collection& c) override;
+  Status PutMeta(std::string_view key, std::string_view value) override;
+  Result<bool> ClaimMeta(std::string_view key, std::string_view value) override;
+
+  // ObjectTxn (objects.cc).
   Result<std::optional<ObjectHead>> GetHead(std::string_view id) override {
     return ReadHead(db_, id);
   }
@@ -144,28 +161,24 @@ class SqliteWriteTxn final : public WriteTxn {
   // Withdraws the derived objects of every recorded source whose version no longer governs
   // (the start-up reconciliation of databases written before migration 10).
   Status ReconcileDerived();
+
+  // StatusTxn (statuses.cc).
   Status PutStatus(const StatusRecord& s) override;
+
+  // AuditTxn (audit.cc).
   Result<std::optional<AuditRecord>> LastAudit() override;
   Status AppendAudit(const AuditRecord& r) override;
   Status AppendSeal(const AuditSeal& s) override;
-  Result<policy::PartyIndex> AddParty(const Party& p) override;
-  Result<std::int64_t> AddUser(const User& u) override;
-  Status UpdateUser(const User& u) override;
-  Status SetUserLang(std::int64_t user_id, std::string_view lang) override;
-  Status AddToken(const Token& t) override;
-  Result<bool> DeleteToken(std::string_view id) override;
-  Status TouchToken(std::string_view hash, Micros at) override;
-  Status AddCollection(const Collection& c) override;
-  Status PutMeta(std::string_view key, std::string_view value) override;
-  Result<bool> ClaimMeta(std::string_view key, std::string_view value) override;
-  Status PutAnalysis(const AnalysisRecord& r) override;
 
+  // MailboxTxn (mailbox.cc).
   Status PutMessage(const MessageRecord& m) override { return sqlite::PutMessage(db_, m); }
   Status PutDelivery(const DeliveryRecord& d) override { return sqlite::PutDelivery(db_, d); }
   Status PutWatch(const WatchRecord& w) override { return sqlite::PutWatch(db_, w); }
   Result<bool> DeleteWatch(std::string_view id, std::int64_t user_id) override {
     return sqlite::DeleteWatch(db_, id, user_id);
   }
+
+  // WebhookTxn (webhooks.cc).
   Status PutWebhook(const WebhookRecord& w) override { return sqlite::PutWebhook(db_, w); }
   Result<bool> DeleteWebhook(std::string_view id) override {
     return sqlite::DeleteWebhook(db_, id);
@@ -176,6 +189,9 @@ class SqliteWriteTxn final : public WriteTxn {
   Status DeleteWebhookDelivery(std::string_view id) override {
     return sqlite::DeleteWebhookDelivery(db_, id);
   }
+
+  // AnalysisTxn (analysis.cc).
+  Status PutAnalysis(const AnalysisRecord& r) override;
 
  private:
   Status RecomputeHead(std::string_view id);
@@ -209,16 +225,12 @@ class SqliteStore final : public Store {
   static Result<std::unique_ptr<Store>> Open(const SqliteOptions& options);
   ~SqliteStore() override;
 
+  // The write path and lifetime (sqlite_store.cc).
   void Submit(WriteJob job, WriteDone done) override;
   StoreStats Stats() override;
-  std::shared_ptr<const void> PrepareSearch(const stix::SearchText& text) override {
-    auto values = std::make_shared<std::vector<sqlite::Pretokenized>>();
-    for (std::string value : {std::string(1, sqlite::kNameMarker) + text.names, text.body}) {
-      auto tokens = sqlite::AnalyzeForIndex(value);
-      values->push_back({std::move(value), std::move(tokens)});
-    }
-    return values;
-  }
+  Status Backup(const std::string& path) override;
+
+  // DirectoryStore (directory.cc).
   Result<std::vector<Party>> Parties() override;
   Result<std::vector<User>> Users() override;
   Result<std::optional<User>> UserByName(std::string_view name) override;
@@ -227,6 +239,8 @@ class SqliteStore final : public Store {
   Result<std::vector<Token>> Tokens() override;
   Result<std::vector<Collection>> Collections() override;
   Result<std::optional<std::string>> Meta(std::string_view key) override;
+
+  // ObjectStore (objects.cc).
   Result<std::optional<ObjectHead>> Head(std::string_view id) override;
   Result<Page> ListVersions(const policy::Reader& reader, std::string_view collection_id,
                             const VersionFilter& filter, std::optional<Cursor> after,
@@ -234,12 +248,28 @@ class SqliteStore final : public Store {
   bool IsVisible(const policy::Reader& reader, std::string_view id) override;
   Result<std::vector<std::string>> HiddenAmong(const policy::Reader& reader,
                                                const std::vector<std::string>& ids) override;
+  Result<std::int64_t> CountVersions() override;
+
+  // StatusStore (statuses.cc).
   Result<std::optional<StatusRecord>> GetStatus(std::string_view id) override;
+
+  // SearchStore (search.cc).
+  std::shared_ptr<const void> PrepareSearch(const stix::SearchText& text) override {
+    auto values = std::make_shared<std::vector<sqlite::Pretokenized>>();
+    for (std::string value : {std::string(1, sqlite::kNameMarker) + text.names, text.body}) {
+      auto tokens = sqlite::AnalyzeForIndex(value);
+      values->push_back({std::move(value), std::move(tokens)});
+    }
+    return values;
+  }
   Result<SearchResult> Search(const policy::Reader& reader, const SearchQuery& q) override;
   Result<bool> MatchesSearch(const SearchQuery& q, std::string_view id) override;
+
+  // AuditStore (audit.cc).
   Status ScanAudit(const std::function<bool(const AuditRecord&)>& fn) override;
   Result<std::vector<AuditSeal>> Seals() override;
-  Result<std::int64_t> CountVersions() override;
+
+  // MailboxStore (mailbox.cc).
   Result<std::optional<MessageRecord>> GetMessage(std::string_view id) override {
     return WithReader([&](Connection& db) { return sqlite::GetMessage(db, id); });
   }
@@ -262,13 +292,16 @@ class SqliteStore final : public Store {
   Result<std::vector<WatchRecord>> Watches(std::optional<std::int64_t> user_id) override {
     return WithReader([&](Connection& db) { return sqlite::Watches(db, user_id); });
   }
+
+  // WebhookStore (webhooks.cc).
   Result<std::vector<WebhookRecord>> Webhooks() override {
     return WithReader([&](Connection& db) { return sqlite::Webhooks(db); });
   }
   Result<std::vector<WebhookDelivery>> WebhookOutbox(std::size_t limit) override {
     return WithReader([&](Connection& db) { return sqlite::WebhookOutbox(db, limit); });
   }
-  Status Backup(const std::string& path) override;
+
+  // AnalysisStore (analysis.cc).
   Result<std::optional<AnalysisRecord>> Analysis(std::string_view id) override;
   Result<KeyPostings> Postings(const policy::Reader& reader, std::string_view key,
                                std::size_t limit) override;

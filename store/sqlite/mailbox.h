@@ -1,5 +1,5 @@
-// SQL of the dissemination tables (messages, deliveries, watches, webhooks, webhook_outbox) for the
-// SQLite backend; SqliteStore and SqliteWriteTxn delegate here. Not part of the Store API.
+// SQL of the dissemination tables (messages, deliveries, watches) for the SQLite backend;
+// SqliteStore and SqliteWriteTxn delegate here. Not part of the Store API.
 #pragma once
 
 #include <cstddef>
@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "store/mailbox.h"
 #include "store/sqlite/db.h"
-#include "store/store.h"
 
 namespace tansiq::store::sqlite {
 
@@ -18,10 +18,6 @@ Status PutMessage(Connection& db, const MessageRecord& m);
 Status PutDelivery(Connection& db, const DeliveryRecord& d);
 Status PutWatch(Connection& db, const WatchRecord& w);
 Result<bool> DeleteWatch(Connection& db, std::string_view id, std::int64_t user_id);
-Status PutWebhook(Connection& db, const WebhookRecord& w);
-Result<bool> DeleteWebhook(Connection& db, std::string_view id);
-Status PutWebhookDelivery(Connection& db, const WebhookDelivery& d);
-Status DeleteWebhookDelivery(Connection& db, std::string_view id);
 
 Result<std::optional<MessageRecord>> GetMessage(Connection& db, std::string_view id);
 Result<std::vector<DeliveryRecord>> Deliveries(Connection& db, std::string_view message_id);
@@ -31,7 +27,5 @@ Result<std::vector<MessageRecord>> Sent(Connection& db, std::int64_t user_id, st
                                         std::size_t offset);
 Result<std::vector<std::string>> MessagesWithDeadlines(Connection& db);
 Result<std::vector<WatchRecord>> Watches(Connection& db, std::optional<std::int64_t> user_id);
-Result<std::vector<WebhookRecord>> Webhooks(Connection& db);
-Result<std::vector<WebhookDelivery>> WebhookOutbox(Connection& db, std::size_t limit);
 
 }  // namespace tansiq::store::sqlite
