@@ -113,7 +113,7 @@ Result<store::User> MakeUser(const UserSpec& spec, const Directory& dir) {
 Status AddPartyIn(store::WriteTxn& txn, const PartySpec& spec, const std::string& created,
                   policy::PartyMask all_after, const std::string& coalition_id,
                   policy::PartyIndex* index_out) {
-  auto index = txn.AddParty({0, spec.code, spec.name, spec.identity});
+  auto index = txn.AddParty({0, spec.code, spec.name, spec.identity, spec.names});
   if (!index.ok()) return index.status();
   if (*index >= kMaxMemberParties) {
     return Unprocessable("a hub holds at most " + std::to_string(kMaxMemberParties) + " parties");
@@ -129,6 +129,14 @@ Status AddPartyIn(store::WriteTxn& txn, const PartySpec& spec, const std::string
 Status CheckParty(PartySpec& p) {
   if (!ValidCode(p.code)) return InvalidArgument("party id '" + p.code + "' must be [a-z0-9-]");
   if (p.name.empty()) return InvalidArgument("party " + p.code + ": name is required");
+  for (const auto& [lang, name] : p.names) {
+    if (!IsUiLang(lang)) {
+      return InvalidArgument("party " + p.code + ": names." + lang + ": not one of ar, en, fa, ru");
+    }
+    if (name.empty() || name.size() > 256) {
+      return InvalidArgument("party " + p.code + ": names." + lang + ": must be 1-256 bytes");
+    }
+  }
   if (p.identity.empty()) p.identity = Hub::NewId("identity");
   if (stix::IdentifierType(p.identity) != "identity" || !stix::IsValidIdentifier(p.identity)) {
     return InvalidArgument("party " + p.code + ": identity must be an identity--<uuid> id");
@@ -339,8 +347,8 @@ Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name
                                        "' must be 1-32 of [a-z0-9-], not starting or ending in -");
       }
       if (ps.name.empty()) return r.Bad(*p.get("name"), "[[party]] name must not be empty");
-      // Per-language names for the web UI (`names = {en = "Iraq", ar = "العراق"}`): checked here,
-      // kept by the UI's party directory.
+      // Per-language names for the web UI (`names = {en = "Iraq", ar = "العراق"}`), stored
+      // with the party (GET /api/v1/parties?lang= answers the reader's).
       if (const toml::node* names = p.get("names")) {
         const toml::table* nt = names->as_table();
         if (!nt) return r.Bad(*names, "[[party]] names must be a table {en = \"…\", ar = \"…\"}");
@@ -350,6 +358,7 @@ Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name
             return r.Bad(value, "[[party]] names." + std::string(lang.str()) +
                                     " must be a non-empty string");
           }
+          ps.names[std::string(lang.str())] = *value.value<std::string>();
         }
       }
       if (!party_codes.emplace(ps.code, &node).second) {

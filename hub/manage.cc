@@ -75,7 +75,7 @@ void ManageAddParty(Hub& hub, const policy::Reader& admin, PartySpec party,
       },
       [party, index, done = std::move(done)](Status s) {
         if (!s.ok()) return done(s);
-        done(store::Party{*index, party.code, party.name, party.identity});
+        done(store::Party{*index, party.code, party.name, party.identity, party.names});
       });
 }
 

@@ -2,6 +2,8 @@
 // field, a wrong type is a 400 naming the field), the rules and the audit in hub/manage.cc.
 #include "server/admin_rest.h"
 
+#include <map>
+
 #include <boost/json.hpp>
 
 #include "hub/manage.h"
@@ -54,6 +56,22 @@ Status StringsField(const json::object& body, std::string_view key, std::vector<
   return Status::Ok();
 }
 
+// "names": {"ar": "…", "en": "…", …}: strings (the languages are checked by hub::CheckParty).
+Status NamesField(const json::object& body, std::map<std::string, std::string>* out) {
+  const json::value* v = body.if_contains("names");
+  if (!v) return Status::Ok();
+  if (!v->is_object() || v->get_object().size() > 4) {
+    return InvalidArgument("names: must be an object {ar, en, fa, ru} of names");
+  }
+  for (const auto& kv : v->get_object()) {
+    if (!kv.value().is_string()) {
+      return InvalidArgument("names." + std::string(kv.key()) + ": must be a string");
+    }
+    (*out)[std::string(kv.key())] = std::string(kv.value().get_string());
+  }
+  return Status::Ok();
+}
+
 json::object UserJson(const hub::ManagedUser& u) {
   json::array roles, alternates;
   for (const auto& r : u.roles) roles.push_back(json::value(r));
@@ -81,10 +99,11 @@ void RegisterAdmin(Router& router, hub::Hub& hub) {
     auto body = JsonObjectBody(call);
     if (!body.ok()) co_return ErrorResponse(call, body.status());
     hub::PartySpec spec;
-    Status s = OnlyFields(*body, {"code", "name", "identity"});
+    Status s = OnlyFields(*body, {"code", "name", "identity", "names"});
     if (s.ok()) s = StringField(*body, "code", &spec.code, true, 32);
     if (s.ok()) s = StringField(*body, "name", &spec.name, true);
     if (s.ok()) s = StringField(*body, "identity", &spec.identity, false, 64);
+    if (s.ok()) s = NamesField(*body, &spec.names);
     if (!s.ok()) co_return ErrorResponse(call, s);
     const policy::Reader reader = *call.reader;
     auto start = [&](std::function<void(Result<store::Party>)> done) {
@@ -94,7 +113,12 @@ void RegisterAdmin(Router& router, hub::Hub& hub) {
     if (!party.ok()) co_return ErrorResponse(call, party.status());
     // The new party joins the directory every request reads (the CLI's `party add` does the same).
     if (Status r = hub.Reload(); !r.ok()) co_return ErrorResponse(call, r);
-    json::object out{{"id", party->code}, {"name", party->name}, {"identity", party->identity_id}};
+    json::object names;
+    for (const auto& [lang, name] : party->names) names[lang] = name;
+    json::object out{{"id", party->code},
+                     {"name", party->name},
+                     {"identity", party->identity_id},
+                     {"names", std::move(names)}};
     co_return MakeResponse(call, http::status::created, json::serialize(out), kJson);
   });
 

@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <cctype>
 #include <charconv>
 
 #include "hub/audience.h"
@@ -36,6 +37,26 @@ Result<std::size_t> Number(std::string_view name, std::string_view v) {
     return InvalidArgument(std::string(name) + " must be a non-negative integer");
   }
   return n;
+}
+
+// "ar-IQ" → "ar", "FA" → "fa"; "" for what is not a language tag.
+std::string PrimaryLanguage(std::string_view tag) {
+  std::string out;
+  for (char c : tag) {
+    if (c == '-' || c == '_') break;
+    if (!std::isalpha(static_cast<unsigned char>(c)) || out.size() == 8) return "";
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+// A party's name in `lang`, falling back to English (the coalition's common language), then to
+// the name it was given; without a language, the name it was given.
+const std::string& PartyNameIn(const store::Party& p, const std::string& lang) {
+  if (lang.empty()) return p.name;
+  if (auto it = p.names.find(lang); it != p.names.end()) return it->second;
+  if (auto it = p.names.find("en"); it != p.names.end()) return it->second;
+  return p.name;
 }
 
 Result<hub::SearchRequest> ParseSearchRequest(const Call& call) {
@@ -74,10 +95,24 @@ Result<hub::SearchRequest> ParseSearchRequest(const Call& call) {
 }  // namespace
 
 void RegisterRest(Router& router, hub::Hub& hub) {
+  // Parties named in the reader's language (`lang`, a language tag: its primary subtag), else
+  // in English, else by the name the hub was given (PartyNameIn); `names` has every language's.
   router.Add(http::verb::get, "/api/v1/parties", [&hub](Call& call) -> awaitable<Response> {
+    for (const auto& [k, v] : call.query) {
+      if (k != "lang")
+        co_return ErrorResponse(call, InvalidArgument("unknown query parameter '" + k + "'"));
+    }
+    auto tag = call.Param("lang");
+    if (!tag.ok()) co_return ErrorResponse(call, tag.status());
+    const std::string lang = PrimaryLanguage(tag->value_or(""));
     json::array out;
     for (const auto& p : hub.directory()->parties) {
-      out.push_back(json::object{{"id", p.code}, {"name", p.name}, {"identity", p.identity_id}});
+      json::object names;
+      for (const auto& [l, n] : p.names) names[l] = n;
+      out.push_back(json::object{{"id", p.code},
+                                 {"name", PartyNameIn(p, lang)},
+                                 {"identity", p.identity_id},
+                                 {"names", std::move(names)}});
     }
     co_return MakeResponse(call, http::status::ok, json::serialize(out), kJson);
   });

@@ -189,6 +189,7 @@ export function AddUser({ parties, users, onAdded }: { parties: Party[]; users: 
 export function PartiesAdmin({ parties, onAdded }: { parties: Party[]; onAdded: () => void }): JSX.Element {
   const [code, setCode] = useState("");
   const [name, setName] = useState("");
+  const [names, setNames] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [added, setAdded] = useState("");
   const [busy, setBusy] = useState(false);
@@ -198,10 +199,12 @@ export function PartiesAdmin({ parties, onAdded }: { parties: Party[]; onAdded: 
     setAdded("");
     setBusy(true);
     try {
-      await post("/api/v1/admin/parties", { code, name });
+      const given = Object.fromEntries(Object.entries(names).filter(([, v]) => v.trim() !== ""));
+      await post("/api/v1/admin/parties", { code, name, names: given });
       setAdded(name);
       setCode("");
       setName("");
+      setNames({});
       onAdded();
     } catch (err) {
       setError(err);
@@ -246,6 +249,15 @@ export function PartiesAdmin({ parties, onAdded }: { parties: Party[]; onAdded: 
           {t("admin.partyName")}
           <input id="add-party-name" required dir="auto" value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </label>
+        <fieldset id="add-party-names" class="names">
+          <legend>{t("admin.partyNames")}</legend>
+          {LANGS.map((l) => (
+            <label key={l}>
+              {langName(l)}
+              <input id={`add-party-name-${l}`} lang={l} dir={l === "ar" || l === "fa" ? "rtl" : "ltr"} value={names[l] ?? ""} onInput={(e) => setNames({ ...names, [l]: e.currentTarget.value })} />
+            </label>
+          ))}
+        </fieldset>
         <ErrorBox error={error} />
         {added && (
           <p class="alert alert-ok" role="status" id="add-party-done">
