@@ -8,7 +8,7 @@ import { api, post } from "../api";
 import { LANGS, langName, t, tOpt } from "../i18n";
 import { ErrorBox, Section } from "../ui";
 import { UserText } from "../bidi";
-import { PartyName } from "../names";
+import { PartyName, langLabel } from "../names";
 import type { Party } from "../objects";
 
 export const ROLES = ["officer", "analyst", "recipient", "admin", "hub-admin"] as const;
@@ -253,7 +253,7 @@ export function PartiesAdmin({ parties, onAdded }: { parties: Party[]; onAdded: 
           <legend>{t("admin.partyNames")}</legend>
           {LANGS.map((l) => (
             <label key={l}>
-              {langName(l)}
+              {langLabel(l)}
               <input id={`add-party-name-${l}`} lang={l} dir={l === "ar" || l === "fa" ? "rtl" : "ltr"} value={names[l] ?? ""} onInput={(e) => setNames({ ...names, [l]: e.currentTarget.value })} />
             </label>
           ))}
