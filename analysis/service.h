@@ -46,6 +46,14 @@ struct SituationRequest {
   std::string lang = "en";  // names of places and groups
 };
 
+// A name written in both objects, in different spellings or scripts (الخفاجي, Khafaji,
+// Хафаджи): the words of each side (as written) whose name keys meet (text::SameName).
+struct NameMatch {
+  std::string key;             // text::PhoneticKey
+  std::vector<std::string> a;  // words of the first object
+  std::vector<std::string> b;  // words of the second
+};
+
 inline constexpr int kMaxGraphDepth = 3;
 inline constexpr std::size_t kMaxGraphNodes = 100;
 inline constexpr std::size_t kGraphFanOut = 10;
@@ -72,6 +80,11 @@ class Service {
   Result<std::vector<RelatedObject>> Related(const policy::Reader& reader, const std::string& id,
                                              std::size_t limit = kMaxRelated);
   Result<Graph> GraphOf(const policy::Reader& reader, const std::string& id, int depth);
+  // The names written differently in `a` and `b` (title, description, content of the latest
+  // versions the reader may see) that are the same name; words the two share as written are
+  // left out (they match without help). NotFound when either is invisible (name_matches.cc).
+  Result<std::vector<NameMatch>> NameMatches(const policy::Reader& reader, const std::string& a,
+                                             const std::string& b);
   Result<boost::json::object> Situation(const policy::Reader& reader, const SituationRequest& r);
   // The daily brief for the UTC day starting at `day`, in `lang`.
   Result<boost::json::object> Brief(const policy::Reader& reader, Micros day,

@@ -26,16 +26,23 @@ namespace {
 
 struct DemoParty {
   const char* code;
-  const char* name;
+  const char* name;  // in its own language
+  const char* ar;
+  const char* en;
+  const char* fa;
+  const char* ru;
 };
-constexpr DemoParty kParties[] = {
-    {"iq", "العراق"}, {"ru", "Россия"}, {"sy", "سوريا"}, {"ir", "ایران"}};
+constexpr DemoParty kParties[] = {{"iq", "العراق", "العراق", "Iraq", "عراق", "Ирак"},
+                                  {"ru", "Россия", "روسيا", "Russia", "روسیه", "Россия"},
+                                  {"sy", "سوريا", "سوريا", "Syria", "سوریه", "Сирия"},
+                                  {"ir", "ایران", "إيران", "Iran", "ایران", "Иран"}};
 
 hub::HubSpec DemoSpec() {
   hub::HubSpec spec;
   spec.name = "مركز العمليات المشترك — Joint Coordination Centre";
   for (const auto& p : kParties) {
-    spec.parties.push_back({p.code, p.name, ""});
+    spec.parties.push_back(
+        {p.code, p.name, "", {{"ar", p.ar}, {"en", p.en}, {"fa", p.fa}, {"ru", p.ru}}});
     std::string c = p.code;
     spec.users.push_back({c + "-officer", c, {"officer"}, "demo-" + c + "-officer", {}, ""});
     spec.users.push_back(

@@ -168,8 +168,8 @@ Result<std::vector<UserSummary>> ListUsers(Hub& hub, const policy::Reader& admin
   std::vector<UserSummary> out;
   for (const auto& u : *users) {
     if (!all && u.party != admin.party) continue;
-    out.push_back(
-        {u.name, PartyCode(*dir, u.party), policy::RoleNames(u.roles), !u.disabled, u.lang});
+    out.push_back({u.name, PartyCode(*dir, u.party), policy::RoleNames(u.roles), !u.disabled,
+                   u.lang, u.alternates});
   }
   std::sort(out.begin(), out.end(), [](const UserSummary& a, const UserSummary& b) {
     return std::tie(a.party, a.name) < std::tie(b.party, b.name);

@@ -69,6 +69,7 @@ struct UserSummary {
   std::vector<std::string> roles;
   bool enabled = true;
   std::string lang;
+  std::vector<std::string> alternates;  // escalated to when an acknowledgement is missed
 };
 
 // The users `admin` administers: all for a hub-admin, their own party's for a party admin;

@@ -13,6 +13,7 @@
 #include "dissem/webhook.h"
 #include "hub/account.h"
 #include "hub/auth.h"
+#include "hub/internal/directory_rules.h"
 #include "hub/internal/peer_toml.h"
 #include "hub/internal/toml_reader.h"
 #include "hub/peer_links.h"
@@ -116,7 +117,7 @@ Result<store::User> MakeUser(const UserSpec& spec, const Directory& dir) {
 Status AddPartyIn(store::WriteTxn& txn, const PartySpec& spec, const std::string& created,
                   policy::PartyMask all_after, const std::string& coalition_id,
                   policy::PartyIndex* index_out) {
-  auto index = txn.AddParty({0, spec.code, spec.name, spec.identity});
+  auto index = txn.AddParty({0, spec.code, spec.name, spec.identity, spec.names});
   if (!index.ok()) return index.status();
   if (*index >= kMaxMemberParties) {
     return Unprocessable("a hub holds at most " + std::to_string(kMaxMemberParties) + " parties");
@@ -132,6 +133,14 @@ Status AddPartyIn(store::WriteTxn& txn, const PartySpec& spec, const std::string
 Status CheckParty(PartySpec& p) {
   if (!ValidCode(p.code)) return InvalidArgument("party id '" + p.code + "' must be [a-z0-9-]");
   if (p.name.empty()) return InvalidArgument("party " + p.code + ": name is required");
+  for (const auto& [lang, name] : p.names) {
+    if (!IsUiLang(lang)) {
+      return InvalidArgument("party " + p.code + ": names." + lang + ": not one of ar, en, fa, ru");
+    }
+    if (name.empty() || name.size() > 256) {
+      return InvalidArgument("party " + p.code + ": names." + lang + ": must be 1-256 bytes");
+    }
+  }
   if (p.identity.empty()) p.identity = Hub::NewId("identity");
   if (stix::IdentifierType(p.identity) != "identity" || !stix::IsValidIdentifier(p.identity)) {
     return InvalidArgument("party " + p.code + ": identity must be an identity--<uuid> id");
@@ -158,6 +167,18 @@ constexpr const char* kRoleList = "officer, analyst, recipient, admin, hub-admin
 using internal::TomlReader;
 
 }  // namespace
+
+namespace internal {
+Result<store::User> MakeUser(const UserSpec& spec, const Directory& dir) {
+  return hub::MakeUser(spec, dir);
+}
+Status CheckParty(PartySpec& party) { return hub::CheckParty(party); }
+Status AddPartyIn(store::WriteTxn& txn, const PartySpec& spec, const std::string& created,
+                  policy::PartyMask all_after, const std::string& coalition_id,
+                  policy::PartyIndex* index_out) {
+  return hub::AddPartyIn(txn, spec, created, all_after, coalition_id, index_out);
+}
+}  // namespace internal
 
 Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name) {
   toml::table t;
@@ -239,8 +260,8 @@ Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name
                                        "' must be 1-32 of [a-z0-9-], not starting or ending in -");
       }
       if (ps.name.empty()) return r.Bad(*p.get("name"), "[[party]] name must not be empty");
-      // Per-language names for the web UI (`names = {en = "Iraq", ar = "العراق"}`): checked here,
-      // kept by the UI's party directory.
+      // Per-language names for the web UI (`names = {en = "Iraq", ar = "العراق"}`), stored
+      // with the party (GET /api/v1/parties?lang= answers the reader's).
       if (const toml::node* names = p.get("names")) {
         const toml::table* nt = names->as_table();
         if (!nt) return r.Bad(*names, "[[party]] names must be a table {en = \"…\", ar = \"…\"}");
@@ -250,6 +271,7 @@ Result<HubSpec> ParseHubToml(std::string_view text, std::string_view source_name
             return r.Bad(value, "[[party]] names." + std::string(lang.str()) +
                                     " must be a non-empty string");
           }
+          ps.names[std::string(lang.str())] = *value.value<std::string>();
         }
       }
       if (!party_codes.emplace(ps.code, &node).second) {

@@ -2,6 +2,7 @@
 // passwords, tokens. Used by `tansiq init`, `party add`, `user ...`, `token create`, `demo`.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,8 +16,10 @@ namespace tansiq::hub {
 
 struct PartySpec {
   std::string code;      // [a-z0-9-], 1-32 characters
-  std::string name;      // any script
+  std::string name;      // any script; the name where no language's is given
   std::string identity;  // "identity--<uuid>"; generated when empty
+  // Its name per UI language ("ar", "en", "fa", "ru" → a non-empty name), optional.
+  std::map<std::string, std::string> names;
 };
 
 struct UserSpec {

@@ -86,6 +86,23 @@ std::shared_ptr<analysis::Service> RegisterAnalysis(Router& router, hub::Hub& hu
         co_return Json(call, json::object{{"related", std::move(out)}});
       });
 
+  // The names the two objects write differently (the correlation view marks them).
+  router.Add(http::verb::get, "/api/v1/objects/{}/names", [svc](Call& call) -> awaitable<Response> {
+    TANSIQ_CO_CHECK(CheckParams(call, {"with"}));
+    auto with = Get(call, "with");
+    if (!with) co_return ErrorResponse(call, InvalidArgument("with is required"));
+    auto matches = svc->NameMatches(*call.reader, call.captures.at(0), std::string(*with));
+    if (!matches.ok()) co_return ErrorResponse(call, matches.status());
+    json::array out;
+    for (const auto& m : *matches) {
+      json::array a, b;
+      for (const auto& w : m.a) a.push_back(json::value(w));
+      for (const auto& w : m.b) b.push_back(json::value(w));
+      out.push_back(json::object{{"key", m.key}, {"a", std::move(a)}, {"b", std::move(b)}});
+    }
+    co_return Json(call, json::object{{"matches", std::move(out)}});
+  });
+
   router.Add(http::verb::get, "/api/v1/graph", [svc](Call& call) -> awaitable<Response> {
     TANSIQ_CO_CHECK(CheckParams(call, {"id", "depth"}));
     auto id = Get(call, "id");

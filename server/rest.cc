@@ -3,6 +3,9 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <cctype>
+
+#include "hub/audience.h"
 #include "hub/search.h"
 #include "server/errors.h"
 #include "server/taxii.h"
@@ -23,6 +26,26 @@ std::vector<std::string> CommaList(std::string_view v) {
     v.remove_prefix(c + 1);
   }
   return out;
+}
+
+// "ar-IQ" → "ar", "FA" → "fa"; "" for what is not a language tag.
+std::string PrimaryLanguage(std::string_view tag) {
+  std::string out;
+  for (char c : tag) {
+    if (c == '-' || c == '_') break;
+    if (!std::isalpha(static_cast<unsigned char>(c)) || out.size() == 8) return "";
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+// A party's name in `lang`, falling back to English (the coalition's common language), then to
+// the name it was given; without a language, the name it was given.
+const std::string& PartyNameIn(const store::Party& p, const std::string& lang) {
+  if (lang.empty()) return p.name;
+  if (auto it = p.names.find(lang); it != p.names.end()) return it->second;
+  if (auto it = p.names.find("en"); it != p.names.end()) return it->second;
+  return p.name;
 }
 
 Result<hub::SearchRequest> ParseSearchRequest(const Call& call) {
@@ -61,12 +84,26 @@ Result<hub::SearchRequest> ParseSearchRequest(const Call& call) {
 }  // namespace
 
 void RegisterRest(Router& router, hub::Hub& hub) {
+  // Parties named in the reader's language (`lang`, a language tag: its primary subtag), else
+  // in English, else by the name the hub was given (PartyNameIn); `names` has every language's.
   router.Add(http::verb::get, "/api/v1/parties", [&hub](Call& call) -> awaitable<Response> {
+    for (const auto& [k, v] : call.query) {
+      if (k != "lang")
+        co_return ErrorResponse(call, InvalidArgument("unknown query parameter '" + k + "'"));
+    }
+    auto tag = call.Param("lang");
+    if (!tag.ok()) co_return ErrorResponse(call, tag.status());
+    const std::string lang = PrimaryLanguage(tag->value_or(""));
     json::array out;
     // A range-for does not extend the temporary snapshot's life (before C++23): hold it.
     const auto dir = hub.directory();
     for (const auto& p : dir->parties) {
-      out.push_back(json::object{{"id", p.code}, {"name", p.name}, {"identity", p.identity_id}});
+      json::object names;
+      for (const auto& [l, n] : p.names) names[l] = n;
+      out.push_back(json::object{{"id", p.code},
+                                 {"name", PartyNameIn(p, lang)},
+                                 {"identity", p.identity_id},
+                                 {"names", std::move(names)}});
     }
     co_return MakeResponse(call, http::status::ok, json::serialize(out), kJsonMediaType);
   });
@@ -77,6 +114,24 @@ void RegisterRest(Router& router, hub::Hub& hub) {
     if (!body.ok()) co_return ErrorResponse(call, body.status());
     co_return MakeResponse(call, http::status::ok, std::move(*body), kJsonMediaType);
   });
+  // Who reads an object now: for its originating party's writers only (a recall's preview).
+  router.Add(
+      http::verb::get, "/api/v1/objects/{}/audience", [&hub](Call& call) -> awaitable<Response> {
+        auto a = hub::AudienceOf(hub, *call.reader, call.captures.at(0));
+        if (!a.ok()) co_return ErrorResponse(call, a.status());
+        json::array parties, recipients;
+        for (const auto& p : a->parties) {
+          json::array users;
+          for (const auto& u : p.users) users.push_back(json::value(u));
+          parties.push_back(
+              json::object{{"id", p.code}, {"identity", p.identity}, {"users", std::move(users)}});
+        }
+        for (const auto& r : a->recipients) recipients.push_back(json::value(r));
+        json::object o{{"red", a->red},
+                       {"parties", std::move(parties)},
+                       {"recipients", std::move(recipients)}};
+        co_return MakeResponse(call, http::status::ok, json::serialize(o), kJsonMediaType);
+      });
   router.Add(http::verb::get, "/api/v1/whoami", [&hub](Call& call) -> awaitable<Response> {
     auto dir = hub.directory();
     const store::Party* party = dir->PartyByIndex(call.reader->party);

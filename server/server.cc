@@ -21,6 +21,7 @@
 
 #include "analysis/scheduler.h"
 #include "hub/admin.h"
+#include "server/admin_rest.h"
 #include "server/analysis_rest.h"
 #include "server/errors.h"
 #include "server/internal/shared.h"
@@ -152,6 +153,7 @@ Status Serve(hub::Hub& hub, const ServerOptions& options) {
   RegisterWeb(s.router, hub, options, s.auth, s.web_sessions);
   RegisterOps(s.router, hub, *s.messaging, s.http_metrics);
   RegisterTokens(s.router, hub);
+  RegisterAdmin(s.router, hub);
   // The correlator subscribes to the commit feed before the watch matcher (Messaging::Start):
   // listeners run in order, so an object's entity keys are stored when watch rules with
   // `groups` are matched against it.

@@ -250,11 +250,14 @@ class Web {
     for (const auto& u : *users) {
       json::array roles;
       for (const auto& r : u.roles) roles.push_back(json::value(r));
+      json::array alternates;
+      for (const auto& a : u.alternates) alternates.push_back(json::value(a));
       out.push_back(json::object{{"name", u.name},
                                  {"party", u.party},
                                  {"roles", std::move(roles)},
                                  {"enabled", u.enabled},
-                                 {"lang", LangValue(u.lang)}});
+                                 {"lang", LangValue(u.lang)},
+                                 {"alternates", std::move(alternates)}});
     }
     co_return MakeResponse(call, http::status::ok,
                            json::serialize(json::object{{"users", std::move(out)}}),

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,8 @@ struct Party {
   std::string code;         // short code [a-z0-9-], e.g. "iq"
   std::string name;         // any script
   std::string identity_id;  // the party's STIX identity
+  // Its name per UI language ("ar", "en", "fa", "ru"), from the bootstrap file or the admin.
+  std::map<std::string, std::string> names;
 };
 
 struct User {

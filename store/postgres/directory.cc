@@ -23,6 +23,11 @@ Result<policy::PartyIndex> PgWriteTxn::AddParty(const Party& p) {
       {static_cast<int>(idx), p.code, p.name, p.identity_id});
   if (!r.ok()) return r.status();
   if (r->Affected() == 0) return Conflict("party " + p.code + " or its identity already exists");
+  for (const auto& [lang, name] : p.names) {
+    auto n = db_.Query("INSERT INTO party_names(party, lang, name) VALUES($1, $2, $3)",
+                       {static_cast<int>(idx), lang, name});
+    if (!n.ok()) return n.status();
+  }
   return idx;
 }
 
@@ -154,8 +159,19 @@ Result<std::vector<Party>> PgStore::Parties() {
     if (!r.ok()) return r.status();
     std::vector<Party> out;
     for (int i = 0; i < r->size(); ++i) {
-      out.push_back({static_cast<policy::PartyIndex>(r->Int(i, 0)), r->Text(i, 1), r->Text(i, 2),
-                     r->Text(i, 3)});
+      out.push_back({static_cast<policy::PartyIndex>(r->Int(i, 0)),
+                     r->Text(i, 1),
+                     r->Text(i, 2),
+                     r->Text(i, 3),
+                     {}});
+    }
+    auto names = db.Query("SELECT party, lang, name FROM party_names ORDER BY party, lang");
+    if (!names.ok()) return names.status();
+    for (int i = 0; i < names->size(); ++i) {
+      const auto party = static_cast<policy::PartyIndex>(names->Int(i, 0));
+      for (auto& p : out) {
+        if (p.index == party) p.names[names->Text(i, 1)] = names->Text(i, 2);
+      }
     }
     return out;
   });

@@ -13,7 +13,7 @@ namespace {
 constexpr const char* kMigrateLock = "SELECT pg_advisory_xact_lock(7361736971001)";
 
 // Index i migrates from version i to i+1. Never edit a released step: append one.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     // 1: the directory, statuses, the audit log and seals, dissemination (messages,
     // deliveries, watches) and webhooks with their outbox.
     R"sql(
@@ -69,6 +69,12 @@ CREATE TABLE webhook_outbox(
   queued_at BIGINT NOT NULL, attempts INTEGER NOT NULL, next_at BIGINT NOT NULL);
 CREATE INDEX webhook_outbox_by_next ON webhook_outbox(next_at, id);
 CREATE INDEX webhook_outbox_by_webhook ON webhook_outbox(webhook_id);
+)sql",
+    // 2: a party's name per UI language (issue 18; SQLite migration 12).
+    R"sql(
+CREATE TABLE IF NOT EXISTS party_names(
+  party INTEGER NOT NULL REFERENCES parties(idx), lang TEXT COLLATE "C" NOT NULL,
+  name TEXT NOT NULL, PRIMARY KEY(party, lang));
 )sql",
 };
 

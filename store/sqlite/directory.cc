@@ -19,6 +19,12 @@ Result<policy::PartyIndex> SqliteWriteTxn::AddParty(const Party& p) {
   (*st)->Bind(1, idx).Bind(2, p.code).Bind(3, p.name).Bind(4, p.identity_id);
   Status s = (*st)->Run();
   if (!s.ok()) return Conflict("party " + p.code + " or its identity already exists");
+  for (const auto& [lang, name] : p.names) {
+    auto n = db_.Prepare("INSERT INTO party_names(party, lang, name) VALUES(?1, ?2, ?3)");
+    if (!n.ok()) return n.status();
+    (*n)->Bind(1, idx).Bind(2, lang).Bind(3, name);
+    TANSIQ_RETURN_IF_ERROR((*n)->Run());
+  }
   return idx;
 }
 
@@ -147,7 +153,17 @@ Result<std::vector<Party>> SqliteStore::Parties() {
   Status status;
   while ((*st)->Step(&status)) {
     Statement& s = **st;
-    out.push_back({static_cast<policy::PartyIndex>(s.Int(0)), s.Text(1), s.Text(2), s.Text(3)});
+    out.push_back({static_cast<policy::PartyIndex>(s.Int(0)), s.Text(1), s.Text(2), s.Text(3), {}});
+  }
+  if (!status.ok()) return status;
+  auto names = (*db)->Prepare("SELECT party, lang, name FROM party_names ORDER BY party, lang");
+  if (!names.ok()) return names.status();
+  while ((*names)->Step(&status)) {
+    Statement& s = **names;
+    const auto party = static_cast<policy::PartyIndex>(s.Int(0));
+    for (auto& p : out) {
+      if (p.index == party) p.names[s.Text(1)] = s.Text(2);
+    }
   }
   if (!status.ok()) return status;
   return out;

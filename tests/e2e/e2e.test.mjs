@@ -222,7 +222,7 @@ test("Arabic report releasable to Russia: found there by a variant spelling; one
   await b.waitForSelector("#object-title");
   assert.match(await b.locator("#object-title").textContent(), new RegExp(n1));
   await b.waitForSelector("#object-versions li, #object-versions .unavailable");
-  await b.waitForSelector("#object-graph svg, #object-graph .unavailable");
+  await b.waitForSelector("#object-graph .graph-figure[data-state=\"ready\"], #object-graph .unavailable");
   // The releasability marking, resolved to the parties it names.
   await b.waitForSelector("#object-markings .releasable-to");
   const to = await b.locator("#object-markings .releasable-to .badge").allTextContents();
@@ -266,7 +266,7 @@ test("XSS payloads in every displayed field of stored objects execute nothing", 
     for (const id of [report.id, person.id]) {
       await page.goto(`${hub.base}/#/object/${id}`);
       await page.waitForSelector("#object-fields");
-      await page.waitForSelector("#object-graph svg, #object-graph .unavailable");
+      await page.waitForSelector("#object-graph .graph-figure[data-state=\"ready\"], #object-graph .unavailable");
       assert.ok((await page.locator("#object-title").textContent()).includes("<"), "title as text");
       await noXssRan(page, `object ${id} as ${user}`);
     }
@@ -414,8 +414,8 @@ test("bidi controls in stored text are isolated and shown, never obeyed (lists, 
     assert.ok((await page.locator(`.hit[data-id="${report.id}"] .hit-snippet bdi`).count()) >= 1);
     await page.goto(`${hub.base}/#/object/${report.id}`);
     await page.waitForSelector("#object-fields");
-    await page.waitForSelector("#object-graph svg, #object-graph .unavailable");
-    assert.deepEqual(await rawControls(page, "#object-title, #object-fields dd, #object-related li, #object-graph text"), [], `object page as ${user}`);
+    await page.waitForSelector("#object-graph .graph-figure[data-state=\"ready\"], #object-graph .unavailable");
+    assert.deepEqual(await rawControls(page, "#object-title, #object-fields dd, #object-related li, #object-graph .graph-list li"), [], `object page as ${user}`);
     await page.context().close();
   }
   // A message subject with an override: inbox row, banner and message view.
@@ -564,7 +564,7 @@ test("phone 390×844: no sideways scrolling, the first hit above the fold, objec
     const first = await page.locator(".hit a.hit-name").first().getAttribute("href");
     await page.goto(`${hub.base}/${first}`);
     await page.waitForSelector("#object-fields");
-    await page.waitForSelector("#object-graph svg, #object-graph .unavailable");
+    await page.waitForSelector("#object-graph .graph-figure[data-state=\"ready\"], #object-graph .unavailable");
     await noOverflow("object");
     const dd = await page.locator("#object-fields dd").first().boundingBox();
     assert.ok(dd.width > 300, `field value ${dd.width}px wide`);
@@ -626,7 +626,7 @@ test("main screens in Arabic and English: no serious accessibility violation (ax
       if (name === "search") {
         await page.locator(".hit a.hit-name").first().click();
         await page.waitForSelector("#object-fields");
-        await page.waitForSelector("#object-graph svg, #object-graph .unavailable");
+        await page.waitForSelector("#object-graph .graph-figure[data-state=\"ready\"], #object-graph .unavailable");
         await page.waitForSelector("#object-related li, #object-related .empty, #object-related .unavailable");
         await page.waitForTimeout(200);
         for (const v of await axeViolations(page)) found.push({ lang, page: "object", ...v });
@@ -682,6 +682,9 @@ test("the originator edits (a new version), recalls from one party after a previ
     await a.click("#recall-preview");
     await a.waitForSelector("#recall-confirm");
     assert.deepEqual(await a.locator("#recall-losing li").evaluateAll((els) => els.map((e) => e.dataset.identity)), [ids.sy]);
+    // … and its users by name (the server tells the originator who reads it now).
+    await a.waitForSelector("#recall-losing .recall-user");
+    assert.deepEqual(await a.locator("#recall-losing .recall-user").evaluateAll((els) => els.map((e) => e.dataset.user)), ["sy-chief", "sy-deputy", "sy-officer"]);
     if (lang === "en") await shot(a, "object-recall-preview-en");
     await a.click("#recall-apply");
     await a.waitForSelector("#recall-confirm", { state: "detached" });
@@ -716,6 +719,184 @@ test("the originator edits (a new version), recalls from one party after a previ
     const r = await hub.request("GET", `/api/v1/objects/${id}`, { user: "ru-officer" });
     assert.equal(r.status, 404);
     for (const p of [a, ru, sy]) await p.context().close();
+  }
+  assert.deepEqual(problems, []);
+});
+
+test("the graph reads at 60 nodes: clusters by type drawn on canvas under the CSP, the same as a list, keyboard reachable", async () => {
+  const ids = await hub.parties();
+  const n = nonce();
+  const focus = sdo("report", ids.iq, { name: `مركز ${n}`, published: new Date().toISOString(), object_refs: [ids.iq], object_marking_refs: [TLP_GREEN], lang: "ar" });
+  await hub.postObjects("iq-officer", [focus]);
+  // A graph of 60 nodes in four types and three scripts, served in place of /api/v1/graph
+  // (the demo's correlations make smaller graphs): the focus, 10 neighbours, 49 at depth 2.
+  const kinds = [
+    ["report", (i) => `تقرير الأنبار رقم ${i}`],
+    ["location", (i) => `محافظة ${i}`],
+    ["intrusion-set", (i) => `Group ${i} (APT)`],
+    ["identity", (i) => `Источник ${i}`],
+  ];
+  const nodes = [{ id: focus.id, type: "report", name: `مركز ${n}` }];
+  for (let i = 1; i < 60; i++) {
+    const [type, name] = kinds[i % kinds.length];
+    nodes.push({ id: `${type}--00000000-0000-4000-8000-${String(i).padStart(12, "0")}`, type, name: name(i) });
+  }
+  const edges = [];
+  for (let i = 1; i <= 10; i++) edges.push({ source: focus.id, target: nodes[i].id, score: 0.9, reasons: ["time:3d"] });
+  for (let i = 11; i < 60; i++) edges.push({ source: nodes[1 + (i % 10)].id, target: nodes[i].id, score: 0.5, reasons: [] });
+  for (const lang of ["ar", "en"]) {
+    const page = await login(await newContext(lang), "iq-officer", lang);
+    await page.route("**/api/v1/graph?**", (route) => route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ nodes, edges }) }));
+    await page.goto(`${hub.base}/#/object/${encodeURIComponent(focus.id)}`);
+    await page.waitForSelector('#object-graph .graph-figure[data-state="ready"]');
+    assert.equal(await page.locator("#object-graph .graph-figure").getAttribute("data-nodes"), "60");
+    // Drawn: Cytoscape's canvases inside the box, with pixels painted on them.
+    const painted = await page.locator("#link-graph canvas").evaluateAll((cs) =>
+      cs.some((c) => {
+        if (!c.width || !c.height) return false;
+        const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+        for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return true;
+        return false;
+      }),
+    );
+    assert.ok(painted, "the graph is painted");
+    await page.locator("#object-graph .graph-figure").screenshot({ path: join(OUT, `graph-60-${lang}.png`) });
+    // The legend names each type in the UI's language; the list has every node, by type.
+    assert.equal(await page.locator("#object-graph .graph-legend .legend").count(), 4);
+    await page.locator("#graph-list summary").focus();
+    await page.keyboard.press("Enter");
+    assert.equal(await page.locator("#graph-list .graph-list li").count(), 60);
+    assert.equal(await page.locator("#graph-list .graph-list-type").count(), 4);
+    assert.equal(await page.locator("#graph-list li.focus").count(), 1);
+    // Labels keep their own direction in the list too (each in its own <bdi dir=auto>).
+    const dirs = await page.locator("#graph-list li > a bdi").evaluateAll((els) => els.slice(0, 60).map((e) => [e.textContent, getComputedStyle(e).direction]));
+    assert.ok(dirs.some(([s, d]) => /^Group/.test(s) && d === "ltr") && dirs.some(([s, d]) => /^تقرير/.test(s) && d === "rtl"), JSON.stringify(dirs.slice(0, 4)));
+    // The zoom buttons work; the graph stays within the page (no sideways scrolling).
+    await page.click("#object-graph .graph-tools button >> nth=0");
+    await page.click("#object-graph .graph-tools button >> nth=2");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `page scrolls sideways by ${overflow}px`);
+    for (const v of await axeViolations(page)) assert.fail(`${lang}: axe ${v.id} ${v.nodes.join(", ")}`);
+    // A node of the list opens its object.
+    const target = page.locator("#graph-list .graph-list a").nth(5);
+    const to = await target.getAttribute("href");
+    await target.press("Enter");
+    await page.waitForFunction((h) => location.hash === h, to);
+    await page.context().close();
+  }
+  assert.deepEqual(problems, []);
+});
+
+test("dates in the reader's digits and calendar (a Persian date picker for fa); the header names the party", async () => {
+  const names = async (lang) => Object.fromEntries((await hub.request("GET", `/api/v1/parties?lang=${lang}`, { user: "iq-officer" })).json.map((p) => [p.id, p.name]));
+  // fa: the solar hijri calendar, Persian digits; 16 Azar 1405 is 7 December 2026.
+  const fa = await login(await newContext("fa"), "iq-officer", "fa");
+  assert.equal(await fa.locator("#who-user").textContent(), `iq-officer (${(await names("fa")).iq})`);
+  await fa.goto(`${hub.base}/#/search`);
+  await fa.waitForSelector('#search-since[data-calendar="persian"]');
+  assert.ok((await fa.locator("#search-since-y option").allTextContents()).includes("۱۴۰۵"));
+  assert.equal(await fa.locator("#search-since-m option").nth(9).textContent(), "آذر");
+  await fa.selectOption("#search-since-y", "1405");
+  await fa.selectOption("#search-since-m", "9");
+  await fa.selectOption("#search-since-d", "16");
+  assert.equal(await fa.locator("#search-since").getAttribute("data-value"), "2026-12-07");
+  await fa.fill("#search-q", "الإرهاب");
+  await fa.click("#search-submit");
+  await fa.waitForFunction(() => location.hash.includes("since=2026-12-07"));
+  // Esfand of a common year has 29 days: the day list follows the month.
+  await fa.selectOption("#search-until-y", "1404");
+  await fa.selectOption("#search-until-m", "12");
+  assert.equal(await fa.locator("#search-until-d option").count(), 1 + 29);
+  await shot(fa, "search-dates-fa");
+  await fa.context().close();
+  // ar: Arabic-Indic digits in dates; the Gregorian calendar with Arabic month names.
+  const ar = await login(await newContext("ar"), "iq-officer", "ar");
+  assert.equal(await ar.locator("#who-user").textContent(), `iq-officer (${(await names("ar")).iq})`);
+  assert.ok(await search(ar, "الإرهاب") > 0);
+  const when = await ar.locator(".hit time").first().textContent();
+  assert.match(when, /[٠-٩]/, `Arabic-Indic digits: ${when}`);
+  assert.doesNotMatch(when, /[0-9]/);
+  assert.equal(await ar.locator("#search-since").getAttribute("data-calendar"), "gregory");
+  assert.equal(await ar.locator("#search-since-m option").nth(1).textContent(), "يناير");
+  await ar.context().close();
+  assert.deepEqual(problems, []);
+});
+
+test("a hub admin manages: adds a party and a user, changes roles, deputies and state; refusals change nothing", async () => {
+  for (const lang of ["ar", "en"]) {
+    const n = nonce();
+    const code = `p${n.slice(2, 10)}`;
+    const user = `u.${n}`;
+    const a = await login(await newContext(lang), "iq-admin", lang);
+    await a.goto(`${hub.base}/#/admin`);
+    await a.waitForSelector('#admin-parties tr[data-party="iq"]');
+    // A party, named in its own script.
+    await a.fill("#add-party-code", code);
+    await a.fill("#add-party-name", `الأردن ${n}`);
+    await a.click("#add-party-submit");
+    await a.waitForSelector(`#admin-parties tr[data-party="${code}"]`);
+    assert.ok((await hub.parties()).hasOwnProperty(code));
+    // A user of that party, with a deputy.
+    await a.fill("#add-user-name", user);
+    await a.selectOption("#add-user-party", code);
+    await a.check('#add-user-roles input[value="recipient"]');
+    await a.fill("#add-user-password", `pass-${n}`);
+    await a.selectOption("#add-user-alternates", ["iq-deputy"]);
+    await a.click("#add-user-submit");
+    await a.waitForSelector(`#admin-users tr[data-user="${user}"]`);
+    assert.equal(await a.locator(`#admin-users tr[data-user="${user}"] .alternates`).textContent(), "iq-deputy");
+    const signIn = await fetch(`${hub.base}/api/v1/whoami`, { headers: { Authorization: "Basic " + Buffer.from(`${user}:pass-${n}`).toString("base64") } });
+    assert.equal(signIn.status, 200, "the new user signs in");
+    assert.deepEqual((await signIn.json()).roles, ["officer", "recipient"]);
+    // A refusal (a taken name) is shown and adds nothing.
+    const rows = await a.locator("#admin-users tr[data-user]").count();
+    await a.fill("#add-user-name", "ru-officer");
+    await a.selectOption("#add-user-party", "ru");
+    await a.fill("#add-user-password", `pass-${n}`);
+    await a.click("#add-user-submit");
+    await a.waitForSelector("#add-user .alert-error");
+    assert.equal(await a.locator("#admin-users tr[data-user]").count(), rows);
+    // Edit: roles and deputies, then disable; the user can no longer sign in.
+    await a.click(`#admin-users tr[data-user="${user}"] .edit-user`);
+    await a.waitForSelector("#user-editor");
+    await a.uncheck('#edit-roles input[value="officer"]');
+    await a.selectOption("#edit-alternates", ["iq-chief", "iq-deputy"]);
+    await a.uncheck("#edit-enabled");
+    for (const v of await axeViolations(a)) assert.fail(`${lang}: axe ${v.id} ${v.nodes.join(", ")}`);
+    await shot(a, `admin-manage-${lang}`);
+    await a.click("#edit-save");
+    await a.waitForSelector("#admin-notice");
+    await a.waitForFunction((u) => !document.querySelector("#user-editor") && document.querySelector(`#admin-users tr[data-user="${u}"] .state`)?.textContent !== "", user);
+    const row = a.locator(`#admin-users tr[data-user="${user}"]`);
+    assert.equal(await row.locator(".alternates").textContent(), ["iq-chief", "iq-deputy"].join(lang === "ar" ? "، " : ", "));
+    const after = await fetch(`${hub.base}/api/v1/whoami`, { headers: { Authorization: "Basic " + Buffer.from(`${user}:pass-${n}`).toString("base64") } });
+    assert.equal(after.status, 401, "a disabled user cannot sign in");
+    const listed = (await hub.request("GET", "/api/v1/admin/users", { user: "iq-admin" })).json.users.find((u) => u.name === user);
+    assert.deepEqual([listed.roles, listed.alternates, listed.enabled], [["recipient"], ["iq-chief", "iq-deputy"], false]);
+    await a.context().close();
+  }
+  assert.deepEqual(problems, []);
+});
+
+test("the correlation view marks a name written in another script as the same name", async () => {
+  const ids = await hub.parties();
+  const n = nonce();
+  const x = sdo("report", ids.iq, { name: `اجتماع ${n} مع الخفاجي`, description: `قال الخفاجي إن الاجتماع انتهى ${n}`, published: new Date().toISOString(), object_refs: [ids.iq], object_marking_refs: [TLP_GREEN], lang: "ar" });
+  const y = sdo("report", ids.ru, { name: `Meeting ${n} with al-Khafaji`, description: `Хафаджи was seen ${n}; al-Khafaji confirmed it`, published: new Date().toISOString(), object_refs: [ids.ru], object_marking_refs: [TLP_GREEN], lang: "en" });
+  await hub.postObjects("iq-officer", [x]);
+  await hub.postObjects("ru-officer", [y]);
+  for (const lang of ["ar", "en"]) {
+    const page = await login(await newContext(lang), "sy-officer", lang);
+    await page.goto(`${hub.base}/#/compare/${encodeURIComponent(x.id)}?with=${encodeURIComponent(y.id)}`);
+    await page.waitForSelector("#compare-names");
+    const side = (id) => page.locator(`.compare-side[data-id="${id}"] mark.cross`).allTextContents();
+    assert.deepEqual([...new Set(await side(x.id))], ["الخفاجي"]);
+    assert.deepEqual([...new Set(await side(y.id))].sort(), ["Khafaji", "Хафаджи"]);
+    // The shared nonce is an ordinary shared word (not a name across scripts).
+    assert.ok((await page.locator(`.compare-side[data-id="${x.id}"] mark:not(.cross)`).allTextContents()).includes(n));
+    for (const v of await axeViolations(page)) assert.fail(`${lang}: axe ${v.id} ${v.nodes.join(", ")}`);
+    await shot(page, `compare-names-${lang}`);
+    await page.context().close();
   }
   assert.deepEqual(problems, []);
 });

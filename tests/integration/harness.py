@@ -215,6 +215,9 @@ class Hub:
                       f"name = {json.dumps(p['name'], ensure_ascii=False)}"]
             if p.get("identity"):
                 lines.append(f'identity = "{p["identity"]}"')
+            if p.get("names"):  # per UI language
+                lines.append("names = { " + ", ".join(
+                    f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in p["names"].items()) + " }")
             lines.append("")
         for u, spec in self.users.items():
             party, roles = spec[0], spec[1]

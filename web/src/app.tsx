@@ -3,7 +3,8 @@
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, del, get, put, setCsrf, type Session } from "./api";
-import { isLang, lang, setLang, t, type Key, type Lang } from "./i18n";
+import { isLang, lang, setLang, t, tParts, type Key, type Lang } from "./i18n";
+import { PartyName, useParties } from "./names";
 import { href, parseRoute, type Route } from "./router";
 import { LangPicker, Loading } from "./ui";
 import { Stream, flashBeep, unlockAudio, type MessageFrame, type StreamState } from "./stream";
@@ -44,6 +45,7 @@ export function App(): JSX.Element {
   const [stream, setStream] = useState<Stream | null>(null);
   const [streamState, setStreamState] = useState<StreamState>("connecting");
   const [flashes, setFlashes] = useState<(MessageFrame & { sound: boolean })[]>([]);
+  const partyList = useParties(session ? session.user : null);
 
   const changeLang = (l: Lang, remember: boolean) => {
     setLang(l);
@@ -160,7 +162,7 @@ export function App(): JSX.Element {
           </span>
           {f.from?.user && (
             <span class="flash-from">
-              {t("inbox.fromLabel")} <UserText s={f.from.user} /> (<UserText s={f.from.party ?? ""} />)
+              {t("inbox.fromLabel")} <UserText s={f.from.user} /> (<PartyName code={f.from.party} list={partyList} />)
             </span>
           )}
           <button type="button" class="ack" onClick={() => ackFlash(f.id)}>
@@ -181,8 +183,8 @@ export function App(): JSX.Element {
           ))}
         </nav>
         <div class="who">
-          <span class="user" dir="auto">
-            {t("app.signedInAs", { user: session.user, party: session.party })}
+          <span class="user" id="who-user" data-party={session.party}>
+            {tParts("app.signedInAs", { user: <UserText s={session.user} />, party: <PartyName code={session.party} list={partyList} /> })}
           </span>
           <LangPicker value={lang()} onChange={(l) => changeLang(l, true)} id="ui-lang" />
           <button type="button" class="link" onClick={logout} id="logout">

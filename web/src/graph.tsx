@@ -1,121 +1,268 @@
-// A graph of links as SVG: nodes on concentric rings around the focus object (depth by
-// breadth-first distance), edges as lines. Labels are SVG text nodes (never markup).
+// The graph of links, drawn by Cytoscape.js (canvas, loaded as its own chunk) with the fCoSE
+// force-directed layout: one cluster per object type, labels in their own direction (isolates,
+// src/graph_model.ts), the focus and its neighbours always labelled, the rest once zoomed in or
+// hovered. Under the graph, the same graph as a list of links (for the keyboard and screen
+// readers). The app's CSP holds: no eval, no inline style (see ensureNoInlineStylesheet).
 import type { JSX } from "preact";
-import { href } from "./router";
-import { visibleBidi } from "./bidi";
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { Core, LayoutOptions, StylesheetJson } from "cytoscape";
+import { href, go } from "./router";
+import { UserText } from "./bidi";
 import { typeLabel } from "./names";
-import { t } from "./i18n";
+import { lang, t, tn } from "./i18n";
+import { graphElements, neighbours, colourOf, type GraphEdge, type GraphNode } from "./graph_model";
 
-/** A label's own direction, from its first strong character (Hebrew/Arabic script: rtl). */
-export function ownDirection(s: string): "rtl" | "ltr" {
-  const m = /[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]|[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/.exec(s);
-  return m && /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/.test(m[0]) ? "rtl" : "ltr";
+export type { GraphEdge, GraphNode } from "./graph_model";
+
+type Cytoscape = typeof import("cytoscape");
+let loaded: Promise<Cytoscape> | null = null;
+
+/** Cytoscape and the fCoSE layout, loaded once, on the first graph shown. */
+function loadCytoscape(): Promise<Cytoscape> {
+  loaded ??= Promise.all([import("cytoscape"), import("cytoscape-fcose")]).then(([c, f]) => {
+    c.default.use(f.default);
+    return c.default;
+  });
+  return loaded;
 }
 
-export interface GraphNode {
-  id: string;
-  type: string;
-  name?: string;
-}
-export interface GraphEdge {
-  source: string;
-  target: string;
-  score?: number;
-  reasons?: string[];
+/**
+ * Cytoscape adds a <style> element (`position: relative` for its container) unless one with
+ * its id is present; under `style-src 'self'` the browser refuses it and logs a violation. The
+ * rule lives in style.css (`.__________cytoscape_container`), and this empty marker tells
+ * Cytoscape it is there.
+ */
+function ensureNoInlineStylesheet(): void {
+  const id = "__________cytoscape_stylesheet";
+  if (document.getElementById(id)) return;
+  const marker = document.createElement("meta");
+  marker.id = id;
+  marker.name = "cytoscape-stylesheet";
+  marker.content = "style.css";
+  document.head.appendChild(marker);
 }
 
-const W = 640;
-const H = 420;
+const FONT = '"Noto Naskh Arabic", system-ui, "DejaVu Sans", sans-serif';
 
-export function layout(focus: string, nodes: GraphNode[], edges: GraphEdge[]): Map<string, { x: number; y: number }> {
-  const adj = new Map<string, string[]>();
-  for (const e of edges) {
-    adj.set(e.source, [...(adj.get(e.source) ?? []), e.target]);
-    adj.set(e.target, [...(adj.get(e.target) ?? []), e.source]);
-  }
-  const depth = new Map<string, number>([[focus, 0]]);
-  const queue = [focus];
-  while (queue.length) {
-    const n = queue.shift()!;
-    for (const m of adj.get(n) ?? []) {
-      if (!depth.has(m)) {
-        depth.set(m, depth.get(n)! + 1);
-        queue.push(m);
-      }
-    }
-  }
-  const rings = new Map<number, string[]>();
-  // Clustered by type: each ring holds its nodes grouped by type, so a type reads as an arc.
-  const byType = [...nodes].sort((a, b) => a.type.localeCompare(b.type) || (a.name ?? "").localeCompare(b.name ?? ""));
-  for (const n of byType) {
-    const d = depth.get(n.id) ?? 3;
-    rings.set(d, [...(rings.get(d) ?? []), n.id]);
-  }
-  const pos = new Map<string, { x: number; y: number }>();
-  const maxR = Math.min(W, H) / 2 - 40;
-  const ringCount = Math.max(1, ...rings.keys());
-  for (const [d, ids] of rings) {
-    ids.forEach((id, i) => {
-      if (d === 0) {
-        pos.set(id, { x: W / 2, y: H / 2 });
-        return;
-      }
-      const r = (maxR * d) / ringCount;
-      const a = (2 * Math.PI * i) / ids.length + d * 0.4;
-      pos.set(id, { x: W / 2 + r * Math.cos(a), y: H / 2 + r * Math.sin(a) });
-    });
-  }
-  return pos;
+/**
+ * The stylesheet at zoom `zoom`: the focus's, its neighbours' and the clusters' labels keep a
+ * readable size on screen however far the graph is zoomed out (their font grows as the zoom
+ * shrinks); the other labels show once zoomed in enough to read them (or on hover), unless the
+ * graph is small enough to label everything.
+ */
+function style(labelAll: boolean, zoom: number): StylesheetJson {
+  const k = Math.max(1, 1 / zoom); // font scale that keeps rendered text at its nominal size
+  const r = Math.sqrt(k); // nodes grow less, so they do not cover each other
+  return [
+    {
+      selector: "node",
+      style: {
+        "background-color": "data(colour)",
+        label: "data(label)",
+        "font-family": FONT,
+        "font-size": 11,
+        color: "#1f2937",
+        "text-valign": "bottom",
+        "text-margin-y": 3,
+        "text-background-color": "#ffffff",
+        "text-background-opacity": 0.8,
+        "text-background-padding": "1px",
+        width: 14 * r,
+        height: 14 * r,
+        "border-width": 2 * r,
+        "border-color": "#ffffff",
+      },
+    },
+    { selector: "node.far", style: { "font-size": labelAll ? 11 * k : 11, "min-zoomed-font-size": labelAll ? 0 : 10 } },
+    { selector: "node.near", style: { width: 17 * r, height: 17 * r, "font-size": 12 * k } },
+    { selector: "node.focus", style: { width: 26 * r, height: 26 * r, "font-size": 14 * k, "font-weight": "bold", "border-color": "#b91c1c", "border-width": 3 * r } },
+    {
+      selector: "node.cluster",
+      style: {
+        shape: "round-rectangle",
+        "background-opacity": 0.06,
+        "border-color": "data(colour)",
+        "border-width": 1,
+        "border-style": "dashed",
+        "text-valign": "top",
+        "text-margin-y": -4,
+        "font-size": 13 * k,
+        "font-weight": "bold",
+        color: "data(colour)",
+        padding: "14px",
+        "min-zoomed-font-size": 0,
+      },
+    },
+    { selector: "node.hover", style: { "font-size": 12 * k, "min-zoomed-font-size": 0, "z-index": 10 } },
+    { selector: ".faded", style: { opacity: 0.25 } },
+    {
+      selector: "edge",
+      style: {
+        width: `mapData(weight, 0, 1, ${r}, ${4 * r})`,
+        "line-color": "#94a3b8",
+        "curve-style": "straight",
+        opacity: 0.8,
+      },
+    },
+  ];
 }
 
 export function LinkGraph({ focus, nodes, edges }: { focus: string; nodes: GraphNode[]; edges: GraphEdge[] }): JSX.Element {
-  const pos = layout(focus, nodes, edges);
-  const short = (s: string) => (s.length > 28 ? `${s.slice(0, 27)}…` : s);
-  // Past 30 nodes only the focus and its neighbours carry labels (the rest in their tooltips),
-  // so a graph of 50+ nodes still reads.
-  const near = new Set<string>([focus]);
-  for (const e of edges) {
-    if (e.source === focus) near.add(e.target);
-    if (e.target === focus) near.add(e.source);
-  }
-  const labelled = (id: string) => nodes.length <= 30 || near.has(id);
+  const box = useRef<HTMLDivElement>(null);
+  const cyRef = useRef<Core | null>(null);
+  const [state, setState] = useState<"loading" | "ready" | "failed">("loading");
+  const ui = lang();
+  useEffect(() => {
+    let live = true;
+    setState("loading");
+    loadCytoscape().then(
+      (cytoscape) => {
+        if (!live || !box.current) return;
+        ensureNoInlineStylesheet();
+        const cy = cytoscape({
+          container: box.current,
+          elements: graphElements(focus, nodes, edges, typeLabel),
+          style: style(nodes.length <= 30, 1),
+          layout: {
+            name: "fcose",
+            quality: "default",
+            randomize: true,
+            animate: false,
+            fit: true,
+            padding: 24,
+            nodeDimensionsIncludeLabels: true,
+            packComponents: true,
+            nodeRepulsion: () => 4500,
+            idealEdgeLength: () => 50,
+            nestingFactor: 0.1,
+            gravityCompound: 1.2,
+            tile: true,
+          } as unknown as LayoutOptions,
+          minZoom: 0.15,
+          maxZoom: 3,
+          userZoomingEnabled: false, // the page scrolls with the wheel; zoom with the buttons
+          boxSelectionEnabled: false,
+          autoungrabify: false,
+        });
+        cy.on("tap", "node", (ev) => {
+          const n = ev.target;
+          if (!n.hasClass("cluster")) go("object", n.id());
+        });
+        cy.on("mouseover", "node", (ev) => {
+          const n = ev.target;
+          if (n.hasClass("cluster")) return;
+          const keep = n.closedNeighborhood().union(n.closedNeighborhood().parents());
+          cy.elements().not(keep).addClass("faded");
+          keep.nodes().addClass("hover");
+          if (box.current) box.current.classList.add("pointing");
+        });
+        cy.on("mouseout", "node", () => {
+          cy.elements().removeClass("faded hover");
+          if (box.current) box.current.classList.remove("pointing");
+        });
+        // Labels keep their size on screen as the zoom changes (restyled once per frame).
+        let frame = 0;
+        let styledAt = 1;
+        const restyle = () => {
+          frame = 0;
+          const z = cy.zoom();
+          if (Math.abs(z - styledAt) / styledAt < 0.05) return;
+          styledAt = z;
+          cy.style(style(nodes.length <= 30, z));
+        };
+        cy.on("zoom", () => {
+          frame ||= requestAnimationFrame(restyle);
+        });
+        restyle();
+        cyRef.current = cy;
+        setState("ready");
+      },
+      () => live && setState("failed"),
+    );
+    return () => {
+      live = false;
+      cyRef.current?.destroy();
+      cyRef.current = null;
+    };
+  }, [focus, nodes, edges, ui]);
+
+  const zoom = (factor: number) => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    cy.zoom({ level: cy.zoom() * factor, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+  };
   const types = [...new Set(nodes.map((n) => n.type))].sort();
   return (
-    <figure class="graph-figure">
-    <svg class="graph" viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="group" aria-label={t("object.graph")} id="link-graph">
-      <g class="edges">
-        {edges.map((e, i) => {
-          const a = pos.get(e.source);
-          const b = pos.get(e.target);
-          if (!a || !b) return null;
-          return <line key={i} x1={a.x} y1={a.y} x2={b.x} y2={b.y} class="edge" stroke-width={1 + 2 * Math.min(1, e.score ?? 0.3)} />;
-        })}
-      </g>
-      <g class="nodes">
-        {nodes.map((n) => {
-          const p = pos.get(n.id);
-          if (!p) return null;
-          return (
-            <a key={n.id} href={href("object", n.id)} class={`node node-${n.type}${n.id === focus ? " focus" : ""}`}>
-              <circle cx={p.x} cy={p.y} r={n.id === focus ? 12 : 8} />
-              {labelled(n.id) && (
-                <text x={p.x} y={p.y + 24} text-anchor="middle" direction={ownDirection(n.name || "")} class="label">
-                  {short(visibleBidi(n.name || typeLabel(n.type)))}
-                </text>
-              )}
-              <title>{`${visibleBidi(n.name || n.id)} (${typeLabel(n.type)})`}</title>
-            </a>
-          );
-        })}
-      </g>
-    </svg>
-    <figcaption class="graph-legend">
-      {types.map((ty) => (
-        <span key={ty} class={`legend node-${ty}`}>
-          <span class="dot" aria-hidden="true" /> {typeLabel(ty)}
-        </span>
-      ))}
-    </figcaption>
+    <figure class="graph-figure" data-state={state} data-nodes={nodes.length}>
+      <div class="graph-tools" role="group" aria-label={t("graph.tools")}>
+        <button type="button" class="small" onClick={() => zoom(1.25)} disabled={state !== "ready"} aria-label={t("graph.zoomIn")} title={t("graph.zoomIn")}>
+          +
+        </button>
+        <button type="button" class="small" onClick={() => zoom(0.8)} disabled={state !== "ready"} aria-label={t("graph.zoomOut")} title={t("graph.zoomOut")}>
+          −
+        </button>
+        <button type="button" class="small" onClick={() => cyRef.current?.fit(undefined, 24)} disabled={state !== "ready"}>
+          {t("graph.fit")}
+        </button>
+      </div>
+      <div ref={box} id="link-graph" class="graph graph-canvas" role="img" aria-label={tn("graph.summary", nodes.length)} aria-describedby="graph-list" />
+      {state === "failed" && <p class="muted small">{t("graph.failed")}</p>}
+      <figcaption class="graph-legend">
+        {types.map((ty) => (
+          <span key={ty} class={`legend node-${ty}`}>
+            <span class={`dot colour-${colourClass(ty)}`} aria-hidden="true" /> {typeLabel(ty)}
+          </span>
+        ))}
+      </figcaption>
+      <GraphList focus={focus} nodes={nodes} edges={edges} />
     </figure>
+  );
+}
+
+/** CSS class suffix of a type's colour (style.css has one rule per colour of TYPE_COLOURS). */
+function colourClass(type: string): string {
+  return colourOf(type).slice(1);
+}
+
+/** The graph as a list: by type, each object a link, with the objects it is linked to. */
+function GraphList({ focus, nodes, edges }: { focus: string; nodes: GraphNode[]; edges: GraphEdge[] }): JSX.Element {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const types = [...new Set(nodes.map((n) => n.type))].sort();
+  return (
+    <details class="graph-list-box" id="graph-list">
+      <summary>{tn("graph.list", nodes.length)}</summary>
+      {types.map((ty) => (
+        <section key={ty} class="graph-list-type">
+          <h3 class="small">{typeLabel(ty)}</h3>
+          <ul class="graph-list">
+            {nodes
+              .filter((n) => n.type === ty)
+              .map((n) => {
+                const linked = [...neighbours(n.id, edges)].filter((x) => byId.has(x));
+                return (
+                  <li key={n.id} data-id={n.id} class={n.id === focus ? "focus" : undefined}>
+                    <a href={href("object", n.id)}>
+                      <UserText s={n.name || typeLabel(n.type)} />
+                    </a>
+                    {linked.length > 0 && (
+                      <span class="muted small">
+                        {" — "}
+                        {tn("graph.linkedTo", linked.length)}{" "}
+                        {linked.slice(0, 5).map((x, i) => (
+                          <span key={x}>
+                            {i > 0 && " · "}
+                            <UserText s={byId.get(x)!.name || typeLabel(byId.get(x)!.type)} />
+                          </span>
+                        ))}
+                        {linked.length > 5 && " …"}
+                      </span>
+                    )}
+                  </li>
+                );
+              })}
+          </ul>
+        </section>
+      ))}
+    </details>
   );
 }

@@ -1,11 +1,13 @@
 // Localisation: ar, en, ru, fa. Every locale has every key (the compiler checks it through
 // the Messages type; test/locales.test.mjs checks it again, and that ar and fa carry no Latin
 // words). ar and fa are right-to-left: <html dir="rtl">, and the CSS uses only logical
-// properties, so the layout mirrors itself. Dates and numbers are formatted with Intl.
+// properties, so the layout mirrors itself. Dates and numbers are formatted with Intl, in the
+// digits and calendar of the language (intlLocale).
 import en from "./locales/en.json";
 import ar from "./locales/ar.json";
 import ru from "./locales/ru.json";
 import fa from "./locales/fa.json";
+import { intlLocale } from "./calendar";
 
 export type Key = keyof typeof en;
 type Messages = Record<Key, string>;
@@ -66,6 +68,16 @@ export function t(key: Key, params?: Record<string, string | number>): string {
   return s;
 }
 
+/** The message for `key` with {name} placeholders filled by elements (e.g. a UserText), in the
+ * message's order for the language: text parts as strings, placeholders as the given nodes. */
+export function tParts<T>(key: Key, params: Record<string, T>): (string | T)[] {
+  const s = catalogs[current][key] ?? en[key] ?? key;
+  return s.split(/(\{\w+\})/).map((part) => {
+    const m = /^\{(\w+)\}$/.exec(part);
+    return m && m[1] in params ? params[m[1]] : part;
+  }).filter((x) => x !== "");
+}
+
 export type PluralBase = { [K in Key]: K extends `${infer B}.other` ? B : never }[Key];
 
 /** The plural form of `base` for `n` by the language's rules (Intl.PluralRules: "نتيجتان",
@@ -87,25 +99,31 @@ export function langName(l: Lang): string {
   return catalogs[l]["lang.self"];
 }
 
+/** The Intl locale of the UI language: Arabic-Indic digits for ar, Persian digits and the
+ * solar hijri calendar for fa (src/calendar.ts). */
+export function locale(): string {
+  return intlLocale(current);
+}
+
 export function fmtNumber(n: number): string {
-  return new Intl.NumberFormat(current).format(n);
+  return new Intl.NumberFormat(locale()).format(n);
 }
 
 export function fmtDate(iso: string | undefined | null): string {
   if (!iso) return "";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(current, { dateStyle: "medium", timeStyle: "short" }).format(d);
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(d);
 }
 
 export function fmtDay(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(current, { day: "numeric", month: "short" }).format(d);
+  return new Intl.DateTimeFormat(locale(), { day: "numeric", month: "short" }).format(d);
 }
 
 export function fmtDateOnly(d: Date): string {
-  return new Intl.DateTimeFormat(current, { dateStyle: "medium" }).format(d);
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium" }).format(d);
 }
 
 setLang(current);

@@ -21,11 +21,23 @@ export function langLabel(code: string): string {
   }
 }
 
-export function useParties(): Party[] | null {
+/** The parties named in the UI's language (reloaded when the language changes); `session`
+ * (the signed-in user, or null before login: nothing is asked then) reloads them per user,
+ * `version` when it changes (after a party was added). */
+export function useParties(session: string | null = "", version = 0): Party[] | null {
   const [list, setList] = useState<Party[] | null>(null);
+  const l = lang();
   useEffect(() => {
-    parties().then(setList, () => setList([]));
-  }, []);
+    if (session === null) return;
+    let live = true;
+    parties().then(
+      (ps) => live && setList(ps),
+      () => live && setList([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, [l, session, version]);
   return list;
 }
 

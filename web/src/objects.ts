@@ -51,6 +51,11 @@ export function parties(): Promise<Party[]> {
   return p;
 }
 
+/** Forgets the cached party lists (after a party was added). */
+export function forgetParties(): void {
+  partyLists.clear();
+}
+
 const titles = new Map<string, Promise<string | null>>();
 
 /** What to call `id`: its party's name for a party identity, else the object's title; null

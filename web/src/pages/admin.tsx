@@ -1,5 +1,6 @@
 // Admin: users (own party for admin, all for hub-admin), API tokens for the caller (shown
-// once), and the audit chain's status (hub-admin).
+// once), and the audit chain's status (hub-admin). A hub-admin also manages: parties, users,
+// their roles, alternates, state, language and password (pages/admin_manage.tsx).
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, get, post, type Session } from "../api";
@@ -7,6 +8,9 @@ import { fmtDate, fmtNumber, t, tOpt } from "../i18n";
 import { ErrorBox, Loading, Section, Unavailable } from "../ui";
 import { Webhooks } from "./webhooks";
 import { PartyName, useParties } from "../names";
+import type { Party } from "../objects";
+import { forgetParties } from "../objects";
+import { AddUser, PartiesAdmin, UserEditor, type ManagedUser } from "./admin_manage";
 
 interface User {
   name: string;
@@ -15,6 +19,7 @@ interface User {
   enabled?: boolean;
   disabled?: boolean;
   lang?: string | null;
+  alternates?: string[];
 }
 interface Audit {
   records: number;
@@ -26,20 +31,29 @@ interface Audit {
 
 type Load<T> = { state: "loading" } | { state: "ok"; value: T } | { state: "unavailable" } | { state: "error"; error: unknown };
 
-function useGet<T>(path: string): Load<T> {
+function useGet<T>(path: string, version = 0): Load<T> {
   const [s, setS] = useState<Load<T>>({ state: "loading" });
   useEffect(() => {
     get<T>(path).then(
       (value) => setS({ state: "ok", value }),
       (error) => setS(error instanceof ApiError && error.unavailable ? { state: "unavailable" } : { state: "error", error }),
     );
-  }, [path]);
+  }, [path, version]);
   return s;
 }
 
 export function Admin({ session }: { session: Session }): JSX.Element {
-  const users = useGet<User[] | { users: User[] }>("/api/v1/admin/users");
+  const [version, setVersion] = useState(0);
+  const [partyVersion, setPartyVersion] = useState(0);
+  const [notice, setNotice] = useState("");
+  const users = useGet<User[] | { users: User[] }>("/api/v1/admin/users", version);
   const hubAdmin = session.roles.includes("hub-admin");
+  const partyList = useParties("", partyVersion);
+  const list = users.state === "ok" ? (Array.isArray(users.value) ? users.value : (users.value.users ?? [])) : [];
+  const changed = (msg: string) => {
+    setNotice(msg);
+    setVersion((v) => v + 1);
+  };
   return (
     <div class="admin-page">
       <h1>{t("admin.title")}</h1>
@@ -47,8 +61,23 @@ export function Admin({ session }: { session: Session }): JSX.Element {
         {users.state === "loading" && <Loading />}
         {users.state === "unavailable" && <Unavailable what={t("admin.users")} />}
         {users.state === "error" && <ErrorBox error={users.error} />}
-        {users.state === "ok" && <UserTable users={Array.isArray(users.value) ? users.value : (users.value.users ?? [])} />}
+        {notice && (
+          <p class="alert alert-ok" role="status" id="admin-notice">
+            {notice}
+          </p>
+        )}
+        {users.state === "ok" && <UserTable users={list} partyList={partyList} manage={hubAdmin} onChanged={(name) => changed(t("admin.saved", { user: name }))} />}
+        {hubAdmin && users.state === "ok" && partyList && <AddUser parties={partyList} users={list} onAdded={(name) => changed(t("admin.userAdded", { user: name }))} />}
       </Section>
+      {hubAdmin && partyList && (
+        <PartiesAdmin
+          parties={partyList}
+          onAdded={() => {
+            forgetParties();
+            setPartyVersion((v) => v + 1);
+          }}
+        />
+      )}
       <Tokens />
       <Webhooks session={session} />
       {hubAdmin && <AuditStatus />}
@@ -56,8 +85,9 @@ export function Admin({ session }: { session: Session }): JSX.Element {
   );
 }
 
-function UserTable({ users }: { users: User[] }): JSX.Element {
-  const partyList = useParties();
+function UserTable({ users, partyList, manage, onChanged }: { users: User[]; partyList: Party[] | null; manage: boolean; onChanged: (name: string) => void }): JSX.Element {
+  const [editing, setEditing] = useState<string | null>(null);
+  const columns = manage ? 6 : 5;
   return (
     <table class="users">
       <thead>
@@ -65,20 +95,44 @@ function UserTable({ users }: { users: User[] }): JSX.Element {
           <th>{t("admin.user")}</th>
           <th>{t("admin.party")}</th>
           <th>{t("admin.roles")}</th>
+          <th>{t("admin.alternates")}</th>
           <th>{t("admin.status")}</th>
+          {manage && <th>{t("admin.actions")}</th>}
         </tr>
       </thead>
       <tbody>
-        {users.map((u) => (
+        {users.map((u) => [
           <tr key={u.name} data-user={u.name}>
             <td dir="auto">{u.name}</td>
             <td>
               <PartyName code={u.party} list={partyList} />
             </td>
-            <td>{u.roles.map((r) => tOpt(`role.${r}`) ?? r).join(t("common.listSep"))}</td>
-            <td>{u.disabled || u.enabled === false ? t("admin.disabled") : t("admin.active")}</td>
-          </tr>
-        ))}
+            <td class="roles">{u.roles.map((r) => tOpt(`role.${r}`) ?? r).join(t("common.listSep"))}</td>
+            <td class="alternates" dir="auto">{(u.alternates ?? []).join(t("common.listSep"))}</td>
+            <td class="state">{u.disabled || u.enabled === false ? t("admin.disabled") : t("admin.active")}</td>
+            {manage && (
+              <td>
+                <button type="button" class="small edit-user" aria-expanded={editing === u.name} onClick={() => setEditing(editing === u.name ? null : u.name)}>
+                  {t("admin.edit")}
+                </button>
+              </td>
+            )}
+          </tr>,
+          manage && editing === u.name && (
+            <tr key={`${u.name}-edit`} class="editing">
+              <td colSpan={columns}>
+                <UserEditor
+                  user={u as ManagedUser}
+                  users={users as ManagedUser[]}
+                  onDone={(changed) => {
+                    setEditing(null);
+                    if (changed) onChanged(u.name);
+                  }}
+                />
+              </td>
+            </tr>
+          ),
+        ])}
       </tbody>
     </table>
   );

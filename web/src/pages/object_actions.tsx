@@ -1,11 +1,11 @@
 // Working on an object the reader's party originated: edit (a new STIX version through TAXII,
 // `modified` now), recall (narrow or withdraw its releasability: a new releasability marking
-// and a new version naming it, after a preview of the parties that lose access) and delete
+// and a new version naming it, after a preview of the parties and users that lose access) and delete
 // (TAXII DELETE; the hub allows it to officers and admins of the originating party).
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, taxiiDelete, taxiiPost, type Session } from "../api";
-import { t } from "../i18n";
+import { ApiError, get, taxiiDelete, taxiiPost, type Session } from "../api";
+import { t, tn } from "../i18n";
 import { coalition, loadObject, parties as loadParties, type Party } from "../objects";
 import { RELEASABILITY_EXT, TLP_IDS, type StixObject } from "../stix";
 import { UserText } from "../bidi";
@@ -13,6 +13,7 @@ import { ErrorBox } from "../ui";
 import { go } from "../router";
 
 type Releasability = { releasable_to_refs?: string[]; recipients?: string[] };
+type Audience = { red: boolean; parties: { id: string; identity: string; users: string[] }[]; recipients: string[] };
 
 export function releasabilityOf(o: StixObject): Releasability | undefined {
   return (o.extensions as Record<string, Releasability> | undefined)?.[RELEASABILITY_EXT];
@@ -117,6 +118,11 @@ function Recall({ o, mine, parties, markings, onChanged }: { o: StixObject; mine
   const current = new Set<string>([...(own?.releasable_to_refs ?? []), ...relRefs.flatMap((r) => releasabilityOf(markings[r]!)?.releasable_to_refs ?? [])]);
   current.delete(mine.identity!);
   const [keep, setKeep] = useState<Set<string> | null>(null);
+  const [audience, setAudience] = useState<Audience | null>(null);
+  useEffect(() => {
+    setAudience(null);
+    get<Audience>(`/api/v1/objects/${encodeURIComponent(o.id)}/audience`).then(setAudience, () => setAudience(null));
+  }, [o.id, o.modified]);
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -124,6 +130,9 @@ function Recall({ o, mine, parties, markings, onChanged }: { o: StixObject; mine
   const kept = keep ?? current;
   const losing = [...current].filter((id) => !kept.has(id));
   const nameOf = (identity: string) => parties.find((p) => p.identity === identity)?.name ?? identity;
+  // The users of each party who would lose access, when the server tells the originator
+  // (GET /api/v1/objects/{id}/audience); null: not known (an older server).
+  const usersOf = (identity: string): string[] | null => audience?.parties.find((p) => p.identity === identity)?.users ?? null;
 
   const apply = async () => {
     setBusy(true);
@@ -194,7 +203,22 @@ function Recall({ o, mine, parties, markings, onChanged }: { o: StixObject; mine
           <ul id="recall-losing">
             {losing.map((id) => (
               <li key={id} data-identity={id}>
-                <UserText s={nameOf(id)} /> — {t("object.recallAllUsers")}
+                <UserText s={nameOf(id)} /> —{" "}
+                {usersOf(id) === null ? (
+                  t("object.recallAllUsers")
+                ) : usersOf(id)!.length === 0 ? (
+                  t("object.recallNoUsers")
+                ) : (
+                  <span class="recall-users">
+                    {tn("object.recallUsers", usersOf(id)!.length)}{" "}
+                    {usersOf(id)!.map((u, i) => (
+                      <span key={u} class="recall-user" data-user={u}>
+                        {i > 0 && t("common.listSep")}
+                        <UserText s={u} />
+                      </span>
+                    ))}
+                  </span>
+                )}
               </li>
             ))}
           </ul>

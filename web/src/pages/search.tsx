@@ -4,6 +4,7 @@ import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { get, qs } from "../api";
 import { fmtDate, fmtNumber, t, tn, tOpt } from "../i18n";
+import { DateField } from "../date_field";
 import { go, href, type Route } from "../router";
 import { ErrorBox, Loading } from "../ui";
 import { Snippet } from "../text";
@@ -59,7 +60,8 @@ export function Search({ route }: { route: Route }): JSX.Element {
     const params: Record<string, string | number> = { q, limit: PAGE, offset };
     for (const f of [...FILTERS, "since", "until"]) {
       const v = p.get(f);
-      if (v) params[f] = f === "since" || f === "until" ? new Date(v).toISOString() : v;
+      // A day picked as "To" counts whole (the server takes modified <= until).
+      if (v) params[f] = f === "since" || f === "until" ? dayBound(v, f === "until") : v;
     }
     get<Result>(`/api/v1/search${qs(params)}`)
       .then((r) => live && setResult({ ...r, key }))
@@ -87,14 +89,8 @@ export function Search({ route }: { route: Route }): JSX.Element {
       <h1>{t("search.title")}</h1>
       <form class="search-form" onSubmit={submit} role="search">
         <input id="search-q" type="search" dir="auto" value={text} placeholder={t("search.placeholder")} aria-label={t("search.placeholder")} onInput={(e) => setText(e.currentTarget.value)} />
-        <label class="inline">
-          {t("search.since")}
-          <input type="date" value={since} onInput={(e) => setSince(e.currentTarget.value)} />
-        </label>
-        <label class="inline">
-          {t("search.until")}
-          <input type="date" value={until} onInput={(e) => setUntil(e.currentTarget.value)} />
-        </label>
+        <DateField id="search-since" label={t("search.since")} value={since} onChange={setSince} />
+        <DateField id="search-until" label={t("search.until")} value={until} onChange={setUntil} />
         <button type="submit" class="primary" id="search-submit">
           {t("search.submit")}
         </button>
@@ -174,4 +170,11 @@ function Facet({ name, counts, active, onPick, partyList }: { name: string; coun
       </ul>
     </div>
   );
+}
+
+/** A day (yyyy-mm-dd) as the timestamp of its start, or of its end for "until" (the server
+ * takes modified <= until, so the chosen day counts whole); other values as they parse. */
+function dayBound(v: string, end: boolean): string {
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T${end ? "23:59:59.999" : "00:00:00.000"}Z`) : new Date(v);
+  return Number.isNaN(d.getTime()) ? v : d.toISOString();
 }
