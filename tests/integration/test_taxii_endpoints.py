@@ -338,7 +338,8 @@ class Endpoints(unittest.TestCase):
         parties = hub.parties_api()
         self.assertEqual({p["id"] for p in parties}, {"a", "b", "c"})
         for p in parties:
-            self.assertEqual(set(p), {"id", "name", "identity"}, p)
+            self.assertEqual(set(p), {"id", "name", "identity", "names"}, p)
+            self.assertIsInstance(p["names"], dict, p)  # per language (issue 18)
             self.assertTrue(p["identity"].startswith("identity--"))
         ids = [p["identity"] for p in parties] + [H.EXT_ID]
         for user in ("alice", "bob", "carol", "b2"):
