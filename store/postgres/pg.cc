@@ -51,12 +51,14 @@ Status FromSqlState(std::string_view state, std::string message) {
 }
 
 Status Connection::Error(PGresult* r, std::string_view what) {
-  const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  // Both strings are copied out before PQclear frees the result they point into.
+  const char* field = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string state = field != nullptr ? field : "";
   std::string message =
       std::string(what) + ": " + (r != nullptr ? PQresultErrorMessage(r) : PQerrorMessage(conn_));
   if (r != nullptr) PQclear(r);
   if (!Healthy()) return Unavailable(std::move(message));
-  return FromSqlState(state != nullptr ? state : "", std::move(message));
+  return FromSqlState(state, std::move(message));
 }
 
 Result<Rows> Connection::Query(const std::string& sql, std::initializer_list<Param> params) {
