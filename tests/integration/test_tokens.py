@@ -59,6 +59,12 @@ class Cli(unittest.TestCase):
                          ("alice", "a", "full", "-"))
         self.assertNotIn(secret, json.dumps(cli_list()))
         self.assertRegex(t["created"], r"^\d{4}-\d\d-\d\dT.*Z$")
+        # The last use is written behind the request, through the store's writer queue: wait
+        # for it (bounded) rather than race it.
+        deadline = time.monotonic() + 10 * H.TIME_SCALE
+        while t["last_used"] == "-" and time.monotonic() < deadline:
+            time.sleep(0.05)
+            t = [x for x in cli_list("alice") if x["label"] == "laptop"][0]
         self.assertRegex(t["last_used"], r"^\d{4}-\d\d-\d\dT.*Z$", "last use recorded")
         HUB.cli("token", "revoke", t["id"], "--db", HUB.db)
         self.assertEqual(bearer(secret, "GET", "/api/v1/whoami").status, 401)
