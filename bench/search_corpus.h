@@ -3,6 +3,8 @@
 // deterministic per (seed, index) so that both indexes and a regeneration see the same report.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <random>
 #include <string>
