@@ -79,13 +79,8 @@ void PgStore::Submit(WriteJob job, WriteDone done) {
 StoreStats PgStore::Stats() {
   StoreStats st;
   std::lock_guard lock(mu_);
-  st.write_queue = queue_.size();
-  auto oldest = batch_since_;
-  if (!oldest && !queue_.empty()) oldest = queue_.front().queued_at;
-  if (oldest) st.writer_wait = std::chrono::steady_clock::now() - *oldest;
-  st.commits = commits_;
-  st.commit_seconds = commit_seconds_;
-  st.commit_buckets = commit_buckets_;
+  figures_.Fill(st, queue_.size(),
+                queue_.empty() ? std::nullopt : std::optional(queue_.front().queued_at));
   st.wal_bytes = -1;  // the server's WAL is the server's
   st.schema_version = schema_version_;
   st.schema_latest = pg::LatestSchemaVersion();
@@ -163,7 +158,7 @@ void PgStore::WriterLoop() {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping and drained
-      batch_since_ = queue_.front().queued_at;
+      figures_.BatchStarted(queue_.front().queued_at);
       while (!queue_.empty() && batch.size() < options_.max_batch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -178,12 +173,7 @@ void PgStore::WriterLoop() {
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_start).count();
       std::lock_guard lock(mu_);
-      ++commits_;
-      batch_since_.reset();
-      commit_seconds_ += seconds;
-      std::size_t b = 0;
-      while (b < StoreStats::kCommitBuckets.size() && seconds > StoreStats::kCommitBuckets[b]) ++b;
-      if (b < commit_buckets_.size()) ++commit_buckets_[b];
+      figures_.BatchDone(seconds);
     }
     for (std::size_t i = 0; i < batch.size(); ++i) {
       if (batch[i].done) batch[i].done(results[i]);

@@ -89,9 +89,9 @@ void SqliteStore::CheckpointLoop() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
     checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(200),
-                            [&] { return stopping_ || commits_ != seen; });
+                            [&] { return stopping_ || figures_.commits != seen; });
     if (stopping_) continue;
-    if (commits_ == seen) {
+    if (figures_.commits == seen) {
       if (bounded && !idle_truncated &&
           SteadyClock::now() - last_commit >= std::chrono::milliseconds(options_.wal_idle_ms)) {
         lock.unlock();
@@ -105,7 +105,7 @@ void SqliteStore::CheckpointLoop() {
       }
       continue;
     }
-    seen = commits_;
+    seen = figures_.commits;
     last_commit = SteadyClock::now();
     idle_truncated = false;
     lock.unlock();
@@ -150,13 +150,8 @@ StoreStats SqliteStore::Stats() {
   StoreStats st;
   {
     std::lock_guard lock(mu_);
-    st.write_queue = queue_.size();
-    auto oldest = batch_since_;
-    if (!oldest && !queue_.empty()) oldest = queue_.front().queued_at;
-    if (oldest) st.writer_wait = std::chrono::steady_clock::now() - *oldest;
-    st.commits = commits_;
-    st.commit_seconds = commit_seconds_;
-    st.commit_buckets = commit_buckets_;
+    figures_.Fill(st, queue_.size(),
+                  queue_.empty() ? std::nullopt : std::optional(queue_.front().queued_at));
   }
   std::error_code ec;
   const auto wal = std::filesystem::file_size(options_.path + "-wal", ec);
@@ -186,7 +181,7 @@ void SqliteStore::WriterLoop() {
         if (stop) return;  // stopping and drained
         continue;
       }
-      batch_since_ = queue_.front().queued_at;
+      figures_.BatchStarted(queue_.front().queued_at);
       while (!queue_.empty() && batch.size() < options_.max_batch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -265,12 +260,7 @@ void SqliteStore::WriterLoop() {
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_start).count();
       std::lock_guard lock(mu_);
-      ++commits_;
-      batch_since_.reset();
-      commit_seconds_ += seconds;
-      std::size_t b = 0;
-      while (b < StoreStats::kCommitBuckets.size() && seconds > StoreStats::kCommitBuckets[b]) ++b;
-      if (b < commit_buckets_.size()) ++commit_buckets_[b];
+      figures_.BatchDone(seconds);
     }
     checkpoint_cv_.notify_one();
     for (std::size_t i = 0; i < batch.size(); ++i) {

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/internal/writer_figures.h"
 #include "store/postgres/pg.h"
 #include "store/postgres/postgres.h"
 #include "store/store.h"
@@ -207,12 +208,9 @@ class PgStore final : public Store {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Pending> queue_;                                                      // guarded by mu_
-  bool stopping_ = false;                                                          // guarded by mu_
-  std::uint64_t commits_ = 0;                                                      // guarded by mu_
-  std::optional<std::chrono::steady_clock::time_point> batch_since_;               // mu_
-  double commit_seconds_ = 0;                                                      // mu_
-  std::array<std::uint64_t, StoreStats::kCommitBuckets.size()> commit_buckets_{};  // mu_
+  std::deque<Pending> queue_;  // guarded by mu_
+  bool stopping_ = false;      // guarded by mu_
+  WriterFigures figures_;      // guarded by mu_
   std::thread writer_thread_;
 
   std::mutex pool_mu_;

@@ -21,6 +21,7 @@
 
 #include "stix/search_text.h"
 #include "stix/timestamp.h"
+#include "store/internal/writer_figures.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/fts_tokenizer.h"
 #include "store/sqlite/lineage.h"
@@ -371,12 +372,8 @@ class SqliteStore final : public Store {
   std::condition_variable cv_;
   std::deque<Pending> queue_;  // guarded by mu_
   bool stopping_ = false;      // guarded by mu_
-  std::uint64_t commits_ = 0;  // guarded by mu_; wakes the checkpointer
-  // For Stats(): when the batch in hand started (nullopt: idle), commit latencies.
-  std::optional<std::chrono::steady_clock::time_point> batch_since_;               // guarded by mu_
-  double commit_seconds_ = 0;                                                      // guarded by mu_
-  std::array<std::uint64_t, StoreStats::kCommitBuckets.size()> commit_buckets_{};  // mu_
-  int schema_version_ = 0;                                                         // set at Open
+  WriterFigures figures_;      // guarded by mu_; its commits wake the checkpointer
+  int schema_version_ = 0;  // set at Open
   std::condition_variable checkpoint_cv_;
   // Held around every checkpoint of this process (the checkpointer's PASSIVE and TRUNCATE, the
   // writer's RESTART), which SQLite would otherwise refuse at once while another runs.
