@@ -9,6 +9,7 @@
 #include "store/postgres/pg.h"
 #include "store/postgres/postgres.h"
 #include "store/sqlite/sqlite.h"
+#include "store/testing/seed.h"
 
 namespace tansiq::store::conformance {
 namespace {
@@ -103,17 +104,8 @@ std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return 
 Status PutDoc(Store& store, const std::string& coll, const std::string& id, Micros version,
               Releasability rel, const std::string& json, std::vector<std::string> gates,
               PutOutcome* out) {
-  NewVersion v;
-  v.collection_id = coll;
-  v.id = id;
-  v.type = id.substr(0, id.find("--"));
-  v.spec_version = "2.1";
-  v.version = version;
-  v.version_text = std::to_string(version);
-  v.json = json;
-  v.refs = gates;
-  v.gate_refs = std::move(gates);
-  v.releasability = std::move(rel);
+  const NewVersion v =
+      test_support::DocVersion(coll, id, version, std::move(rel), json, std::move(gates));
   return store.Write([&](WriteTxn& t) -> Status {
     auto r = t.PutVersion(v);
     if (!r.ok()) return r.status();
@@ -153,17 +145,7 @@ void StoreConformance::SetUp() {
   std::filesystem::create_directories(dir_);
   store_ = GetParam().open(dir_.string(), &clock_);
   ASSERT_TRUE(store_ != nullptr);
-  ASSERT_TRUE(store_
-                  ->Write([](WriteTxn& t) -> Status {
-                    for (const char* code : {"a", "b", "c"}) {
-                      auto p = t.AddParty({0, code, code, std::string("identity--") + code});
-                      if (!p.ok()) return p.status();
-                    }
-                    TANSIQ_RETURN_IF_ERROR(
-                        t.AddCollection({"c1", "coalition", "Coalition", "", std::nullopt}));
-                    return t.AddCollection({"c2", "party-a", "A", "", 0});
-                  })
-                  .ok());
+  ASSERT_TRUE(store_->Write([](WriteTxn& t) { return test_support::SeedDirectory(t); }).ok());
 }
 
 void StoreConformance::TearDown() {

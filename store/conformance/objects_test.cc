@@ -2,6 +2,7 @@
 // the query, heads, deletes, tombstones and derived objects. Runs against every backend of
 // Backends() (fixture.h).
 #include "store/conformance/fixture.h"
+#include "store/testing/seed.h"
 
 namespace tansiq::store::conformance {
 namespace {
@@ -211,17 +212,9 @@ TEST_P(ObjectConformance, DeletedGateTargetHidesWhatIsGatedOnIt) {
 TEST_P(ObjectConformance, DerivedObjectsFollowTheGoverningVersionOfTheirSource) {
   auto derive = [&](const std::string& id, Micros version, Releasability rel,
                     std::vector<std::string> gates) {
-    NewVersion v;
-    v.collection_id = "c1";
-    v.id = id;
-    v.type = id.substr(0, id.find("--"));
-    v.spec_version = "2.1";
-    v.version = version;
-    v.version_text = std::to_string(version);
-    v.json = "{\"id\":\"" + id + "\",\"name\":\"Khafaji\"}";
-    v.gate_refs = std::move(gates);
-    v.refs = v.gate_refs;
-    v.releasability = std::move(rel);
+    NewVersion v =
+        test_support::DocVersion("c1", id, version, std::move(rel),
+                                 "{\"id\":\"" + id + "\",\"name\":\"Khafaji\"}", std::move(gates));
     v.derived_from = "report--1";
     return store_->Write([v](WriteTxn& t) { return t.PutVersion(v).status(); });
   };

@@ -17,6 +17,7 @@
 
 #include "store/sqlite/sqlite.h"
 #include "store/store.h"
+#include "store/testing/seed.h"
 
 namespace tansiq::store::sqlite {
 namespace {
@@ -69,13 +70,10 @@ class FaultVfs : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     Open();
-    ASSERT_TRUE(store_
-                    ->Write([](WriteTxn& t) -> Status {
-                      auto p = t.AddParty({0, "a", "a", "identity--a"});
-                      if (!p.ok()) return p.status();
-                      return t.AddCollection({"c1", "coalition", "Coalition", "", std::nullopt});
-                    })
-                    .ok());
+    ASSERT_TRUE(
+        store_
+            ->Write([](WriteTxn& t) { return store::test_support::SeedDirectory(t, {"a"}, false); })
+            .ok());
   }
   void TearDown() override {
     SetFault({});

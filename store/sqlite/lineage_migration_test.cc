@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "store/sqlite/sqlite.h"
 #include "store/store.h"
+#include "store/testing/seed.h"
 
 namespace tansiq::store {
 namespace {
@@ -30,17 +31,8 @@ std::unique_ptr<Store> Open(const fs::path& dir, const Clock* clock) {
 
 Status Put(Store& store, const std::string& id, Micros version, Releasability rel, std::string json,
            std::vector<std::string> gates = {}) {
-  NewVersion v;
-  v.collection_id = "c1";
-  v.id = id;
-  v.type = id.substr(0, id.find("--"));
-  v.spec_version = "2.1";
-  v.version = version;
-  v.version_text = std::to_string(version);
-  v.json = std::move(json);
-  v.refs = gates;
-  v.gate_refs = std::move(gates);
-  v.releasability = std::move(rel);
+  const NewVersion v = test_support::DocVersion("c1", id, version, std::move(rel), std::move(json),
+                                                std::move(gates));
   return store.Write([&](WriteTxn& t) { return t.PutVersion(v).status(); });
 }
 
@@ -71,12 +63,8 @@ TEST(LineageMigration, WithdrawsStaleDerivedObjectsAndNarrowsRedMarkings) {
     ASSERT_TRUE(store);
     ASSERT_TRUE(store
                     ->Write([](WriteTxn& t) -> Status {
-                      for (const char* code : {"a", "b", "c"}) {
-                        auto p = t.AddParty({0, code, code, std::string("identity--") + code});
-                        if (!p.ok()) return p.status();
-                      }
                       TANSIQ_RETURN_IF_ERROR(t.PutMeta("hub.identity", "identity--hub"));
-                      return t.AddCollection({"c1", "coalition", "Coalition", "", std::nullopt});
+                      return store::test_support::SeedDirectory(t, {"a", "b", "c"}, false);
                     })
                     .ok());
     // Written as the store did before migration 10: no derivation records, so neither the new

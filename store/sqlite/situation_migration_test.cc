@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "store/sqlite/sqlite.h"
 #include "store/store.h"
+#include "store/testing/seed.h"
 
 namespace tansiq::store {
 namespace {
@@ -78,17 +79,8 @@ void WriteFixture(const fs::path& dir, const Clock* clock) {
   {
     auto store = Open(dir, clock);
     ASSERT_TRUE(store);
-    ASSERT_TRUE(store
-                    ->Write([](WriteTxn& t) -> Status {
-                      for (const char* code : {"a", "b", "c"}) {
-                        auto p = t.AddParty({0, code, code, std::string("identity--") + code});
-                        if (!p.ok()) return p.status();
-                      }
-                      TANSIQ_RETURN_IF_ERROR(
-                          t.AddCollection({"c1", "coalition", "Coalition", "", std::nullopt}));
-                      return t.AddCollection({"c2", "party-a", "A", "", 0});
-                    })
-                    .ok());
+    ASSERT_TRUE(
+        store->Write([](WriteTxn& t) { return store::test_support::SeedDirectory(t); }).ok());
     std::uint32_t seed = 11;
     auto next = [&] { return seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff; };
     for (int i = 0; i < 60; ++i) {

@@ -13,6 +13,7 @@
 
 #include "store/sqlite/sqlite.h"
 #include "store/store.h"
+#include "store/testing/seed.h"
 
 namespace tansiq::store {
 namespace {
@@ -55,11 +56,8 @@ Status PutAndWait(Store& store, WriteJob job) {
 
 // A party and the collection the documents go to.
 Status AddPartyAndCollection(Store& store) {
-  return store.Write([](WriteTxn& t) -> Status {
-    auto p = t.AddParty({0, "a", "a", "identity--a"});
-    if (!p.ok()) return p.status();
-    return t.AddCollection({"c1", "coalition", "Coalition", "", std::nullopt});
-  });
+  return store.Write(
+      [](WriteTxn& t) { return store::test_support::SeedDirectory(t, {"a"}, false); });
 }
 
 class WalBound : public ::testing::Test {
