@@ -176,7 +176,8 @@ json::object Common(std::string_view type, std::string_view id, std::string_view
                       {"created", created}};
 }
 
-// One of the hub's published extension-definitions (version 1.0.0).
+}  // namespace
+
 json::object ExtensionDefinition(std::string_view id, std::string_view hub_identity_id,
                                  std::string_view created, std::string_view name,
                                  std::string_view description, std::string_view schema,
@@ -190,8 +191,6 @@ json::object ExtensionDefinition(std::string_view id, std::string_view hub_ident
   o["extension_types"] = json::array{extension_type};
   return o;
 }
-
-}  // namespace
 
 json::object ReleasabilityMarkingDefinition(std::string_view id, std::string_view created_by_ref,
                                             std::string_view created, std::string_view name,

@@ -82,6 +82,13 @@ boost::json::object ReleasabilityMarkingDefinition(std::string_view id,
                                                    std::string_view created, std::string_view name,
                                                    const Releasability& releasability);
 
+// One of the hub's published extension-definitions (version 1.0.0, one extension type), created
+// by `hub_identity_id` at `created`; the releasability, message and provenance ones below.
+boost::json::object ExtensionDefinition(std::string_view id, std::string_view hub_identity_id,
+                                        std::string_view created, std::string_view name,
+                                        std::string_view description, std::string_view schema,
+                                        std::string_view extension_type);
+
 // The hub's published extension-definition object for the releasability marking,
 // created by `hub_identity_id` at `created` (a STIX timestamp string).
 boost::json::object ReleasabilityExtensionDefinition(std::string_view hub_identity_id,

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include "stix/canonical_json.h"
+#include "stix/markings.h"
 
 namespace tansiq::stix {
 namespace json = boost::json;
@@ -214,23 +215,13 @@ std::optional<PartyKey::PublicKey> PublishedKey(const json::object& identity) {
 
 json::object ProvenanceExtensionDefinition(std::string_view hub_identity_id,
                                            std::string_view created) {
-  json::object o;
-  o["type"] = "extension-definition";
-  o["spec_version"] = "2.1";
-  o["id"] = kProvenanceExtensionId;
-  o["created_by_ref"] = hub_identity_id;
-  o["created"] = created;
-  o["modified"] = created;
-  o["name"] = "Tansiq provenance signature";
-  o["description"] =
+  return ExtensionDefinition(
+      kProvenanceExtensionId, hub_identity_id, created, "Tansiq provenance signature",
       "The originating party's Ed25519 signature (signature, base64) over the RFC 8785 "
       "canonical JSON of the object without the signature member, naming the party "
       "(party_ref, an identity id) and its key (key_id, a fingerprint). A party's identity "
-      "also carries its public key (public_key, base64), signed by that key.";
-  o["schema"] = "https://tansiq.example/schemas/provenance-v1.json";
-  o["version"] = "1.0.0";
-  o["extension_types"] = json::array{"property-extension"};
-  return o;
+      "also carries its public key (public_key, base64), signed by that key.",
+      "https://tansiq.example/schemas/provenance-v1.json", "property-extension");
 }
 
 }  // namespace tansiq::stix
