@@ -373,7 +373,7 @@ class SqliteStore final : public Store {
   std::deque<Pending> queue_;  // guarded by mu_
   bool stopping_ = false;      // guarded by mu_
   WriterFigures figures_;      // guarded by mu_; its commits wake the checkpointer
-  int schema_version_ = 0;  // set at Open
+  int schema_version_ = 0;     // set at Open
   std::condition_variable checkpoint_cv_;
   // Held around every checkpoint of this process (the checkpointer's PASSIVE and TRUNCATE, the
   // writer's RESTART), which SQLite would otherwise refuse at once while another runs.
