@@ -791,7 +791,10 @@ test("dates in the reader's digits and calendar (a Persian date picker for fa); 
   const names = async (lang) => Object.fromEntries((await hub.request("GET", `/api/v1/parties?lang=${lang}`, { user: "iq-officer" })).json.map((p) => [p.id, p.name]));
   // fa: the solar hijri calendar, Persian digits; 16 Azar 1405 is 7 December 2026.
   const fa = await login(await newContext("fa"), "iq-officer", "fa");
-  assert.equal(await fa.locator("#who-user").textContent(), `iq-officer (${(await names("fa")).iq})`);
+  // The header names the party once the parties have loaded (it shows the code before): wait.
+  const faWho = `iq-officer (${(await names("fa")).iq})`;
+  await fa.locator("#who-user", { hasText: faWho }).waitFor();
+  assert.equal(await fa.locator("#who-user").textContent(), faWho);
   await fa.goto(`${hub.base}/#/search`);
   await fa.waitForSelector('#search-since[data-calendar="persian"]');
   assert.ok((await fa.locator("#search-since-y option").allTextContents()).includes("۱۴۰۵"));
@@ -811,7 +814,10 @@ test("dates in the reader's digits and calendar (a Persian date picker for fa); 
   await fa.context().close();
   // ar: Arabic-Indic digits in dates; the Gregorian calendar with Arabic month names.
   const ar = await login(await newContext("ar"), "iq-officer", "ar");
-  assert.equal(await ar.locator("#who-user").textContent(), `iq-officer (${(await names("ar")).iq})`);
+  // The header names the party once the parties have loaded (it shows the code before): wait.
+  const arWho = `iq-officer (${(await names("ar")).iq})`;
+  await ar.locator("#who-user", { hasText: arWho }).waitFor();
+  assert.equal(await ar.locator("#who-user").textContent(), arWho);
   assert.ok(await search(ar, "الإرهاب") > 0);
   const when = await ar.locator(".hit time").first().textContent();
   assert.match(when, /[٠-٩]/, `Arabic-Indic digits: ${when}`);
