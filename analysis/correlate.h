@@ -38,6 +38,12 @@ struct ObjectFacts {
   bool has_prose = false;
 };
 
+// The version of what Analyse gives for an object, text/'s name keys and normalisation
+// included. Bump it with any change that gives some object other facts (keys, name, event
+// time): the backfill then analyses every stored object again (store::AnalysisRecord,
+// Unanalysed), replacing each record in place. correlate_test pins a sample's facts to it.
+inline constexpr int kFactsVersion = 1;
+
 // Facts of `object` (its search text extracted by stix::ExtractSearchText). `version`: the
 // stored version time (fallback event time).
 ObjectFacts Analyse(const boost::json::object& object, const stix::SearchText& text, Micros version,

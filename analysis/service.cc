@@ -77,13 +77,14 @@ void Service::Start(const std::shared_ptr<Service>& self) {
 Result<std::size_t> Service::Backfill() {
   const std::string hub_identity = hub_.directory()->hub_identity;
   std::size_t total = 0;
-  std::set<std::string> seen;  // an object Handle would not record must not loop forever
+  std::string after;  // ids ascending: an object Handle does not record is passed once
   for (;;) {
-    auto rows = hub_.store().Unanalysed(hub_identity, 500);
+    auto rows = hub_.store().Unanalysed(hub_identity, kFactsVersion, after, 500);
     if (!rows.ok()) return rows.status();
+    if (rows->empty()) return total;
+    after = rows->back().version.id;
     hub::CommitEvent event;
     for (auto& r : *rows) {
-      if (!seen.insert(r.version.id).second) continue;
       auto head = hub_.store().Head(r.version.id);
       if (!head.ok()) return head.status();
       if (!head->has_value()) continue;
@@ -102,7 +103,7 @@ Result<std::size_t> Service::Backfill() {
       so.refs = std::move(r.version.refs);
       event.objects.push_back(std::move(so));
     }
-    if (event.objects.empty()) return total;
+    if (event.objects.empty()) continue;
     TANSIQ_RETURN_IF_ERROR(Handle(event));
     total += event.objects.size();
   }
@@ -125,7 +126,7 @@ Status Service::Handle(const hub::CommitEvent& event) {
     if (ec || !v.is_object()) continue;
     ObjectFacts f = Analyse(v.get_object(), so.search, so.version, ex, hub_.aliases());
     Work w;
-    w.record = {so.id, so.type, f.name.empty() ? so.id : f.name, f.at, 0, f.keys};
+    w.record = {so.id, so.type, f.name.empty() ? so.id : f.name, f.at, 0, f.keys, kFactsVersion};
     if (Document(so.type) && !dir->hub_identity.empty()) {
       w.derived = Derive(f, v.get_object(), dir->hub_identity, hub_.gazetteer(), derived_key_);
     }

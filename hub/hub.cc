@@ -78,7 +78,10 @@ Result<std::unique_ptr<Hub>> Hub::Open(const Options& options) {
   auto key = audit::HubKey::Load(KeyPath(options.db_path));
   if (!key.ok()) return key.status();
   hub->key_ = std::move(*key);
-  auto store = store::OpenSqlite({.path = options.db_path, .clock = hub->clock_, .create = false});
+  auto store = store::OpenSqlite({.path = options.db_path,
+                                  .clock = hub->clock_,
+                                  .create = false,
+                                  .notice = [](const std::string& m) { spdlog::info("{}", m); }});
   if (!store.ok()) return store.status();
   hub->store_ = std::move(*store);
   hub->auditor_ = std::make_unique<audit::Auditor>(hub->key_, *hub->clock_);

@@ -32,6 +32,9 @@ struct AnalysisRecord {
   Micros at = 0;     // event time: published, first_seen, valid_from, created, else the version
   Micros added = 0;  // when the hub analysed it (set by the store)
   std::vector<std::string> keys;
+  // The analysis that produced it (analysis::kFactsVersion): a record of another version is
+  // analysed again by the backfill (Unanalysed), and replaced.
+  int analysis_version = 0;
 };
 
 // The objects carrying one entity key that a reader may see, most recent event first.
@@ -91,16 +94,20 @@ class AnalysisStore {
   // Per-reader counts by event time bucket and dimension.
   virtual Result<SituationCounts> Situation(const policy::Reader& reader,
                                             const SituationQuery& q) = 0;
-  // The correlator's backfill (objects stored while nothing analysed them), NOT a read path:
-  // the latest version of objects without an analysis record, whoever may see them, except
-  // relationships, sightings, marking and extension definitions and objects created by
-  // `skip_created_by` (the hub's own). One row per object (one of its collections), at most
-  // `limit`. Callers must never hand the rows to a user.
+  // The correlator's backfill (objects stored while nothing analysed them, or analysed by
+  // another version of the analysis), NOT a read path: the latest version of objects without an
+  // analysis record of `analysis_version`, whoever may see them, except relationships,
+  // sightings, marking and extension definitions and objects created by `skip_created_by` (the
+  // hub's own). One row per object (one of its collections), in id order from after
+  // `after_id` (the last id of the previous call; "" to start), at most `limit`. Callers must
+  // never hand the rows to a user.
   struct UnanalysedRow {
     VersionRow version;
     std::string collection_id;
   };
   virtual Result<std::vector<UnanalysedRow>> Unanalysed(std::string_view skip_created_by,
+                                                        int analysis_version,
+                                                        std::string_view after_id,
                                                         std::size_t limit) = 0;
 };
 

@@ -372,7 +372,7 @@ TEST_P(AnalysisConformance, UnanalysedListsObjectsWithoutAnAnalysisRecord) {
   ASSERT_TRUE(PutDoc(*store_, "c1", "report--1", 2, To(0, 0),
                      R"({"name":"a2","created_by_ref":"identity--a"})")
                   .ok());
-  auto rows = store_->Unanalysed("identity--hub", 10);
+  auto rows = store_->Unanalysed("identity--hub", 0, "", 10);
   ASSERT_TRUE(rows.ok()) << rows.status().message();
   std::map<std::string, std::string> got;
   for (const auto& r : *rows) got[r.version.id] = r.version.json + "@" + r.collection_id;
@@ -380,10 +380,47 @@ TEST_P(AnalysisConformance, UnanalysedListsObjectsWithoutAnAnalysisRecord) {
                      {"report--1", R"({"name":"a2","created_by_ref":"identity--a"}@c1)"},
                      {"report--2", R"({"name":"b","created_by_ref":"identity--a"}@c2)"}}));
   ASSERT_TRUE(PutRecord(*store_, "report--1", 1, {}).ok());
-  rows = store_->Unanalysed("identity--hub", 10);
+  rows = store_->Unanalysed("identity--hub", 0, "", 10);
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].version.id, "report--2");
-  EXPECT_EQ(store_->Unanalysed("identity--hub", 0)->size(), 0u);
+  EXPECT_EQ(store_->Unanalysed("identity--hub", 0, "", 0)->size(), 0u);
+}
+
+// A record another version of the analysis wrote counts as not analysed, until a record of
+// the version asked for replaces it; the rows come in id order after the cursor.
+TEST_P(AnalysisConformance, UnanalysedListsRecordsOfAnotherAnalysisVersionAfterTheCursor) {
+  for (const char* id : {"report--1", "report--2", "report--3"}) {
+    ASSERT_TRUE(PutDoc(*store_, "c1", id, 1, To(0, 0), R"({"created_by_ref":"identity--a"})").ok());
+  }
+  auto put = [&](const char* id, int version) {
+    return store_->Write([&](WriteTxn& t) {
+      store::AnalysisRecord r{id, "report", "n", 1, 0, {"grp:isis"}};
+      r.analysis_version = version;
+      return t.PutAnalysis(r);
+    });
+  };
+  ASSERT_TRUE(put("report--1", 1).ok());
+  ASSERT_TRUE(put("report--2", 2).ok());
+  auto ids = [&](int version, std::string_view after, std::size_t limit) {
+    std::vector<std::string> out;
+    auto rows = store_->Unanalysed("identity--hub", version, after, limit);
+    EXPECT_TRUE(rows.ok()) << rows.status().message();
+    if (rows.ok()) {
+      for (const auto& r : *rows) out.push_back(r.version.id);
+    }
+    return out;
+  };
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(ids(2, "", 10), (Ids{"report--1", "report--3"}));
+  EXPECT_EQ(ids(1, "", 10), (Ids{"report--2", "report--3"}));
+  EXPECT_EQ(ids(3, "", 2), (Ids{"report--1", "report--2"}));
+  EXPECT_EQ(ids(3, "report--2", 2), (Ids{"report--3"}));
+  EXPECT_EQ(ids(3, "report--3", 2), Ids{});
+  ASSERT_TRUE(put("report--1", 2).ok());  // analysed again: replaced, keys and all
+  EXPECT_EQ(ids(2, "", 10), (Ids{"report--3"}));
+  auto postings = store_->Postings(a_, "grp:isis", 10);
+  ASSERT_TRUE(postings.ok());
+  EXPECT_EQ(postings->ids.size(), 2u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AnalysisConformance,

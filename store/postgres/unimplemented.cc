@@ -65,7 +65,8 @@ Result<std::vector<AnalysisRecord>> PgStore::AnalysedBetween(const policy::Reade
 Result<SituationCounts> PgStore::Situation(const policy::Reader&, const SituationQuery&) {
   return NotYet("analysis");
 }
-Result<std::vector<Store::UnanalysedRow>> PgStore::Unanalysed(std::string_view, std::size_t) {
+Result<std::vector<Store::UnanalysedRow>> PgStore::Unanalysed(std::string_view, int,
+                                                              std::string_view, std::size_t) {
   return NotYet("analysis");
 }
 

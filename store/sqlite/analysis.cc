@@ -201,10 +201,12 @@ Status SqliteWriteTxn::PutAnalysis(const AnalysisRecord& r) {
     (*del)->Bind(1, r.id);
     TANSIQ_RETURN_IF_ERROR((*del)->Run());
   }
-  auto ins =
-      db_.Prepare("INSERT INTO analysis(id, type, name, at, added) VALUES(?1, ?2, ?3, ?4, ?5)");
+  auto ins = db_.Prepare(
+      "INSERT INTO analysis(id, type, name, at, added, analysis_version) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
   if (!ins.ok()) return ins.status();
   (*ins)->Bind(1, r.id).Bind(2, r.type).Bind(3, r.name).Bind(4, r.at).Bind(5, Now());
+  (*ins)->Bind(6, static_cast<std::int64_t>(r.analysis_version));
   TANSIQ_RETURN_IF_ERROR((*ins)->Run());
   // Each key row carries the object's visibility class (migration 9), so Postings decides it
   // from the row itself.
@@ -510,6 +512,8 @@ Result<SituationCounts> SqliteStore::Situation(const policy::Reader& reader,
 }
 
 Result<std::vector<Store::UnanalysedRow>> SqliteStore::Unanalysed(std::string_view skip_created_by,
+                                                                  int analysis_version,
+                                                                  std::string_view after_id,
                                                                   std::size_t limit) {
   auto db = Acquire();
   if (!db.ok()) return db.status();
@@ -517,13 +521,15 @@ Result<std::vector<Store::UnanalysedRow>> SqliteStore::Unanalysed(std::string_vi
       "SELECT v.seq, v.id, v.type, v.spec_version, v.version, v.date_added, v.refs, v.json, "
       "v.version_text, v.collection FROM objects h JOIN search_docs d ON d.id = h.id "
       "JOIN versions v ON v.id = h.id AND v.version = h.latest_version "
-      "WHERE NOT EXISTS (SELECT 1 FROM analysis a WHERE a.id = h.id) "
+      "LEFT JOIN analysis a ON a.id = h.id "
+      "WHERE (a.id IS NULL OR a.analysis_version != ?3) "
       "AND h.type NOT IN ('relationship', 'sighting', 'marking-definition', "
       "'extension-definition', 'language-content') AND d.created_by_ref != ?1 "
-      "GROUP BY h.id LIMIT ?2");
+      "AND h.id > ?4 GROUP BY h.id ORDER BY h.id LIMIT ?2");
   if (!st.ok()) return st.status();
   Statement& s = **st;
   s.Bind(1, skip_created_by).Bind(2, static_cast<std::int64_t>(limit));
+  s.Bind(3, static_cast<std::int64_t>(analysis_version)).Bind(4, after_id);
   std::vector<UnanalysedRow> out;
   Status status;
   while (s.Step(&status)) {

@@ -22,6 +22,18 @@ inline constexpr char kRawMarker = '\x1f';
 // Prefix of name-key terms in the index.
 inline constexpr char kNameKeyPrefix = '~';
 
+// The version of what AnalyzeForIndex emits for a given text: text/'s analysis and this
+// tokenizer's rules together. Bump it with any change that gives some text other tokens (a new
+// proclitic rule, another stemmer, a name-key change). An index written under another version
+// is rebuilt from its stored text when the store opens (SqliteStore::RebuildStaleIndex): FTS5
+// removes a row by tokenizing its stored text again, so a row indexed with other tokens would
+// leave stale terms behind and corrupt the index at its next update. fts_index_version_test pins
+// the tokens of a multilingual sample to this number.
+inline constexpr int kIndexVersion = 2;
+// The meta key holding the version the index was written under (absent: before versions were
+// kept, i.e. version 1).
+inline constexpr char kIndexVersionMeta[] = "search.index_version";
+
 // Registers the tokenizer on `db`, and the auxiliary function tansiq_rank(search, weight...)
 // — BM25's term-frequency saturation and length normalisation from the row and the query
 // alone, with no corpus statistics (which would count rows the reader may not see); lower is

@@ -11,7 +11,7 @@ namespace tansiq::store::sqlite {
 namespace {
 
 // Index i migrates from user_version i to i+1. Never edit a released step: append one.
-constexpr std::array<const char*, 12> kMigrations = {
+constexpr std::array<const char*, 13> kMigrations = {
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE parties(
@@ -263,11 +263,16 @@ UPDATE search_docs SET parties = h.parties, per_row = (h.red != 0 OR h.gates != 
   FROM objects h WHERE h.id = search_docs.id AND h.type = 'marking-definition';
 )sql",
     // 12: a party's name per UI language (issue 18): GET /api/v1/parties?lang= answers the
-    // reader's. (13 and 14 are taken by other changes.)
+    // reader's.
     R"sql(
 CREATE TABLE IF NOT EXISTS party_names(
   party INTEGER NOT NULL REFERENCES parties(idx), lang TEXT NOT NULL, name TEXT NOT NULL,
   PRIMARY KEY(party, lang)) WITHOUT ROWID;
+)sql",
+    // 13: the version of the analysis that wrote each record (analysis::kFactsVersion): records
+    // of another version are analysed again by the backfill. Existing records are version 0.
+    R"sql(
+ALTER TABLE analysis ADD COLUMN analysis_version INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

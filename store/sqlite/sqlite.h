@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -28,6 +29,9 @@ struct SqliteOptions {
   // the same-run baseline of bench/soak).
   std::int64_t wal_restart_bytes = 64 << 20;
   int wal_idle_ms = 1000;
+  // Told what the opening did that an operator should know of (a search index rebuilt for a
+  // new analysis version, with its size and duration). Optional; called on the opening thread.
+  std::function<void(const std::string&)> notice;
 };
 
 // Opens (creating when asked) the database at `options.path`. The database file and its WAL

@@ -60,6 +60,7 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const SqliteOptions& options) {
       return txn.PutMeta("lineage.reconcile", "done");
     }));
   }
+  TANSIQ_RETURN_IF_ERROR(store->RebuildStaleIndex());
   return std::unique_ptr<Store>(std::move(store));
 }
 

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import random
+import sqlite3
 import sys
 import time
 import unittest
@@ -410,6 +411,41 @@ class Backfill(unittest.TestCase):
             time.sleep(0.1)
         self.assertIn(b["id"], rel, hub.log_tail())
         self.assertIn("place:iq-qayyarah", rel[b["id"]]["reasons"])
+
+
+    def test_records_of_an_older_analysis_are_analysed_again_at_start(self):
+        # A record written by another version of the analysis (analysis::kFactsVersion) is
+        # replaced by the start-up backfill: here its name and version are what an older
+        # analysis left behind.
+        a = report("a", "Colonel Saad al-Obeidi met tribal leaders in Hit on Monday.",
+                   "2023-05-08T10:00:00.000Z", lang="en", name="Hit meeting")
+        hub.post_objects(COAL, [a], user="alice")
+        self.assertEqual(self.wait_for_name(a["id"], "Hit meeting"), "Hit meeting",
+                         hub.log_tail())
+        hub.stop()
+        try:
+            db = sqlite3.connect(hub.db)
+            with db:
+                db.execute("UPDATE analysis SET name = 'left by an older analysis', "
+                           "analysis_version = 0 WHERE id = ?", (a["id"],))
+            db.close()
+        finally:
+            hub.start()
+        self.assertEqual(self.wait_for_name(a["id"], "Hit meeting"), "Hit meeting",
+                         hub.log_tail())
+
+    def wait_for_name(self, oid, name):
+        """The name the graph gives `oid` (its analysis record's), once it is `name` or after
+        60 s."""
+        deadline = time.monotonic() + 60
+        while True:
+            g = hub.get("/api/v1/graph", user="alice", params={"id": oid},
+                        accept="application/json")
+            self.assertEqual(g.status, 200, g)
+            got = next(n for n in g.json()["nodes"] if n["id"] == oid)["name"]
+            if got == name or time.monotonic() > deadline:
+                return got
+            time.sleep(0.1)
 
 
 class BriefAndErrors(unittest.TestCase):

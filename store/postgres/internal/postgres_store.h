@@ -152,6 +152,7 @@ class PgStore final : public Store {
                                                       Micros to, std::size_t limit) override;
   Result<SituationCounts> Situation(const policy::Reader& reader, const SituationQuery& q) override;
   Result<std::vector<UnanalysedRow>> Unanalysed(std::string_view skip_created_by,
+                                                int analysis_version, std::string_view after_id,
                                                 std::size_t limit) override;
 
   const Clock& clock() const { return *clock_; }

@@ -163,6 +163,10 @@ class SqliteWriteTxn final : public WriteTxn {
   // (the start-up reconciliation of databases written before migration 10).
   Status ReconcileDerived();
 
+  // Search (search.cc): the full-text index rebuilt from its stored text by today's tokenizer;
+  // the number of documents it holds.
+  Result<std::int64_t> RebuildSearchIndex();
+
   // StatusTxn (statuses.cc).
   Status PutStatus(const StatusRecord& s) override;
 
@@ -310,6 +314,7 @@ class SqliteStore final : public Store {
                                                       Micros to, std::size_t limit) override;
   Result<SituationCounts> Situation(const policy::Reader& reader, const SituationQuery& q) override;
   Result<std::vector<UnanalysedRow>> Unanalysed(std::string_view skip_created_by,
+                                                int analysis_version, std::string_view after_id,
                                                 std::size_t limit) override;
 
   // Writer thread only.
@@ -321,6 +326,10 @@ class SqliteStore final : public Store {
 
  private:
   SqliteStore(const SqliteOptions& o) : options_(o), clock_(o.clock ? o.clock : &SystemClock()) {}
+
+  // At open (search.cc): an index written under another sqlite::kIndexVersion is rebuilt
+  // before anything else writes, and the version recorded.
+  Status RebuildStaleIndex();
 
   // A read connection borrowed from the pool for one call; returned on destruction.
   class Lease {
