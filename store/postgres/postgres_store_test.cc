@@ -166,5 +166,66 @@ TEST(PostgresStore, DateAddedFollowsCommitOrderAcrossNodes) {
   DropDatabase("tansiq_two_nodes");
 }
 
+// Appends one record to the audit chain, as hub::Auditor does (LastAudit, then AppendAudit).
+Status AppendOne(WriteTxn& t, const std::string& target) {
+  auto last = t.LastAudit();
+  if (!last.ok()) return last.status();
+  const std::int64_t seq = last->has_value() ? (*last)->seq + 1 : 1;
+  return t.AppendAudit({seq, t.Now(), "-", "-", "test", target, "ok", "", std::to_string(seq)});
+}
+
+// The object lock and the audit chain's lock are taken in one order on every node, whatever
+// order a transaction asks for them in: a batch on one node that audits first (a login) and
+// ingests next must not deadlock with another node's batch that ingests first (object lock)
+// and audits next. Without LastAudit taking the object lock first, PostgreSQL breaks such
+// deadlocks by failing a job (40P01, answered 503).
+TEST(PostgresStore, ObjectAndAuditLocksDoNotDeadlockAcrossNodes) {
+  const std::string uri = FreshDatabase("tansiq_lock_order");
+  if (uri.empty()) GTEST_SKIP() << "no PostgreSQL cluster (TANSIQ_TEST_PG_DIR)";
+  {
+    auto node1 = OpenPostgres({.uri = uri});
+    ASSERT_TRUE(node1.ok()) << node1.status().message();
+    auto node2 = OpenPostgres({.uri = uri});
+    ASSERT_TRUE(node2.ok()) << node2.status().message();
+    ASSERT_TRUE((*node1)->Write([](WriteTxn& t) { return test_support::SeedDirectory(t); }).ok());
+    const policy::Releasability everyone{.originator = 0, .parties = 0b111};
+    constexpr int kJobs = 20;
+    std::atomic<int> pending{2 * kJobs};
+    std::atomic<int> failed{0};
+    for (int i = 0; i < kJobs; ++i) {
+      for (int node = 0; node < 2; ++node) {
+        const std::string id = "indicator--" + std::to_string(node) + "-" + std::to_string(i);
+        const NewVersion v = test_support::DocVersion("c1", id, 1, everyone, "{}");
+        const bool audit_first = node == 0;
+        (node == 0 ? *node1 : *node2)
+            ->Submit(
+                [v, audit_first](WriteTxn& t) -> Status {
+                  // The first lock is held a moment before the second is asked for.
+                  const auto pause = [] {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+                  };
+                  if (audit_first) {
+                    TANSIQ_RETURN_IF_ERROR(AppendOne(t, v.id));
+                    pause();
+                    return t.PutVersion(v).status();
+                  }
+                  auto put = t.PutVersion(v);
+                  if (!put.ok()) return put.status();
+                  pause();
+                  return AppendOne(t, v.id);
+                },
+                [&, id](Status s) {
+                  EXPECT_TRUE(s.ok()) << id << ": " << s.message();
+                  if (!s.ok()) ++failed;
+                  --pending;
+                });
+      }
+    }
+    while (pending > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(failed, 0);
+  }
+  DropDatabase("tansiq_lock_order");
+}
+
 }  // namespace
 }  // namespace tansiq::store
