@@ -55,7 +55,8 @@ Status AdminExec(const std::string& sql) {
 Backend PostgresBackend() {
   Backend b;
   b.name = "postgres";
-  b.roles = {Role::kDirectory, Role::kStatuses, Role::kAudit, Role::kMailbox, Role::kWebhooks};
+  b.roles = {Role::kDirectory, Role::kObjects,  Role::kStatuses, Role::kAudit,
+             Role::kMailbox,   Role::kWebhooks, Role::kWritePath};
   b.open = [](const std::string& dir, const Clock* clock) -> std::unique_ptr<Store> {
     const std::string db = DatabaseFor(dir);
     const auto marker = std::filesystem::path(dir) / "postgres-database";
@@ -152,6 +153,11 @@ void StoreConformance::TearDown() {
   store_.reset();
   GetParam().drop(dir_.string());
   std::filesystem::remove_all(dir_);
+}
+
+bool StoreConformance::Implements(Role role) const {
+  const auto& roles = GetParam().roles;
+  return roles.empty() || std::find(roles.begin(), roles.end(), role) != roles.end();
 }
 
 void StoreConformance::Reopen() {

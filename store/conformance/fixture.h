@@ -83,6 +83,9 @@ class StoreConformance : public ::testing::TestWithParam<Backend> {
   void TearDown() override;
   // Closes the store and opens the same data again.
   void Reopen();
+  // Whether the backend under test implements `role`: a test of one role checks what another
+  // role shows of it (a withdrawn object leaves the search index) only where both are built.
+  bool Implements(Role role) const;
 
   static Releasability To(policy::PartyIndex originator, policy::PartyMask parties) {
     return {.originator = originator, .parties = parties | Bit(originator)};

@@ -224,7 +224,9 @@ TEST_P(ObjectConformance, DerivedObjectsFollowTheGoverningVersionOfTheirSource) 
   ASSERT_TRUE(derive("location--m", 100, everyone, {"report--1"}).ok());
   ASSERT_TRUE(derive("relationship--m", 100, everyone, {"report--1", "location--m"}).ok());
   EXPECT_TRUE(store_->IsVisible(b_, "identity--p"));
-  EXPECT_EQ(store_->Search(c_, Words("khafaji"))->total, 3);
+  if (Implements(Role::kSearch)) {
+    EXPECT_EQ(store_->Search(c_, Words("khafaji"))->total, 3);
+  }
   // A redaction that keeps the release: every derived object of version 100 goes at once.
   ASSERT_TRUE(Put("c1", "report--1", 200, everyone).ok());
   for (const char* id : {"identity--p", "location--m", "relationship--m"}) {
@@ -232,7 +234,9 @@ TEST_P(ObjectConformance, DerivedObjectsFollowTheGoverningVersionOfTheirSource) 
     EXPECT_FALSE(store_->IsVisible(a_, id)) << id;
   }
   EXPECT_TRUE(Ids(b_, {.ids = {"identity--p", "location--m", "relationship--m"}}).empty());
-  EXPECT_EQ(store_->Search(c_, Words("khafaji"))->total, 0);
+  if (Implements(Role::kSearch)) {
+    EXPECT_EQ(store_->Search(c_, Words("khafaji"))->total, 0);
+  }
   // The analysis of version 200 derives the place again (not the person): it stays.
   ASSERT_TRUE(derive("location--m", 200, everyone, {"report--1"}).ok());
   EXPECT_TRUE(store_->IsVisible(b_, "location--m"));
@@ -261,7 +265,9 @@ TEST_P(ObjectConformance, DerivedObjectsFollowTheGoverningVersionOfTheirSource) 
       EXPECT_FALSE(store_->IsVisible(r, id)) << r.user_name << " " << id;
     }
     EXPECT_TRUE(Ids(r).empty()) << r.user_name;
-    EXPECT_EQ(store_->Search(r, Words("khafaji"))->total, 0);
+    if (Implements(Role::kSearch)) {
+      EXPECT_EQ(store_->Search(r, Words("khafaji"))->total, 0);
+    }
   }
 }
 

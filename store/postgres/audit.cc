@@ -30,6 +30,9 @@ AuditRecord AuditAt(const Rows& r, int i) {
 }  // namespace
 
 Result<std::optional<AuditRecord>> PgWriteTxn::LastAudit() {
+  // The object lock first: a transaction holding the audit lock then never waits for the
+  // object lock, so two nodes cannot each hold one and wait for the other (objects.cc).
+  TANSIQ_RETURN_IF_ERROR(LockObjects());
   TANSIQ_RETURN_IF_ERROR(db_.Exec(kAuditLock));
   auto r =
       db_.Query(std::string("SELECT ") + kAuditColumns + " FROM audit ORDER BY seq DESC LIMIT 1");

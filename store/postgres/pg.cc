@@ -40,6 +40,29 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& uri) {
   return c;
 }
 
+std::string ArrayLiteral(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const auto& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : item) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+std::string ArrayLiteral(const std::vector<std::int64_t>& items) {
+  std::string out = "{";
+  for (const auto item : items) {
+    if (out.size() > 1) out += ',';
+    out += std::to_string(item);
+  }
+  return out + "}";
+}
+
 Status FromSqlState(std::string_view state, std::string message) {
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   if (state.starts_with("23")) return Conflict(std::move(message));

@@ -81,6 +81,11 @@ class Connection {
   std::map<std::string, std::string, std::less<>> prepared_;  // SQL → statement name
 };
 
+// A PostgreSQL array literal of `items` ("{"a","b"}", each quoted and escaped), bound as one
+// text parameter and cast in the SQL ($1::text[]), so a list of any length is one statement.
+std::string ArrayLiteral(const std::vector<std::string>& items);
+std::string ArrayLiteral(const std::vector<std::int64_t>& items);
+
 // SQLSTATE → Status: integrity violations (class 23) are kConflict; a lost connection,
 // the server shutting down or out of resources, serialization failures and a read-only
 // (standby) server are kUnavailable (the client may retry); anything else kInternal.

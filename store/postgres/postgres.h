@@ -1,6 +1,6 @@
 // The PostgreSQL backend's public entry point (issue 14): opening a hub's database on a
-// PostgreSQL 15 server by libpq URI. Not yet selectable from the CLI: the objects, search and
-// analysis roles are not implemented on it (store/README.md says what is).
+// PostgreSQL 15 server by libpq URI. Not yet selectable from the CLI: the search and analysis
+// roles are not implemented on it (store/README.md says what is).
 #pragma once
 
 #include <cstddef>

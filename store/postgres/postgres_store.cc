@@ -115,6 +115,7 @@ void PgStore::RunBatch(std::vector<WriteJob*>& jobs, std::vector<Status>& result
   for (std::size_t i = 0; i < jobs.size() && !aborted; ++i) {
     Status s = writer_->Exec("SAVEPOINT job");
     if (s.ok()) {
+      txn.JobStarted();
       try {
         s = (*jobs[i])(txn);
       } catch (const std::exception& e) {
@@ -125,6 +126,7 @@ void PgStore::RunBatch(std::vector<WriteJob*>& jobs, std::vector<Status>& result
       } else {
         Status undo = writer_->Exec("ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job");
         if (!undo.ok()) aborted = Unavailable("write transaction lost: " + undo.message());
+        txn.JobRolledBack();
       }
     }
     results[i] = s;
@@ -141,7 +143,8 @@ void PgStore::RunBatch(std::vector<WriteJob*>& jobs, std::vector<Status>& result
   // transaction's WAL: acknowledged means durable. A COMMIT whose answer is lost (connection
   // dropped) may or may not have committed; the jobs are told it failed (503) and TAXII
   // re-posts of the same versions are idempotent.
-  Status commit = writer_->Exec("COMMIT");
+  Status commit = txn.BeforeCommit();  // the date_added clock, written back once
+  if (commit.ok()) commit = writer_->Exec("COMMIT");
   if (!commit.ok()) {
     commit = Status(ErrorCode::kUnavailable, "not stored: " + commit.message());
     if (writer_->Healthy()) (void)writer_->Exec("ROLLBACK");

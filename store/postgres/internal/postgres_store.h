@@ -1,7 +1,7 @@
 // Private to the PostgreSQL backend: the PgStore and PgWriteTxn classes, declared here so that
-// their member functions live in one file per role of the Store (directory.cc, statuses.cc,
-// audit.cc, mailbox.cc, webhooks.cc; the roles not yet built in unimplemented.cc; the writer
-// and connection pool in postgres_store.cc).
+// their member functions live in one file per role of the Store (directory.cc, objects.cc and
+// object_reads.cc, statuses.cc, audit.cc, mailbox.cc, webhooks.cc; the roles not yet built in
+// unimplemented.cc; the writer and connection pool in postgres_store.cc).
 #pragma once
 
 #include <chrono>
@@ -52,7 +52,7 @@ class PgWriteTxn final : public WriteTxn {
   Status PutMeta(std::string_view key, std::string_view value) override;
   Result<bool> ClaimMeta(std::string_view key, std::string_view value) override;
 
-  // ObjectTxn (unimplemented.cc: not yet on PostgreSQL).
+  // ObjectTxn (objects.cc). Each call first takes the object lock (LockObjects).
   Result<std::optional<ObjectHead>> GetHead(std::string_view id) override;
   Result<std::optional<std::string>> GetLatestJson(std::string_view id) override;
   Result<PutOutcome> PutVersion(const NewVersion& v) override;
@@ -83,9 +83,37 @@ class PgWriteTxn final : public WriteTxn {
   // AnalysisTxn (unimplemented.cc).
   Status PutAnalysis(const AnalysisRecord& r) override;
 
+  // The writer's calls around each job and before COMMIT (objects.cc): the object lock taken
+  // by a job that rolls back is released with its savepoint, and the date_added clock is
+  // written back once per transaction.
+  void JobStarted() { date_added_.taken_by_job = false; }
+  void JobRolledBack();
+  Status BeforeCommit();
+
  private:
+  // The object lock (objects.cc): the row lock on object_clock, held from the transaction's
+  // first object operation (or audit append, which takes it first so that the two locks are
+  // always taken in one order: no deadlock between nodes) until COMMIT. Object writes
+  // therefore serialise hub-wide, and date_added — assigned under it, strictly increasing —
+  // follows commit order across nodes (store/README.md).
+  Status LockObjects();
+  Result<Micros> NextDateAdded();
+  Status RecomputeHead(std::string_view id);
+  // Deletes (every version, every collection; a tombstone kept) the derived objects of
+  // `source` whose version is not `governing` — all of them when nullopt (source deleted).
+  Status WithdrawDerived(std::string_view source, std::optional<Micros> governing);
+
+  // The date_added clock of this transaction.
+  struct DateAddedClock {
+    bool locked = false;        // this transaction holds the object lock
+    bool taken_by_job = false;  // the running job took it (its rollback releases it)
+    Micros last = 0;            // the last date_added read or assigned
+    bool dirty = false;         // `last` is to be written back before COMMIT
+  };
+
   PgStore& store_;
   Connection& db_;
+  DateAddedClock date_added_;
 };
 
 // Thread-safe (Store's contract). Owned by whoever opened it; destruction drains the queue.
@@ -109,7 +137,7 @@ class PgStore final : public Store {
   Result<std::vector<Collection>> Collections() override;
   Result<std::optional<std::string>> Meta(std::string_view key) override;
 
-  // ObjectStore (unimplemented.cc).
+  // ObjectStore (object_reads.cc).
   Result<std::optional<ObjectHead>> Head(std::string_view id) override;
   Result<Page> ListVersions(const policy::Reader& reader, std::string_view collection_id,
                             const VersionFilter& filter, std::optional<Cursor> after,
