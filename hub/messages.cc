@@ -8,7 +8,6 @@
 #include <boost/json.hpp>
 
 #include "hub/internal/messenger_impl.h"
-#include "hub/webhooks.h"
 
 namespace tansiq::hub {
 
@@ -70,21 +69,21 @@ std::vector<store::WebhookDelivery> Messenger::Impl::HookRows(const Member& to,
                                                               const std::string& message_id,
                                                               int realert,
                                                               const std::string& escalated_for) {
-  Webhooks* w = webhooks_.load();
+  WebhookOutbox* w = outbox_.load();
   if (!w) return {};
   return w->RowsFor(to.AsReader(), message_id, realert, escalated_for);
 }
 
 void Messenger::Impl::HooksEnqueued(const std::vector<store::WebhookDelivery>& rows) {
   if (rows.empty()) return;
-  if (Webhooks* w = webhooks_.load()) w->Enqueued(rows);
+  if (WebhookOutbox* w = outbox_.load()) w->Enqueued(rows);
 }
 
 Messenger::Messenger(Hub& hub, MessagingOptions options)
     : impl_(std::make_unique<Impl>(hub, std::move(options))) {}
 Messenger::~Messenger() = default;
 void Messenger::SetSink(PushSink* sink) { impl_->SetSink(sink); }
-void Messenger::SetWebhooks(Webhooks* webhooks) { impl_->SetWebhooks(webhooks); }
+void Messenger::SetWebhookOutbox(WebhookOutbox* outbox) { impl_->SetWebhookOutbox(outbox); }
 Result<std::string> Messenger::FrameFor(const policy::Reader& to, std::string_view message_id,
                                         int realert, std::string_view escalated_for) {
   return impl_->FrameFor(to, message_id, realert, escalated_for);
