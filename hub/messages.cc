@@ -17,7 +17,7 @@ using dissem::OutgoingFrame;
 
 Messenger::Impl::Impl(Hub& hub, MessagingOptions options)
     : hub_(hub),
-      options_(std::move(options)),
+      options_(options),
       tracker_(hub.clock(), options_.policy, [this](const Member& m) { return AlternatesOf(m); }),
       // No copy of all N rows per confirmation; never while a Tick is between changing
       // messages and counting their writes (PendingWrites).
@@ -80,7 +80,7 @@ void Messenger::Impl::HooksEnqueued(const std::vector<store::WebhookDelivery>& r
 }
 
 Messenger::Messenger(Hub& hub, MessagingOptions options)
-    : impl_(std::make_unique<Impl>(hub, std::move(options))) {}
+    : impl_(std::make_unique<Impl>(hub, options)) {}
 Messenger::~Messenger() = default;
 void Messenger::SetSink(PushSink* sink) { impl_->SetSink(sink); }
 void Messenger::SetWebhookOutbox(WebhookOutbox* outbox) { impl_->SetWebhookOutbox(outbox); }
