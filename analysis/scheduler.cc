@@ -407,11 +407,21 @@ int Scheduler::SendTrendAlerts(Micros now) {
       hub::HubMessage m;
       m.recipients = {u.id};
       m.precedence = precedence;
-      m.subject = std::string(Text(group ? BriefText::kRisingGroups : BriefText::kRising, lang)) +
-                  ": " + name;
-      m.body = name + ": " + std::to_string(t.current) + " " +
-               std::string(Text(BriefText::kReports, lang)) + " " + date + " (" +
-               Number("%.2f", t.baseline) + "/d, p=" + Number("%.2g", t.p_value) + ")";
+      m.subject.append(Text(group ? BriefText::kRisingGroups : BriefText::kRising, lang))
+          .append(": ")
+          .append(name);
+      m.body.append(name)
+          .append(": ")
+          .append(std::to_string(t.current))
+          .append(" ")
+          .append(Text(BriefText::kReports, lang))
+          .append(" ")
+          .append(date)
+          .append(" (")
+          .append(Number("%.2f", t.baseline))
+          .append("/d, p=")
+          .append(Number("%.2g", t.p_value))
+          .append(")");
       m.lang = lang;
       m.tlp = stix::Tlp::kRed;  // counted over what this watcher sees: theirs alone
       m.audit_action = "analysis.trend";

@@ -14,7 +14,6 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -27,6 +26,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "base/mutex.h"
 #include "bench/report.h"
 #include "bench/search_corpus.h"
 #include "store/sqlite/fts_tokenizer.h"
@@ -373,7 +373,7 @@ int Run(const Options& opt) {
   };
   // Store::PrepareSearch for every report of `batch`, on opt.prepare_threads threads; their
   // CPU seconds add up in analysis_cpu (the rest of tansiq_cpu is the writer's).
-  std::mutex analysis_mu;
+  Mutex analysis_mu;
   double analysis_cpu = 0;
   auto prepare = [&](std::vector<store::NewVersion>& batch) {
     std::vector<std::thread> threads;
@@ -384,7 +384,7 @@ int Run(const Options& opt) {
         for (std::size_t i = t; i < batch.size(); i += n)
           batch[i].prepared_search = st->PrepareSearch(*batch[i].search);
         const double used = ThreadCpuSeconds() - c0;
-        std::lock_guard lock(analysis_mu);
+        MutexLock lock(analysis_mu);
         analysis_cpu += used;
       });
     }

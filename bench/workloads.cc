@@ -6,13 +6,14 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
-#include <mutex>
 #include <random>
 #include <thread>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+
+#include "base/mutex.h"
 
 namespace tansiq::bench {
 namespace json = boost::json;
@@ -117,7 +118,7 @@ template <typename Work>
 IngestResult RunIngestThreads(const Endpoint& endpoint, int connections, Work work) {
   IngestResult total;
   std::vector<double> latencies;
-  std::mutex mu;
+  Mutex mu;
   std::vector<std::thread> threads;
   const auto start = Clock::now();
   for (int t = 0; t < connections; ++t) {
@@ -125,7 +126,7 @@ IngestResult RunIngestThreads(const Endpoint& endpoint, int connections, Work wo
       HttpClient client(endpoint);
       IngestTally tally;
       work(t, client, tally);
-      std::lock_guard<std::mutex> lock(mu);
+      MutexLock lock(mu);
       Merge(tally, total, latencies, client.connects());
     });
   }
@@ -272,7 +273,7 @@ GetResult RunGetById(const Endpoint& endpoint, const std::string& objects_path,
     return total;
   }
   std::vector<double> latencies;
-  std::mutex mu;
+  Mutex mu;
   std::atomic<std::uint64_t> issued{0};
   std::vector<std::thread> threads;
   const auto start = Clock::now();
@@ -297,7 +298,7 @@ GetResult RunGetById(const Endpoint& endpoint, const std::string& objects_path,
           if (local.first_error.empty()) local.first_error = "GET " + id + ": " + Describe(r);
         }
       }
-      std::lock_guard<std::mutex> lock(mu);
+      MutexLock lock(mu);
       total.requests += local.requests;
       total.found += local.found;
       total.errors += local.errors;

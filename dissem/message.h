@@ -67,7 +67,7 @@ struct Message {
 
 // Limits on untrusted input, in UTF-8 bytes or list entries.
 inline constexpr std::size_t kMaxSubjectBytes = 512;
-inline constexpr std::size_t kMaxBodyBytes = 64 * 1024;
+inline constexpr std::size_t kMaxBodyBytes = std::size_t{64} * 1024;
 inline constexpr std::size_t kMaxLangBytes = 35;
 inline constexpr std::size_t kMaxObjectRefs = 100;
 inline constexpr std::size_t kMaxRecipientParties = policy::kMaxParties;

@@ -50,7 +50,7 @@ class OutgoingQueue {
  public:
   struct Limits {
     std::size_t max_frames = 1024;
-    std::size_t max_bytes = 8 * 1024 * 1024;  // payload bytes queued
+    std::size_t max_bytes = std::size_t{8} * 1024 * 1024;  // payload bytes queued
     // Ids remembered after sending, so a replay racing a live push is not sent twice on
     // this connection (the client de-duplicates too; this saves the bandwidth).
     std::size_t remembered_ids = 4096;

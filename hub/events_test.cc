@@ -3,10 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
+
+#include "base/mutex.h"
 
 namespace tansiq::hub {
 namespace {
@@ -57,19 +58,19 @@ TEST(CommitFeedTest, AThrowingListenerDoesNotStopTheOthers) {
 
 TEST(CommitFeedTest, OverflowDropsTheOldestAndCountsThem) {
   CommitFeed feed(/*max_queued=*/2);
-  std::mutex gate;
+  Mutex gate;
   std::vector<std::string> seen;
   std::atomic<bool> entered = false;
-  std::unique_lock hold(gate);  // blocks the listener on the first event
+  MutexLock hold(gate);  // blocks the listener on the first event
   feed.Subscribe([&](const CommitEvent& e) {
     entered = true;
-    std::lock_guard lock(gate);
+    MutexLock lock(gate);
     seen.push_back(e.gap ? "gap" : e.objects[0].id);
   });
   feed.Publish(EventWith("first"));
   while (!entered) std::this_thread::yield();  // "first" is off the queue, its listener blocked
   for (int i = 0; i < 5; ++i) feed.Publish(EventWith("probe" + std::to_string(i)));
-  hold.unlock();
+  hold.Unlock();
   feed.Drain();
   // One marker where the three dropped events were, whatever the number dropped.
   EXPECT_EQ(seen, (std::vector<std::string>{"first", "gap", "probe3", "probe4"}));

@@ -8,7 +8,6 @@
 #include <boost/json.hpp>
 
 #include "hub/internal/messenger_impl.h"
-#include "hub/webhooks.h"
 
 namespace tansiq::hub {
 
@@ -18,7 +17,7 @@ using dissem::OutgoingFrame;
 
 Messenger::Impl::Impl(Hub& hub, MessagingOptions options)
     : hub_(hub),
-      options_(std::move(options)),
+      options_(options),
       tracker_(hub.clock(), options_.policy, [this](const Member& m) { return AlternatesOf(m); }),
       // No copy of all N rows per confirmation; never while a Tick is between changing
       // messages and counting their writes (PendingWrites).
@@ -70,21 +69,21 @@ std::vector<store::WebhookDelivery> Messenger::Impl::HookRows(const Member& to,
                                                               const std::string& message_id,
                                                               int realert,
                                                               const std::string& escalated_for) {
-  Webhooks* w = webhooks_.load();
+  WebhookOutbox* w = outbox_.load();
   if (!w) return {};
   return w->RowsFor(to.AsReader(), message_id, realert, escalated_for);
 }
 
 void Messenger::Impl::HooksEnqueued(const std::vector<store::WebhookDelivery>& rows) {
   if (rows.empty()) return;
-  if (Webhooks* w = webhooks_.load()) w->Enqueued(rows);
+  if (WebhookOutbox* w = outbox_.load()) w->Enqueued(rows);
 }
 
 Messenger::Messenger(Hub& hub, MessagingOptions options)
-    : impl_(std::make_unique<Impl>(hub, std::move(options))) {}
+    : impl_(std::make_unique<Impl>(hub, options)) {}
 Messenger::~Messenger() = default;
 void Messenger::SetSink(PushSink* sink) { impl_->SetSink(sink); }
-void Messenger::SetWebhooks(Webhooks* webhooks) { impl_->SetWebhooks(webhooks); }
+void Messenger::SetWebhookOutbox(WebhookOutbox* outbox) { impl_->SetWebhookOutbox(outbox); }
 Result<std::string> Messenger::FrameFor(const policy::Reader& to, std::string_view message_id,
                                         int realert, std::string_view escalated_for) {
   return impl_->FrameFor(to, message_id, realert, escalated_for);

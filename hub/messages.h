@@ -23,11 +23,12 @@
 #include "dissem/delivery.h"
 #include "dissem/message.h"
 #include "dissem/queue.h"
+#include "hub/done.h"
+#include "hub/frame_source.h"
 #include "hub/hub.h"
+#include "hub/webhook_outbox.h"
 
 namespace tansiq::hub {
-
-class Webhooks;
 
 // Where frames go. Implemented by server/ (every open stream session of a user).
 // Called from any thread; must not block.
@@ -65,7 +66,6 @@ inline constexpr std::string_view kWithdrawnSubject =
 // member's own to release; only the hidden references are removed).
 bool WithdrawnFrom(Hub& hub, const policy::Reader& reader, const store::MessageRecord& r);
 
-using DoneWith = std::function<void(Result<std::string>)>;
 // The outcome of a send: the message id, or the error; for a refusal because recipients fall
 // outside the releasability (422), `outside` names every one of them.
 struct SendOutcome {
@@ -73,7 +73,6 @@ struct SendOutcome {
   std::vector<std::string> outside;
 };
 using SendDone = std::function<void(SendOutcome)>;
-using DoneStatus = std::function<void(Status)>;
 
 // A message the hub itself sends (watch notices, daily briefs, trend alerts): sender "tansiq"
 // of no party, the hub identity as creator. Its releasability is the caller's to choose but
@@ -100,19 +99,21 @@ struct HubMessage {
 
 // One per hub process. Thread-safe. Created after the Hub, destroyed before it; stops its
 // timer thread and unsubscribes nothing (the Hub's CommitFeed outlives it only if the
-// caller destroys the Messenger after the Hub stops publishing: server/ does).
-class Messenger {
+// caller destroys the Messenger after the Hub stops publishing: server/ does). It is the
+// webhooks' FrameSource and knows them only as a WebhookOutbox.
+class Messenger final : public FrameSource {
  public:
   Messenger(Hub& hub, MessagingOptions options);
-  ~Messenger();
+  ~Messenger() override;
   Messenger(const Messenger&) = delete;
   Messenger& operator=(const Messenger&) = delete;
 
   // Where frames go; set before the first Send. nullptr: frames wait in the durable queue.
   void SetSink(PushSink* sink);
-  // Webhook posts: their outbox rows are written in the same transaction as the message (or
-  // the escalation) they carry. Set before Start; nullptr: no webhooks. Must outlive this.
-  void SetWebhooks(Webhooks* webhooks);
+  // Webhook posts (hub/webhooks.h): their outbox rows are written in the same transaction as
+  // the message (or the escalation) they carry. Set before Start; nullptr: no webhooks. Must
+  // stay alive until it is unset and Flush has returned.
+  void SetWebhookOutbox(WebhookOutbox* outbox);
   // Resumes escalation of every message with a pending deadline (after a restart) and
   // subscribes watch rules to the hub's commits. Call once, after SetSink.
   Status Start();
@@ -129,18 +130,18 @@ class Messenger {
 
   // A recipient's state changes, from a stream frame (`session`) or REST. NotFound (404)
   // when `reader` is not a recipient of `id` (the same for an unknown id). Durable on done.
-  void Received(const policy::Reader& reader, std::string id, std::string session, DoneStatus done);
+  void Received(const policy::Reader& reader, std::string id, std::string session,
+                DoneStatus done) override;
   void Read(const policy::Reader& reader, std::string id, DoneStatus done);
   void Acknowledge(const policy::Reader& reader, std::string id, DoneStatus done);
 
   // The durable queue of `reader`: frames of every message not yet confirmed as received,
   // FLASH first (sent on connect).
   Result<std::vector<dissem::OutgoingFrame>> Pending(const policy::Reader& reader);
-  // The `message` frame of `message_id` as recipient `to` gets it (`realert` > 0: a re-alert;
-  // `escalated_for`: an escalation copy), references `to` may not see removed. NotFound when
-  // `to` is not a recipient. For webhook posts.
+  // FrameSource (for webhook posts): the `message` frame of `message_id` as recipient `to`
+  // gets it; NotFound when `to` is not a recipient.
   Result<std::string> FrameFor(const policy::Reader& to, std::string_view message_id, int realert,
-                               std::string_view escalated_for);
+                               std::string_view escalated_for) override;
   // GET /api/v1/messages/{id}: the sender sees every recipient's state, a recipient their
   // own; anyone else gets NotFound.
   Result<std::string> View(const policy::Reader& reader, std::string_view id);

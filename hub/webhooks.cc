@@ -73,9 +73,9 @@ std::optional<std::string> OpenSecret(const SecretKey& key, std::string_view sea
 
 class Webhooks::Impl {
  public:
-  Impl(Hub& hub, Messenger& messenger, WebhookOptions options)
+  Impl(Hub& hub, FrameSource& frames, WebhookOptions options)
       : hub_(hub),
-        messenger_(messenger),
+        frames_(frames),
         options_(std::move(options)),
         key_(hub.key().DeriveKey("webhook-secrets")) {}
 
@@ -248,7 +248,7 @@ class Webhooks::Impl {
     // A party webhook follows its party: a user who moved party is no longer covered.
     if (hook->party && *hook->party != u.party) return NotFound("recipient left the party");
     const policy::Reader to{u.id, u.name, u.party, u.roles};
-    auto frame = messenger_.FrameFor(to, d.message_id, d.realert, d.escalated_for);
+    auto frame = frames_.FrameFor(to, d.message_id, d.realert, d.escalated_for);
     if (!frame.ok()) return frame.status();
     WebhookPost post;
     post.url = std::move(*url);
@@ -270,8 +270,8 @@ class Webhooks::Impl {
     auto user = hub_.store().UserById(d.user_id);
     if (!user.ok() || !user->has_value()) return;
     const store::User& u = **user;
-    messenger_.Received({u.id, u.name, u.party, u.roles}, d.message_id, "webhook:" + d.webhook_id,
-                        [](Status) {});  // NotFound: not (or no longer) tracked as a recipient
+    frames_.Received({u.id, u.name, u.party, u.roles}, d.message_id, "webhook:" + d.webhook_id,
+                     [](Status) {});  // NotFound: not (or no longer) tracked as a recipient
   }
 
   std::optional<store::WebhookDelivery> Failed(const store::WebhookDelivery& d,
@@ -378,7 +378,7 @@ class Webhooks::Impl {
   }
 
   Hub& hub_;
-  Messenger& messenger_;
+  FrameSource& frames_;
   const WebhookOptions options_;
   const SecretKey key_;  // seals secrets at rest
   std::atomic<WebhookDispatch*> dispatch_{nullptr};
@@ -390,8 +390,8 @@ class Webhooks::Impl {
       std::make_shared<const std::vector<store::WebhookRecord>>();
 };
 
-Webhooks::Webhooks(Hub& hub, Messenger& messenger, WebhookOptions options)
-    : impl_(std::make_unique<Impl>(hub, messenger, std::move(options))) {}
+Webhooks::Webhooks(Hub& hub, FrameSource& frames, WebhookOptions options)
+    : impl_(std::make_unique<Impl>(hub, frames, std::move(options))) {}
 Webhooks::~Webhooks() = default;
 Status Webhooks::Start() { return impl_->Start(); }
 void Webhooks::SetDispatch(WebhookDispatch* dispatch) { impl_->SetDispatch(dispatch); }

@@ -17,8 +17,10 @@
 #include <boost/json/object.hpp>
 
 #include "dissem/webhook.h"
+#include "hub/done.h"
+#include "hub/frame_source.h"
 #include "hub/hub.h"
-#include "hub/messages.h"
+#include "hub/webhook_outbox.h"
 
 namespace tansiq::hub {
 
@@ -47,17 +49,18 @@ struct WebhookPost {
   std::string recipient;  // X-Tansiq-Recipient: whose frame it is (party webhooks)
 };
 
-// One per hub process, beside the Messenger (which it outlives: server/ destroys the dispatch,
-// then the Messenger, then this). Thread-safe.
-class Webhooks {
+// One per hub process, beside the Messenger, which it knows only as the FrameSource of its posts
+// and which knows it only as a WebhookOutbox (server/messaging.h wires the two: the Messenger
+// outlives this and is unhooked from it first). Thread-safe.
+class Webhooks final : public WebhookOutbox {
  public:
-  Webhooks(Hub& hub, Messenger& messenger, WebhookOptions options);
-  ~Webhooks();
+  Webhooks(Hub& hub, FrameSource& frames, WebhookOptions options);
+  ~Webhooks() override;
   Webhooks(const Webhooks&) = delete;
   Webhooks& operator=(const Webhooks&) = delete;
 
-  // Loads the allow-list (InvalidArgument on a bad entry) and every registration, and hooks
-  // itself into the Messenger. Call once, before serving.
+  // Loads the allow-list (InvalidArgument on a bad entry) and every registration. Call once,
+  // before serving.
   Status Start();
   void SetDispatch(WebhookDispatch* dispatch);
 
@@ -71,13 +74,13 @@ class Webhooks {
   // admins may delete it). Pending posts go with it. Audited.
   void Delete(const policy::Reader& reader, std::string id, DoneStatus done);
 
-  // Messenger side: the outbox rows for one frame of `message_id` to recipient `to` (their
-  // own webhooks and their party's), to be written in the transaction that causes them.
+  // WebhookOutbox (the Messenger's side): the outbox rows for one frame of `message_id` to
+  // recipient `to` (their own webhooks and their party's), to be written in the transaction
+  // that causes them; after they are durable, Enqueued hands them to the dispatch.
   std::vector<store::WebhookDelivery> RowsFor(const policy::Reader& to,
                                               const std::string& message_id, int realert,
-                                              const std::string& escalated_for);
-  // After those rows are durable: hands them to the dispatch.
-  void Enqueued(const std::vector<store::WebhookDelivery>& rows);
+                                              const std::string& escalated_for) override;
+  void Enqueued(const std::vector<store::WebhookDelivery>& rows) override;
 
   // Sender side. Every pending post (at start-up, after a restart).
   Result<std::vector<store::WebhookDelivery>> Pending();

@@ -22,7 +22,9 @@ void Append(spdlog::memory_buf_t& out, std::string_view s) {
   out.append(s.data(), s.data() + s.size());
 }
 
-// Information and below to stdout, warnings and errors to stderr; each line flushed.
+// Information and below to stdout, warnings and errors to stderr; each line flushed. spdlog
+// locks the sink itself through std::lock_guard<Mutex>, so its mutex is a std::mutex (not
+// tansiq::Mutex) and guards spdlog's state, not ours.
 class SplitSink final : public spdlog::sinks::base_sink<std::mutex> {
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {

@@ -22,13 +22,13 @@ struct Messaging {
       : tickets(hub.clock()), messenger(hub, std::move(options)) {
     messenger.SetSink(&streams);
     webhooks = std::make_unique<hub::Webhooks>(hub, messenger, std::move(webhook_options));
-    messenger.SetWebhooks(webhooks.get());
+    messenger.SetWebhookOutbox(webhooks.get());
     sender = std::make_unique<WebhookSender>(*webhooks, hub.clock(), std::move(sender_options));
   }
   ~Messaging() {
     webhooks->SetDispatch(nullptr);
     sender.reset();
-    messenger.SetWebhooks(nullptr);
+    messenger.SetWebhookOutbox(nullptr);
     messenger.Flush();  // writes that already picked up the Webhooks finish with it alive
   }
   // Starts the Webhooks, the Messenger and the webhook sender, in that order.

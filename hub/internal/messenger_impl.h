@@ -35,7 +35,7 @@ class Messenger::Impl {
   ~Impl();
 
   void SetSink(PushSink* sink) { sink_.store(sink); }
-  void SetWebhooks(Webhooks* webhooks) { webhooks_.store(webhooks); }
+  void SetWebhookOutbox(WebhookOutbox* outbox) { outbox_.store(outbox); }
   Status Start();
   void Flush();
   std::string Metrics();
@@ -99,7 +99,7 @@ class Messenger::Impl {
   const MessagingOptions options_;
   dissem::DeliveryTracker tracker_;
   std::atomic<PushSink*> sink_{nullptr};
-  std::atomic<Webhooks*> webhooks_{nullptr};
+  std::atomic<WebhookOutbox*> outbox_{nullptr};
   internal::PendingWrites writes_;
   internal::DeliveryMetrics metrics_;
   internal::WatchRules watches_;

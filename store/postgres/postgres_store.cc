@@ -57,19 +57,19 @@ Result<std::unique_ptr<Store>> PgStore::Open(const PostgresOptions& options) {
 
 PgStore::~PgStore() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
-  cv_.notify_all();
+  cv_.SignalAll();
   if (writer_thread_.joinable()) writer_thread_.join();
 }
 
 void PgStore::Submit(WriteJob job, WriteDone done) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (!stopping_) {
       queue_.push_back({std::move(job), std::move(done), std::chrono::steady_clock::now()});
-      cv_.notify_one();
+      cv_.Signal();
       return;
     }
   }
@@ -78,7 +78,7 @@ void PgStore::Submit(WriteJob job, WriteDone done) {
 
 StoreStats PgStore::Stats() {
   StoreStats st;
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   figures_.Fill(st, queue_.size(),
                 queue_.empty() ? std::nullopt : std::optional(queue_.front().queued_at));
   st.wal_bytes = -1;  // the server's WAL is the server's
@@ -158,8 +158,8 @@ void PgStore::WriterLoop() {
   for (;;) {
     std::vector<Pending> batch;
     {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      MutexLock lock(mu_);
+      while (!stopping_ && queue_.empty()) cv_.Wait(mu_);
       if (queue_.empty()) return;  // stopping and drained
       figures_.BatchStarted(queue_.front().queued_at);
       while (!queue_.empty() && batch.size() < options_.max_batch) {
@@ -175,7 +175,7 @@ void PgStore::WriterLoop() {
     {
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_start).count();
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       figures_.BatchDone(seconds);
     }
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -186,7 +186,7 @@ void PgStore::WriterLoop() {
 
 Result<PgStore::Lease> PgStore::Acquire() {
   {
-    std::lock_guard lock(pool_mu_);
+    MutexLock lock(pool_mu_);
     if (!pool_.empty()) {
       auto c = std::move(pool_.back());
       pool_.pop_back();
@@ -201,7 +201,7 @@ Result<PgStore::Lease> PgStore::Acquire() {
 void PgStore::Release(std::unique_ptr<Connection> c) {
   if (!c->Healthy()) return;  // dropped: the next borrower reconnects
   if (c->InTransaction() && !c->Exec("ROLLBACK").ok()) return;
-  std::lock_guard lock(pool_mu_);
+  MutexLock lock(pool_mu_);
   pool_.push_back(std::move(c));
 }
 

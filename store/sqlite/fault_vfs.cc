@@ -2,6 +2,8 @@
 // default before it, and fails or delays the write path when a fault is set.
 #include "store/sqlite/fault_vfs.h"
 
+#include "base/mutex.h"
+#include "base/thread_annotations.h"
 #include "store/sqlite/sqlite.h"
 #include "store/store.h"
 
@@ -14,7 +16,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -22,15 +23,15 @@ namespace tansiq::store::sqlite {
 namespace {
 
 // The current fault, from SetFault or the control file. Thread-safe (one mutex, held only to
-// read or update these fields, never during I/O or sleeps).
+// read or update these fields, never during the faulted I/O or sleeps).
 struct FaultState {
-  std::mutex mu;
-  std::string control_file;  // empty: only SetFault decides
-  bool seen = false;         // the control file existed at the last stat
-  ino_t ino = 0;
-  off_t size = 0;
-  timespec mtime{};
-  Fault fault;
+  Mutex mu;
+  std::string control_file TANSIQ_GUARDED_BY(mu);  // empty: only SetFault decides
+  bool seen TANSIQ_GUARDED_BY(mu) = false;         // the control file existed at the last stat
+  ino_t ino TANSIQ_GUARDED_BY(mu) = 0;
+  off_t size TANSIQ_GUARDED_BY(mu) = 0;
+  timespec mtime TANSIQ_GUARDED_BY(mu){};
+  Fault fault TANSIQ_GUARDED_BY(mu);
   std::atomic<std::uint64_t> injected{0};
 };
 
@@ -39,8 +40,8 @@ FaultState& State() {
   return state;
 }
 
-// Re-reads the control file when it changed since the last call. Caller holds state.mu.
-void PollControlFile(FaultState& s) {
+// Re-reads the control file when it changed since the last call.
+void PollControlFile(FaultState& s) TANSIQ_REQUIRES(s.mu) {
   if (s.control_file.empty()) return;
   struct stat st {};
   if (::stat(s.control_file.c_str(), &st) != 0) {
@@ -71,7 +72,7 @@ void PollControlFile(FaultState& s) {
 
 Fault Current() {
   FaultState& s = State();
-  std::lock_guard lock(s.mu);
+  MutexLock lock(s.mu);
   PollControlFile(s);
   return s.fault;
 }
@@ -340,7 +341,7 @@ Status InstallFaultVfs(const std::string& control_file) {
   });
   if (!g_install_status.ok()) return g_install_status;
   FaultState& s = State();
-  std::lock_guard lock(s.mu);
+  MutexLock lock(s.mu);
   if (!control_file.empty()) {
     s.control_file = control_file;
     s.seen = false;
@@ -351,7 +352,7 @@ Status InstallFaultVfs(const std::string& control_file) {
 
 void SetFault(const Fault& fault) {
   FaultState& s = State();
-  std::lock_guard lock(s.mu);
+  MutexLock lock(s.mu);
   PollControlFile(s);  // so an unchanged control file does not override this at the next call
   s.fault = fault;
 }

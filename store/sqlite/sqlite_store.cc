@@ -66,11 +66,11 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const SqliteOptions& options) {
 
 SqliteStore::~SqliteStore() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
-  cv_.notify_all();
-  checkpoint_cv_.notify_all();
+  cv_.SignalAll();
+  checkpoint_cv_.SignalAll();
   if (writer_thread_.joinable()) writer_thread_.join();
   if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
   if (writer_) (void)writer_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -87,45 +87,49 @@ void SqliteStore::CheckpointLoop() {
   auto last_commit = SteadyClock::now();
   bool idle_truncated = true;  // no commit since the last TRUNCATE
   std::uint64_t seen = 0;
-  std::unique_lock lock(mu_);
+  MutexLock lock(mu_);
   while (!stopping_) {
-    checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(200),
-                            [&] { return stopping_ || figures_.commits != seen; });
+    // Until a commit, stopping, or 200 ms.
+    for (const auto until = SteadyClock::now() + std::chrono::milliseconds(200);
+         !stopping_ && figures_.commits == seen && checkpoint_cv_.WaitUntil(mu_, until);) {
+    }
     if (stopping_) continue;
     if (figures_.commits == seen) {
       if (bounded && !idle_truncated &&
           SteadyClock::now() - last_commit >= std::chrono::milliseconds(options_.wal_idle_ms)) {
-        lock.unlock();
+        lock.Unlock();
         {
-          std::lock_guard checkpoint(checkpoint_mu_);
+          MutexLock checkpoint(checkpoint_mu_);
           idle_truncated =
               sqlite3_wal_checkpoint_v2((*db)->raw(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr,
                                         nullptr) == SQLITE_OK;
         }
-        lock.lock();
+        lock.Lock();
       }
       continue;
     }
     seen = figures_.commits;
     last_commit = SteadyClock::now();
     idle_truncated = false;
-    lock.unlock();
+    lock.Unlock();
     {
-      std::lock_guard checkpoint(checkpoint_mu_);
+      MutexLock checkpoint(checkpoint_mu_);
       (void)(*db)->Exec("PRAGMA wal_checkpoint(PASSIVE)");
     }
-    lock.lock();
+    lock.Lock();
     // At most ~10 checkpoints a second: each copies everything committed meanwhile.
-    checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping_; });
+    for (const auto until = SteadyClock::now() + std::chrono::milliseconds(100);
+         !stopping_ && checkpoint_cv_.WaitUntil(mu_, until);) {
+    }
   }
 }
 
 void SqliteStore::Submit(WriteJob job, WriteDone done) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (!stopping_) {
       queue_.push_back({std::move(job), std::move(done), std::chrono::steady_clock::now()});
-      cv_.notify_one();
+      cv_.Signal();
       return;
     }
   }
@@ -150,7 +154,7 @@ Status SqliteStore::ScrubRefusedCommit() {
 StoreStats SqliteStore::Stats() {
   StoreStats st;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     figures_.Fill(st, queue_.size(),
                   queue_.empty() ? std::nullopt : std::optional(queue_.front().queued_at));
   }
@@ -168,16 +172,17 @@ void SqliteStore::WriterLoop() {
   for (;;) {
     std::vector<Pending> batch;
     {
-      std::unique_lock lock(mu_);
-      auto ready = [&] { return stopping_ || !queue_.empty(); };
+      MutexLock lock(mu_);
       if (scrub) {
-        cv_.wait_for(lock, kScrubRetry, ready);
+        for (const auto until = std::chrono::steady_clock::now() + kScrubRetry;
+             !stopping_ && queue_.empty() && cv_.WaitUntil(mu_, until);) {
+        }
       } else {
-        cv_.wait(lock, ready);
+        while (!stopping_ && queue_.empty()) cv_.Wait(mu_);
       }
       if (queue_.empty()) {
         bool stop = stopping_;
-        lock.unlock();
+        lock.Unlock();
         if (scrub) scrub = !ScrubRefusedCommit().ok();
         if (stop) return;  // stopping and drained
         continue;
@@ -251,7 +256,7 @@ void SqliteStore::WriterLoop() {
       // RESTART there waits for the write lock, which the writer takes back between batches
       // long before a busy handler's sleep ends. checkpoint_mu_ keeps it from meeting the
       // checkpointer's own (a held checkpoint lock is SQLITE_BUSY at once, never waited for).
-      std::lock_guard checkpoint(checkpoint_mu_);
+      MutexLock checkpoint(checkpoint_mu_);
       if (sqlite3_wal_checkpoint_v2(writer_->raw(), nullptr, SQLITE_CHECKPOINT_RESTART, nullptr,
                                     nullptr) == SQLITE_OK) {
         wal_frames_ = 0;
@@ -260,10 +265,10 @@ void SqliteStore::WriterLoop() {
     {
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_start).count();
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       figures_.BatchDone(seconds);
     }
-    checkpoint_cv_.notify_one();
+    checkpoint_cv_.Signal();
     for (std::size_t i = 0; i < batch.size(); ++i) {
       if (batch[i].done) batch[i].done(results[i]);
     }
@@ -272,7 +277,7 @@ void SqliteStore::WriterLoop() {
 
 Result<SqliteStore::Lease> SqliteStore::Acquire() {
   {
-    std::lock_guard lock(pool_mu_);
+    MutexLock lock(pool_mu_);
     if (!pool_.empty()) {
       auto c = std::move(pool_.back());
       pool_.pop_back();
@@ -287,7 +292,7 @@ Result<SqliteStore::Lease> SqliteStore::Acquire() {
 void SqliteStore::Release(std::unique_ptr<Connection> c) {
   c->ResetAll();
   c->TrimCache(kMaxCachedStatements);
-  std::lock_guard lock(pool_mu_);
+  MutexLock lock(pool_mu_);
   pool_.push_back(std::move(c));
 }
 

@@ -5,14 +5,14 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "base/mutex.h"
+#include "base/thread_annotations.h"
 #include "store/internal/writer_figures.h"
 #include "store/postgres/pg.h"
 #include "store/postgres/postgres.h"
@@ -235,15 +235,15 @@ class PgStore final : public Store {
   std::unique_ptr<Connection> writer_;  // writer thread only; reconnected when broken
   int schema_version_ = 0;              // set at Open
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Pending> queue_;  // guarded by mu_
-  bool stopping_ = false;      // guarded by mu_
-  WriterFigures figures_;      // guarded by mu_
+  Mutex mu_;
+  CondVar cv_;  // with mu_: a job queued, or stopping
+  std::deque<Pending> queue_ TANSIQ_GUARDED_BY(mu_);
+  bool stopping_ TANSIQ_GUARDED_BY(mu_) = false;
+  WriterFigures figures_ TANSIQ_GUARDED_BY(mu_);
   std::thread writer_thread_;
 
-  std::mutex pool_mu_;
-  std::vector<std::unique_ptr<Connection>> pool_;  // guarded by pool_mu_
+  Mutex pool_mu_;
+  std::vector<std::unique_ptr<Connection>> pool_ TANSIQ_GUARDED_BY(pool_mu_);
 };
 
 }  // namespace tansiq::store::internal

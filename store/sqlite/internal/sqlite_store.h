@@ -6,12 +6,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <deque>
 #include <exception>
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <set>
 #include <thread>
 #include <type_traits>
@@ -19,6 +17,8 @@
 #include <unordered_set>
 #include <variant>
 
+#include "base/mutex.h"
+#include "base/thread_annotations.h"
 #include "stix/search_text.h"
 #include "stix/timestamp.h"
 #include "store/internal/writer_figures.h"
@@ -377,21 +377,22 @@ class SqliteStore final : public Store {
   std::int64_t wal_frames_ = 0;         // writer thread only: WAL frames after the last commit
   std::int64_t wal_page_size_ = 4096;   // set at open
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Pending> queue_;  // guarded by mu_
-  bool stopping_ = false;      // guarded by mu_
-  WriterFigures figures_;      // guarded by mu_; its commits wake the checkpointer
-  int schema_version_ = 0;     // set at Open
-  std::condition_variable checkpoint_cv_;
+  Mutex mu_;
+  CondVar cv_;  // with mu_: a job queued, or stopping
+  std::deque<Pending> queue_ TANSIQ_GUARDED_BY(mu_);
+  bool stopping_ TANSIQ_GUARDED_BY(mu_) = false;
+  WriterFigures figures_ TANSIQ_GUARDED_BY(mu_);  // its commits wake the checkpointer
+  int schema_version_ = 0;                        // set at Open
+  CondVar checkpoint_cv_;                         // with mu_: a commit, or stopping
   // Held around every checkpoint of this process (the checkpointer's PASSIVE and TRUNCATE, the
-  // writer's RESTART), which SQLite would otherwise refuse at once while another runs.
-  std::mutex checkpoint_mu_;
+  // writer's RESTART), which SQLite would otherwise refuse at once while another runs. It
+  // guards no member: what it orders is SQLite's checkpoint lock; never taken with mu_ held.
+  Mutex checkpoint_mu_;
   std::thread writer_thread_;
   std::thread checkpoint_thread_;
 
-  std::mutex pool_mu_;
-  std::vector<std::unique_ptr<Connection>> pool_;  // guarded by pool_mu_
+  Mutex pool_mu_;
+  std::vector<std::unique_ptr<Connection>> pool_ TANSIQ_GUARDED_BY(pool_mu_);
 };
 
 }  // namespace tansiq::store::internal
