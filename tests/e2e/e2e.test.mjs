@@ -884,6 +884,60 @@ test("a hub admin manages: adds a party and a user, changes roles, deputies and 
   assert.deepEqual(problems, []);
 });
 
+test("a hub admin edits a party's names per language; a party admin manages their own party's users only", async () => {
+  const n = nonce();
+  const code = `q${n.slice(2, 10)}`;
+  const made = await hub.request("POST", "/api/v1/admin/parties", { user: "iq-admin", body: { code, name: `لبنان ${n}`, names: { en: `Lebanon ${n}`, ru: `Ливан ${n}` } } });
+  assert.equal(made.status, 201, made.text);
+  const identity = made.json.identity;
+  const a = await login(await newContext("ar"), "iq-admin", "ar");
+  await a.goto(`${hub.base}/#/admin`);
+  await a.click(`#admin-parties tr[data-party="${code}"] .edit-party`);
+  await a.waitForSelector(`#party-editor[data-party="${code}"] #edit-party-name:not([disabled])`);
+  assert.equal(await a.inputValue("#edit-party-name-ru"), `Ливан ${n}`);
+  assert.equal(await a.getAttribute("#edit-party-name-ar", "dir"), "rtl");
+  await a.fill("#edit-party-name-ar", `الجمهورية اللبنانية ${n}`);
+  await a.fill("#edit-party-name-ru", "");
+  for (const v of await axeViolations(a)) assert.fail(`ar: axe ${v.id} ${v.nodes.join(", ")}`);
+  await a.click("#edit-party-save");
+  await a.waitForSelector("#party-saved");
+  // The table names it in the UI's language at once; the code and identity are unchanged.
+  await a.locator(`#admin-parties tr[data-party="${code}"] td >> nth=0`, { hasText: `الجمهورية اللبنانية ${n}` }).waitFor();
+  const p = (await hub.request("GET", "/api/v1/parties", { user: "iq-officer" })).json.find((x) => x.id === code);
+  assert.deepEqual([p.identity, p.names], [identity, { ar: `الجمهورية اللبنانية ${n}`, en: `Lebanon ${n}` }]);
+  await a.context().close();
+
+  // A party admin of ru (made by the hub admin): sees ru's users only, may edit them, is offered
+  // no hub-admin role and no other party, and cannot rename parties.
+  const padmin = `ru-padmin-${n}`;
+  const r = await hub.request("POST", "/api/v1/admin/users", { user: "iq-admin", body: { name: padmin, party: "ru", roles: ["admin"], password: `demo-${padmin}` } });
+  assert.equal(r.status, 201, r.text);
+  const b = await login(await newContext("en"), padmin, "en");
+  await b.goto(`${hub.base}/#/admin`);
+  await b.waitForSelector('#admin-users tr[data-user="ru-officer"] .edit-user');
+  const parties = await b.locator("#admin-users tr[data-user] td:nth-child(2)").allTextContents();
+  assert.ok(parties.length >= 4 && parties.every((x) => x === "Russia"), JSON.stringify(parties));
+  assert.equal(await b.locator("#admin-parties").count(), 0);
+  assert.deepEqual(await b.locator("#add-user-party option").evaluateAll((os) => os.map((o) => o.value)), ["ru"]);
+  assert.deepEqual(await b.locator("#add-user-roles input").evaluateAll((is) => is.map((i) => i.value)), ["officer", "analyst", "recipient", "admin"]);
+  await b.click('#admin-users tr[data-user="ru-chief"] .edit-user');
+  await b.waitForSelector("#user-editor");
+  assert.equal(await b.locator('#edit-roles input[value="hub-admin"]').count(), 0);
+  await b.selectOption("#edit-alternates", ["ru-deputy", "ru-officer"]);
+  for (const v of await axeViolations(b)) assert.fail(`en: axe ${v.id} ${v.nodes.join(", ")}`);
+  await shot(b, "admin-party-admin-en");
+  await b.click("#edit-save");
+  await b.waitForSelector("#admin-notice");
+  const chief = (await hub.request("GET", "/api/v1/admin/users", { user: padmin })).json.users.find((u) => u.name === "ru-chief");
+  assert.deepEqual(chief.alternates, ["ru-deputy", "ru-officer"]);
+  await hub.request("PATCH", "/api/v1/admin/users/ru-chief", { user: padmin, body: { alternates: ["ru-deputy"] } });
+  // Another party's user is no user to them.
+  const other = await hub.request("PATCH", "/api/v1/admin/users/iq-chief", { user: padmin, body: { enabled: false } });
+  assert.equal(other.status, 404);
+  await b.context().close();
+  assert.deepEqual(problems, []);
+});
+
 test("the correlation view marks a name written in another script as the same name", async () => {
   const ids = await hub.parties();
   const n = nonce();
