@@ -787,6 +787,85 @@ test("the graph reads at 60 nodes: clusters by type drawn on canvas under the CS
   assert.deepEqual(problems, []);
 });
 
+test("each graph label is drawn in its own direction on the canvas (Arabic right-to-left, Latin left-to-right), in an ar and an en page", async () => {
+  const ids = await hub.parties();
+  const n = nonce();
+  const focus = sdo("report", ids.iq, { name: `مركز ${n}`, published: new Date().toISOString(), object_refs: [ids.iq], object_marking_refs: [TLP_GREEN], lang: "ar" });
+  await hub.postObjects("iq-officer", [focus]);
+  // Labels whose drawing differs by direction: a neutral at an end (a closing parenthesis) or a
+  // run of the other script, so a label drawn in the page's direction instead of its own reads
+  // wrong ("(Group 7 (APT" in an Arabic page; "(APT) الأنبار" in an English one).
+  const labels = [
+    ["report", `مركز ${n}`],
+    ["intrusion-set", "Group 7 (APT)"],
+    ["intrusion-set", "Daesh!"],
+    ["location", "الأنبار (APT)"],
+    ["location", "محافظة نينوى!"],
+    ["identity", "Источник (7)"],
+  ];
+  const nodes = labels.map(([type, name], i) => ({ id: i === 0 ? focus.id : `${type}--00000000-0000-4000-8000-${String(i).padStart(12, "0")}`, type, name }));
+  const edges = nodes.slice(1).map((x) => ({ source: focus.id, target: x.id, score: 0.8, reasons: [] }));
+  for (const lang of ["ar", "en"]) {
+    const page = await login(await newContext(lang), "iq-officer", lang);
+    await page.route("**/api/v1/graph?**", (route) => route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ nodes, edges }) }));
+    await page.goto(`${hub.base}/#/object/${encodeURIComponent(focus.id)}`);
+    await page.waitForSelector('#object-graph .graph-figure[data-state="ready"]');
+    // Through Cytoscape's own API (the instance its container registers): the label text each
+    // node was drawn with, its font, and the direction its canvas draws in (the page's).
+    const drawn = await page.evaluate(() => {
+      const box = document.getElementById("link-graph");
+      const cy = box._cyreg.cy;
+      const canvas = box.querySelector("canvas");
+      const pageDir = getComputedStyle(canvas).direction;
+      const render = (text, dir, font) => {
+        const c = document.createElement("canvas");
+        c.width = 900;
+        c.height = 60;
+        const ctx = c.getContext("2d");
+        ctx.direction = dir;
+        ctx.font = font;
+        ctx.textAlign = "center"; // as Cytoscape draws a label (text-halign center)
+        ctx.fillStyle = "#000";
+        ctx.fillText(text, 450, 40);
+        return c.toDataURL();
+      };
+      return cy
+        .nodes()
+        .not(".cluster")
+        .map((node) => {
+          const label = node.pstyle("label").strValue;
+          const font = `${node.pstyle("font-weight").strValue} 24px ${node.pstyle("font-family").strValue}`;
+          const text = label.replace(/[\u2066-\u2069]/g, "");
+          return {
+            text,
+            label,
+            pageDir,
+            visible: node.visible() && node.renderedBoundingBox({ includeLabels: true, includeNodes: false }).w > 0,
+            // The label as the canvas draws it, against the text drawn in each direction.
+            asLtr: render(label, pageDir, font) === render(text, "ltr", font),
+            asRtl: render(label, pageDir, font) === render(text, "rtl", font),
+            // Whether direction changes this text's drawing at all (else the check is vacuous).
+            differs: render(text, "ltr", font) !== render(text, "rtl", font),
+          };
+        });
+    });
+    assert.equal(drawn.length, labels.length);
+    for (const d of drawn) {
+      const own = /^[^A-Za-z\u0400-\u04FF]*[\u0600-\u06FF]/.test(d.text) ? "rtl" : "ltr";
+      assert.equal(d.pageDir, lang === "ar" ? "rtl" : "ltr");
+      assert.ok(d.visible, `${lang}: label ${d.text} is drawn`);
+      // Drawn in its own direction whatever the page's: an isolate of that direction…
+      assert.equal(d.label[0], own === "rtl" ? "\u2067" : "\u2066", `${lang}: ${d.text} isolated as ${own}`);
+      // …and the pixels: the label as drawn equals its text drawn in its own direction.
+      assert.ok(own === "rtl" ? d.asRtl : d.asLtr, `${lang}: ${d.text} drawn ${own === "rtl" ? "right-to-left" : "left-to-right"} (${JSON.stringify(d)})`);
+    }
+    // The labels chosen make direction visible: for each the two directions draw differently.
+    assert.ok(drawn.filter((d) => d.differs).length >= 4, JSON.stringify(drawn.map((d) => [d.text, d.differs])));
+    await page.context().close();
+  }
+  assert.deepEqual(problems, []);
+});
+
 test("dates in the reader's digits and calendar (a Persian date picker for fa); the header names the party", async () => {
   const names = async (lang) => Object.fromEntries((await hub.request("GET", `/api/v1/parties?lang=${lang}`, { user: "iq-officer" })).json.map((p) => [p.id, p.name]));
   // fa: the solar hijri calendar, Persian digits; 16 Azar 1405 is 7 December 2026.
