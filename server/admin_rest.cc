@@ -3,6 +3,7 @@
 #include "server/admin_rest.h"
 
 #include <map>
+#include <optional>
 
 #include <boost/json.hpp>
 
@@ -70,6 +71,36 @@ Status NamesField(const json::object& body, std::map<std::string, std::string>* 
   return Status::Ok();
 }
 
+// PATCH's "names": {"ar": "…", "fa": null, …}: a string sets that language's name, null
+// removes it (JSON merge patch); the languages and names are checked by hub::ManageRenameParty.
+Status NamesChangeField(const json::object& body,
+                        std::map<std::string, std::optional<std::string>>* out) {
+  const json::value* v = body.if_contains("names");
+  if (!v) return Status::Ok();
+  if (!v->is_object() || v->get_object().empty() || v->get_object().size() > 8) {
+    return InvalidArgument("names: must be an object of 1-4 {language: name or null}");
+  }
+  for (const auto& kv : v->get_object()) {
+    const std::string field = "names." + std::string(kv.key());
+    if (kv.key().size() > 8) return InvalidArgument(field + ": not one of ar, en, fa, ru");
+    if (kv.value().is_null()) {
+      (*out)[std::string(kv.key())] = std::nullopt;
+    } else if (kv.value().is_string()) {
+      (*out)[std::string(kv.key())] = std::string(kv.value().get_string());
+    } else {
+      return InvalidArgument(field + ": must be a name or null");
+    }
+  }
+  return Status::Ok();
+}
+
+json::object PartyJson(const store::Party& p) {
+  json::object names;
+  for (const auto& [lang, name] : p.names) names[lang] = name;
+  return {
+      {"id", p.code}, {"name", p.name}, {"identity", p.identity_id}, {"names", std::move(names)}};
+}
+
 json::object UserJson(const hub::ManagedUser& u) {
   json::array roles, alternates;
   for (const auto& r : u.roles) roles.push_back(json::value(r));
@@ -111,14 +142,39 @@ void RegisterAdmin(Router& router, hub::Hub& hub) {
     if (!party.ok()) co_return ErrorResponse(call, party.status());
     // The new party joins the directory every request reads (the CLI's `party add` does the same).
     if (Status r = hub.Reload(); !r.ok()) co_return ErrorResponse(call, r);
-    json::object names;
-    for (const auto& [lang, name] : party->names) names[lang] = name;
-    json::object out{{"id", party->code},
-                     {"name", party->name},
-                     {"identity", party->identity_id},
-                     {"names", std::move(names)}};
-    co_return MakeResponse(call, http::status::created, json::serialize(out), kJsonMediaType);
+    co_return MakeResponse(call, http::status::created, json::serialize(PartyJson(*party)),
+                           kJsonMediaType);
   });
+
+  // {"name"?, "names"?: {lang: name | null}} → 200 the party {"id", "name", "identity", "names"}.
+  // Its code and identity never change.
+  router.Add(http::verb::patch, "/api/v1/admin/parties/{}",
+             [&hub](Call& call) -> awaitable<Response> {
+               auto body = JsonObjectBody(call);
+               if (!body.ok()) co_return ErrorResponse(call, body.status());
+               hub::PartyChange change;
+               Status s = OnlyFields(*body, {"name", "names"});
+               if (s.ok() && body->if_contains("name")) {
+                 s = StringField(*body, "name", &change.name.emplace(), false, 256);
+               }
+               if (s.ok()) s = NamesChangeField(*body, &change.names);
+               if (!s.ok()) co_return ErrorResponse(call, s);
+               const std::string code = call.captures[0];
+               const policy::Reader reader = *call.reader;
+               auto start = [&](std::function<void(Status)> done) {
+                 hub::ManageRenameParty(hub, reader, code, std::move(change), std::move(done));
+               };
+               Status renamed = co_await Await<Status>(start);
+               if (!renamed.ok()) co_return ErrorResponse(call, renamed);
+               // The new names join the directory every request on this node reads at once (the
+               // other nodes re-read it within a second, Hub::Reload).
+               if (Status r = hub.Reload(); !r.ok()) co_return ErrorResponse(call, r);
+               auto dir = hub.directory();
+               const store::Party* party = dir->PartyByCode(code);
+               if (!party) co_return ErrorResponse(call, NotFound("no party '" + code + "'"));
+               co_return MakeResponse(call, http::status::ok, json::serialize(PartyJson(*party)),
+                                      kJsonMediaType);
+             });
 
   // {"name", "party", "roles", "password", "alternates"?, "lang"?} → 201 the user.
   router.Add(http::verb::post, "/api/v1/admin/users", [&hub](Call& call) -> awaitable<Response> {

@@ -24,6 +24,15 @@ struct Party {
   std::map<std::string, std::string> names;
 };
 
+// A change of a party's names (DirectoryTxn::RenameParty): its display name when set, and its
+// name per UI language — a language mapped to a name gets that name, one mapped to nullopt
+// loses its name, the others keep theirs. Never its code or identity id (what other hubs and
+// the releasability markings key on). Value type.
+struct PartyRename {
+  std::optional<std::string> name;
+  std::map<std::string, std::optional<std::string>> names;
+};
+
 struct User {
   std::int64_t id = 0;
   std::string name;
@@ -77,8 +86,11 @@ class DirectoryTxn {
   virtual ~DirectoryTxn() = default;
 
   virtual Result<policy::PartyIndex> AddParty(const Party& p) = 0;  // assigns the index
-  virtual Result<std::int64_t> AddUser(const User& u) = 0;          // assigns the id
-  virtual Status UpdateUser(const User& u) = 0;                     // by id
+  // Applies `change` to party `index` (PartyRename) in this job. NotFound when there is no
+  // such party; the callers check the names and languages.
+  virtual Status RenameParty(policy::PartyIndex index, const PartyRename& change) = 0;
+  virtual Result<std::int64_t> AddUser(const User& u) = 0;  // assigns the id
+  virtual Status UpdateUser(const User& u) = 0;             // by id
   // Only the preferred UI language, so it never overwrites a concurrent change of roles,
   // password or state. NotFound when the user does not exist.
   virtual Status SetUserLang(std::int64_t user_id, std::string_view lang) = 0;

@@ -73,6 +73,64 @@ TEST_P(DirectoryConformance, PartiesUsersTokensCollectionsMeta) {
             ErrorCode::kNotFound);
 }
 
+// RenameParty changes the display name and the names per language it is given (a language
+// mapped to nothing loses its name), never the code, index or identity; an unknown party is
+// NotFound; a rename in a job that fails is rolled back with it; it survives a reopen.
+TEST_P(DirectoryConformance, RenamePartyChangesItsNamesAndNothingElse) {
+  auto party = [&](policy::PartyIndex index) {
+    auto all = store_->Parties();
+    EXPECT_TRUE(all.ok());
+    for (const auto& p : *all) {
+      if (p.index == index) return p;
+    }
+    ADD_FAILURE() << "no party " << index;
+    return Party{};
+  };
+  const Party before = party(1);
+  const Party other = party(2);
+  PartyRename first;
+  first.name = "Bravo";
+  first.names = {{"ar", "برافو"}, {"en", "Bravo"}, {"ru", "Браво"}};
+  ASSERT_TRUE(store_->Write([&](WriteTxn& t) { return t.RenameParty(1, first); }).ok());
+  Party p = party(1);
+  EXPECT_EQ(p.name, "Bravo");
+  EXPECT_EQ(p.code, before.code);
+  EXPECT_EQ(p.identity_id, before.identity_id);
+  EXPECT_EQ(p.names, (std::map<std::string, std::string>{
+                         {"ar", "برافو"}, {"en", "Bravo"}, {"ru", "Браво"}}));
+
+  // Only what is given changes: a new Arabic name, the Russian one removed, English kept.
+  PartyRename second;
+  second.names = {{"ar", "برافو الجديدة"}, {"ru", std::nullopt}, {"fa", std::nullopt}};
+  ASSERT_TRUE(store_->Write([&](WriteTxn& t) { return t.RenameParty(1, second); }).ok());
+  p = party(1);
+  EXPECT_EQ(p.name, "Bravo");
+  EXPECT_EQ(p.names,
+            (std::map<std::string, std::string>{{"ar", "برافو الجديدة"}, {"en", "Bravo"}}));
+  const Party other_after = party(2);
+  EXPECT_EQ(other_after.name, other.name);
+  EXPECT_EQ(other_after.names, other.names);
+
+  // No such party: NotFound, and the rest of the hub unchanged.
+  EXPECT_EQ(store_->Write([&](WriteTxn& t) { return t.RenameParty(40, first); }).code(),
+            ErrorCode::kNotFound);
+  // A rename inside a job that fails afterwards is rolled back with it.
+  PartyRename undone;
+  undone.name = "Never";
+  undone.names = {{"en", std::nullopt}};
+  Status failed = store_->Write([&](WriteTxn& t) -> Status {
+    TANSIQ_RETURN_IF_ERROR(t.RenameParty(1, undone));
+    return Conflict("changed my mind");
+  });
+  EXPECT_EQ(failed.code(), ErrorCode::kConflict);
+  Reopen();
+  p = party(1);
+  EXPECT_EQ(p.name, "Bravo");
+  EXPECT_EQ(p.names,
+            (std::map<std::string, std::string>{{"ar", "برافو الجديدة"}, {"en", "Bravo"}}));
+  EXPECT_EQ(store_->Parties()->size(), 3u);
+}
+
 // The write path through directory jobs (so it also runs on backends that do not store objects
 // yet): a failing job rolls back alone in a group commit, a refused write (a known name) leaves
 // the rest of its job usable, and acknowledged writes survive a reopen.

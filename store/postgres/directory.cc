@@ -31,6 +31,29 @@ Result<policy::PartyIndex> PgWriteTxn::AddParty(const Party& p) {
   return idx;
 }
 
+Status PgWriteTxn::RenameParty(policy::PartyIndex index, const PartyRename& change) {
+  // Locks the party's row for the rest of the job, so a concurrent rename waits for this one.
+  auto found =
+      db_.Query("SELECT 1 FROM parties WHERE idx = $1 FOR UPDATE", {static_cast<int>(index)});
+  if (!found.ok()) return found.status();
+  if (found->empty()) return NotFound("no such party");
+  if (change.name) {
+    auto r = db_.Query("UPDATE parties SET name = $2 WHERE idx = $1",
+                       {static_cast<int>(index), *change.name});
+    if (!r.ok()) return r.status();
+  }
+  for (const auto& [lang, name] : change.names) {
+    auto r = name ? db_.Query(
+                        "INSERT INTO party_names(party, lang, name) VALUES($1, $2, $3) "
+                        "ON CONFLICT(party, lang) DO UPDATE SET name = excluded.name",
+                        {static_cast<int>(index), lang, *name})
+                  : db_.Query("DELETE FROM party_names WHERE party = $1 AND lang = $2",
+                              {static_cast<int>(index), lang});
+    if (!r.ok()) return r.status();
+  }
+  return Status::Ok();
+}
+
 Result<std::int64_t> PgWriteTxn::AddUser(const User& u) {
   auto r = db_.Query(
       "INSERT INTO users(name, party, roles, disabled, password_hash, alternates, lang) "

@@ -28,6 +28,31 @@ Result<policy::PartyIndex> SqliteWriteTxn::AddParty(const Party& p) {
   return idx;
 }
 
+Status SqliteWriteTxn::RenameParty(policy::PartyIndex index, const PartyRename& change) {
+  auto found = db_.Prepare("SELECT 1 FROM parties WHERE idx = ?1");
+  if (!found.ok()) return found.status();
+  (*found)->Bind(1, index);
+  Status status;
+  if (!(*found)->Step(&status)) return status.ok() ? NotFound("no such party") : status;
+  (*found)->Reset();
+  if (change.name) {
+    auto st = db_.Prepare("UPDATE parties SET name = ?2 WHERE idx = ?1");
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, index).Bind(2, *change.name);
+    TANSIQ_RETURN_IF_ERROR((*st)->Run());
+  }
+  for (const auto& [lang, name] : change.names) {
+    auto st = db_.Prepare(name ? "INSERT INTO party_names(party, lang, name) VALUES(?1, ?2, ?3) "
+                                 "ON CONFLICT(party, lang) DO UPDATE SET name = excluded.name"
+                               : "DELETE FROM party_names WHERE party = ?1 AND lang = ?2");
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, index).Bind(2, lang);
+    if (name) (*st)->Bind(3, *name);
+    TANSIQ_RETURN_IF_ERROR((*st)->Run());
+  }
+  return Status::Ok();
+}
+
 Result<std::int64_t> SqliteWriteTxn::AddUser(const User& u) {
   auto st = db_.Prepare(
       "INSERT INTO users(name, party, roles, disabled, password_hash, alternates, lang) "

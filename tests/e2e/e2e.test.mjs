@@ -787,6 +787,85 @@ test("the graph reads at 60 nodes: clusters by type drawn on canvas under the CS
   assert.deepEqual(problems, []);
 });
 
+test("each graph label is drawn in its own direction on the canvas (Arabic right-to-left, Latin left-to-right), in an ar and an en page", async () => {
+  const ids = await hub.parties();
+  const n = nonce();
+  const focus = sdo("report", ids.iq, { name: `مركز ${n}`, published: new Date().toISOString(), object_refs: [ids.iq], object_marking_refs: [TLP_GREEN], lang: "ar" });
+  await hub.postObjects("iq-officer", [focus]);
+  // Labels whose drawing differs by direction: a neutral at an end (a closing parenthesis) or a
+  // run of the other script, so a label drawn in the page's direction instead of its own reads
+  // wrong ("(Group 7 (APT" in an Arabic page; "(APT) الأنبار" in an English one).
+  const labels = [
+    ["report", `مركز ${n}`],
+    ["intrusion-set", "Group 7 (APT)"],
+    ["intrusion-set", "Daesh!"],
+    ["location", "الأنبار (APT)"],
+    ["location", "محافظة نينوى!"],
+    ["identity", "Источник (7)"],
+  ];
+  const nodes = labels.map(([type, name], i) => ({ id: i === 0 ? focus.id : `${type}--00000000-0000-4000-8000-${String(i).padStart(12, "0")}`, type, name }));
+  const edges = nodes.slice(1).map((x) => ({ source: focus.id, target: x.id, score: 0.8, reasons: [] }));
+  for (const lang of ["ar", "en"]) {
+    const page = await login(await newContext(lang), "iq-officer", lang);
+    await page.route("**/api/v1/graph?**", (route) => route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ nodes, edges }) }));
+    await page.goto(`${hub.base}/#/object/${encodeURIComponent(focus.id)}`);
+    await page.waitForSelector('#object-graph .graph-figure[data-state="ready"]');
+    // Through Cytoscape's own API (the instance its container registers): the label text each
+    // node was drawn with, its font, and the direction its canvas draws in (the page's).
+    const drawn = await page.evaluate(() => {
+      const box = document.getElementById("link-graph");
+      const cy = box._cyreg.cy;
+      const canvas = box.querySelector("canvas");
+      const pageDir = getComputedStyle(canvas).direction;
+      const render = (text, dir, font) => {
+        const c = document.createElement("canvas");
+        c.width = 900;
+        c.height = 60;
+        const ctx = c.getContext("2d");
+        ctx.direction = dir;
+        ctx.font = font;
+        ctx.textAlign = "center"; // as Cytoscape draws a label (text-halign center)
+        ctx.fillStyle = "#000";
+        ctx.fillText(text, 450, 40);
+        return c.toDataURL();
+      };
+      return cy
+        .nodes()
+        .not(".cluster")
+        .map((node) => {
+          const label = node.pstyle("label").strValue;
+          const font = `${node.pstyle("font-weight").strValue} 24px ${node.pstyle("font-family").strValue}`;
+          const text = label.replace(/[\u2066-\u2069]/g, "");
+          return {
+            text,
+            label,
+            pageDir,
+            visible: node.visible() && node.renderedBoundingBox({ includeLabels: true, includeNodes: false }).w > 0,
+            // The label as the canvas draws it, against the text drawn in each direction.
+            asLtr: render(label, pageDir, font) === render(text, "ltr", font),
+            asRtl: render(label, pageDir, font) === render(text, "rtl", font),
+            // Whether direction changes this text's drawing at all (else the check is vacuous).
+            differs: render(text, "ltr", font) !== render(text, "rtl", font),
+          };
+        });
+    });
+    assert.equal(drawn.length, labels.length);
+    for (const d of drawn) {
+      const own = /^[^A-Za-z\u0400-\u04FF]*[\u0600-\u06FF]/.test(d.text) ? "rtl" : "ltr";
+      assert.equal(d.pageDir, lang === "ar" ? "rtl" : "ltr");
+      assert.ok(d.visible, `${lang}: label ${d.text} is drawn`);
+      // Drawn in its own direction whatever the page's: an isolate of that direction…
+      assert.equal(d.label[0], own === "rtl" ? "\u2067" : "\u2066", `${lang}: ${d.text} isolated as ${own}`);
+      // …and the pixels: the label as drawn equals its text drawn in its own direction.
+      assert.ok(own === "rtl" ? d.asRtl : d.asLtr, `${lang}: ${d.text} drawn ${own === "rtl" ? "right-to-left" : "left-to-right"} (${JSON.stringify(d)})`);
+    }
+    // The labels chosen make direction visible: for each the two directions draw differently.
+    assert.ok(drawn.filter((d) => d.differs).length >= 4, JSON.stringify(drawn.map((d) => [d.text, d.differs])));
+    await page.context().close();
+  }
+  assert.deepEqual(problems, []);
+});
+
 test("dates in the reader's digits and calendar (a Persian date picker for fa); the header names the party", async () => {
   const names = async (lang) => Object.fromEntries((await hub.request("GET", `/api/v1/parties?lang=${lang}`, { user: "iq-officer" })).json.map((p) => [p.id, p.name]));
   // fa: the solar hijri calendar, Persian digits; 16 Azar 1405 is 7 December 2026.
@@ -881,6 +960,60 @@ test("a hub admin manages: adds a party and a user, changes roles, deputies and 
     assert.deepEqual([listed.roles, listed.alternates, listed.enabled], [["recipient"], ["iq-chief", "iq-deputy"], false]);
     await a.context().close();
   }
+  assert.deepEqual(problems, []);
+});
+
+test("a hub admin edits a party's names per language; a party admin manages their own party's users only", async () => {
+  const n = nonce();
+  const code = `q${n.slice(2, 10)}`;
+  const made = await hub.request("POST", "/api/v1/admin/parties", { user: "iq-admin", body: { code, name: `لبنان ${n}`, names: { en: `Lebanon ${n}`, ru: `Ливан ${n}` } } });
+  assert.equal(made.status, 201, made.text);
+  const identity = made.json.identity;
+  const a = await login(await newContext("ar"), "iq-admin", "ar");
+  await a.goto(`${hub.base}/#/admin`);
+  await a.click(`#admin-parties tr[data-party="${code}"] .edit-party`);
+  await a.waitForSelector(`#party-editor[data-party="${code}"] #edit-party-name:not([disabled])`);
+  assert.equal(await a.inputValue("#edit-party-name-ru"), `Ливан ${n}`);
+  assert.equal(await a.getAttribute("#edit-party-name-ar", "dir"), "rtl");
+  await a.fill("#edit-party-name-ar", `الجمهورية اللبنانية ${n}`);
+  await a.fill("#edit-party-name-ru", "");
+  for (const v of await axeViolations(a)) assert.fail(`ar: axe ${v.id} ${v.nodes.join(", ")}`);
+  await a.click("#edit-party-save");
+  await a.waitForSelector("#party-saved");
+  // The table names it in the UI's language at once; the code and identity are unchanged.
+  await a.locator(`#admin-parties tr[data-party="${code}"] td >> nth=0`, { hasText: `الجمهورية اللبنانية ${n}` }).waitFor();
+  const p = (await hub.request("GET", "/api/v1/parties", { user: "iq-officer" })).json.find((x) => x.id === code);
+  assert.deepEqual([p.identity, p.names], [identity, { ar: `الجمهورية اللبنانية ${n}`, en: `Lebanon ${n}` }]);
+  await a.context().close();
+
+  // A party admin of ru (made by the hub admin): sees ru's users only, may edit them, is offered
+  // no hub-admin role and no other party, and cannot rename parties.
+  const padmin = `ru-padmin-${n}`;
+  const r = await hub.request("POST", "/api/v1/admin/users", { user: "iq-admin", body: { name: padmin, party: "ru", roles: ["admin"], password: `demo-${padmin}` } });
+  assert.equal(r.status, 201, r.text);
+  const b = await login(await newContext("en"), padmin, "en");
+  await b.goto(`${hub.base}/#/admin`);
+  await b.waitForSelector('#admin-users tr[data-user="ru-officer"] .edit-user');
+  const parties = await b.locator("#admin-users tr[data-user] td:nth-child(2)").allTextContents();
+  assert.ok(parties.length >= 4 && parties.every((x) => x === "Russia"), JSON.stringify(parties));
+  assert.equal(await b.locator("#admin-parties").count(), 0);
+  assert.deepEqual(await b.locator("#add-user-party option").evaluateAll((os) => os.map((o) => o.value)), ["ru"]);
+  assert.deepEqual(await b.locator("#add-user-roles input").evaluateAll((is) => is.map((i) => i.value)), ["officer", "analyst", "recipient", "admin"]);
+  await b.click('#admin-users tr[data-user="ru-chief"] .edit-user');
+  await b.waitForSelector("#user-editor");
+  assert.equal(await b.locator('#edit-roles input[value="hub-admin"]').count(), 0);
+  await b.selectOption("#edit-alternates", ["ru-deputy", "ru-officer"]);
+  for (const v of await axeViolations(b)) assert.fail(`en: axe ${v.id} ${v.nodes.join(", ")}`);
+  await shot(b, "admin-party-admin-en");
+  await b.click("#edit-save");
+  await b.waitForSelector("#admin-notice");
+  const chief = (await hub.request("GET", "/api/v1/admin/users", { user: padmin })).json.users.find((u) => u.name === "ru-chief");
+  assert.deepEqual(chief.alternates, ["ru-deputy", "ru-officer"]);
+  await hub.request("PATCH", "/api/v1/admin/users/ru-chief", { user: padmin, body: { alternates: ["ru-deputy"] } });
+  // Another party's user is no user to them.
+  const other = await hub.request("PATCH", "/api/v1/admin/users/iq-chief", { user: padmin, body: { enabled: false } });
+  assert.equal(other.status, 404);
+  await b.context().close();
   assert.deepEqual(problems, []);
 });
 

@@ -35,6 +35,8 @@ export interface Party {
   id: string;
   name: string;
   identity?: string;
+  /** Its name per UI language, as the hub-admin gave them. */
+  names?: Record<string, string>;
 }
 
 const partyLists = new Map<string, Promise<Party[]>>();
@@ -51,7 +53,7 @@ export function parties(): Promise<Party[]> {
   return p;
 }
 
-/** Forgets the cached party lists (after a party was added). */
+/** Forgets the cached party lists (after a party was added or renamed). */
 export function forgetParties(): void {
   partyLists.clear();
 }

@@ -45,6 +45,7 @@ class PgWriteTxn final : public WriteTxn {
   Result<std::int64_t> AddUser(const User& u) override;
   Status UpdateUser(const User& u) override;
   Status SetUserLang(std::int64_t user_id, std::string_view lang) override;
+  Status RenameParty(policy::PartyIndex index, const PartyRename& change) override;
   Status AddToken(const Token& t) override;
   Result<bool> DeleteToken(std::string_view id) override;
   Status TouchToken(std::string_view hash, Micros at) override;

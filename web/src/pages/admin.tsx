@@ -1,6 +1,8 @@
 // Admin: users (own party for admin, all for hub-admin), API tokens for the caller (shown
-// once), and the audit chain's status (hub-admin). A hub-admin also manages: parties, users,
-// their roles, alternates, state, language and password (pages/admin_manage.tsx).
+// once), and the audit chain's status (hub-admin). Managing (pages/admin_manage.tsx): a
+// hub-admin adds and renames parties and manages every user; a party admin adds users to their
+// own party and changes them (roles they may grant, alternates, state, language, password),
+// never a hub-admin's account.
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, get, post, type Session } from "../api";
@@ -10,7 +12,7 @@ import { Webhooks } from "./webhooks";
 import { PartyName, useParties } from "../names";
 import type { Party } from "../objects";
 import { forgetParties } from "../objects";
-import { AddUser, PartiesAdmin, UserEditor, type ManagedUser } from "./admin_manage";
+import { AddUser, PARTY_ADMIN_GRANTS, PartiesAdmin, ROLES, UserEditor, partyAdminMayEdit, type ManagedUser } from "./admin_manage";
 
 interface User {
   name: string;
@@ -48,7 +50,12 @@ export function Admin({ session }: { session: Session }): JSX.Element {
   const [notice, setNotice] = useState("");
   const users = useGet<User[] | { users: User[] }>("/api/v1/admin/users", version);
   const hubAdmin = session.roles.includes("hub-admin");
+  const partyAdmin = !hubAdmin && session.roles.includes("admin");
   const partyList = useParties("", partyVersion);
+  // What the caller manages: a hub-admin every user, any role; a party admin their party's.
+  const manage = hubAdmin || partyAdmin;
+  const offered = hubAdmin ? ROLES : PARTY_ADMIN_GRANTS;
+  const addTo = partyList && (hubAdmin ? partyList : partyList.filter((p) => p.id === session.party));
   const list = users.state === "ok" ? (Array.isArray(users.value) ? users.value : (users.value.users ?? [])) : [];
   const changed = (msg: string) => {
     setNotice(msg);
@@ -66,13 +73,15 @@ export function Admin({ session }: { session: Session }): JSX.Element {
             {notice}
           </p>
         )}
-        {users.state === "ok" && <UserTable users={list} partyList={partyList} manage={hubAdmin} onChanged={(name) => changed(t("admin.saved", { user: name }))} />}
-        {hubAdmin && users.state === "ok" && partyList && <AddUser parties={partyList} users={list} onAdded={(name) => changed(t("admin.userAdded", { user: name }))} />}
+        {users.state === "ok" && (
+          <UserTable users={list} partyList={partyList} manage={manage} mayEdit={hubAdmin ? () => true : partyAdminMayEdit} offered={offered} onChanged={(name) => changed(t("admin.saved", { user: name }))} />
+        )}
+        {manage && users.state === "ok" && addTo && addTo.length > 0 && <AddUser parties={addTo} users={list} offered={offered} onAdded={(name) => changed(t("admin.userAdded", { user: name }))} />}
       </Section>
       {hubAdmin && partyList && (
         <PartiesAdmin
           parties={partyList}
-          onAdded={() => {
+          onChanged={() => {
             forgetParties();
             setPartyVersion((v) => v + 1);
           }}
@@ -85,7 +94,21 @@ export function Admin({ session }: { session: Session }): JSX.Element {
   );
 }
 
-function UserTable({ users, partyList, manage, onChanged }: { users: User[]; partyList: Party[] | null; manage: boolean; onChanged: (name: string) => void }): JSX.Element {
+function UserTable({
+  users,
+  partyList,
+  manage,
+  mayEdit,
+  offered,
+  onChanged,
+}: {
+  users: User[];
+  partyList: Party[] | null;
+  manage: boolean;
+  mayEdit: (u: User) => boolean;
+  offered: readonly string[];
+  onChanged: (name: string) => void;
+}): JSX.Element {
   const [editing, setEditing] = useState<string | null>(null);
   const columns = manage ? 6 : 5;
   return (
@@ -112,9 +135,13 @@ function UserTable({ users, partyList, manage, onChanged }: { users: User[]; par
             <td class="state">{u.disabled || u.enabled === false ? t("admin.disabled") : t("admin.active")}</td>
             {manage && (
               <td>
-                <button type="button" class="small edit-user" aria-expanded={editing === u.name} onClick={() => setEditing(editing === u.name ? null : u.name)}>
-                  {t("admin.edit")}
-                </button>
+                {mayEdit(u) ? (
+                  <button type="button" class="small edit-user" aria-expanded={editing === u.name} onClick={() => setEditing(editing === u.name ? null : u.name)}>
+                    {t("admin.edit")}
+                  </button>
+                ) : (
+                  <span class="muted small">{t("admin.hubAdminManages")}</span>
+                )}
               </td>
             )}
           </tr>,
@@ -124,6 +151,7 @@ function UserTable({ users, partyList, manage, onChanged }: { users: User[]; par
                 <UserEditor
                   user={u as ManagedUser}
                   users={users as ManagedUser[]}
+                  offered={offered}
                   onDone={(changed) => {
                     setEditing(null);
                     if (changed) onChanged(u.name);

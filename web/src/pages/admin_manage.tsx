@@ -1,10 +1,12 @@
-// Administration that manages (hub-admin): add a party; add a user; change a user's roles,
-// alternates (deputies escalated to), state, language and password. The server checks
-// everything again (docs/api.md, Administration); a refusal shows its message and changes
-// nothing. Party admins see the user table read-only (pages/admin.tsx).
+// Administration that manages: a hub-admin adds parties and renames them (their names per
+// language); a hub-admin, or a party admin for their own party, adds users and changes their
+// roles, alternates (deputies escalated to), state, language and password. A party admin is
+// offered only the roles they may grant (PARTY_ADMIN_GRANTS) and their own party. The server
+// checks everything again (docs/api.md, Administration); a refusal shows its message and
+// changes nothing.
 import type { JSX } from "preact";
-import { useState } from "preact/hooks";
-import { api, post } from "../api";
+import { useEffect, useState } from "preact/hooks";
+import { api, get, post } from "../api";
 import { LANGS, langName, t, tOpt } from "../i18n";
 import { ErrorBox, Section } from "../ui";
 import { UserText } from "../bidi";
@@ -12,6 +14,13 @@ import { PartyName, langLabel } from "../names";
 import type { Party } from "../objects";
 
 export const ROLES = ["officer", "analyst", "recipient", "admin", "hub-admin"] as const;
+/** The roles a party admin may grant (hub/manage.h kPartyAdminGrants): never hub-admin. */
+export const PARTY_ADMIN_GRANTS: readonly string[] = ["officer", "analyst", "recipient", "admin"];
+
+/** Whether a party admin may open `u` for editing: never a hub-admin's or a peer's account. */
+export function partyAdminMayEdit(u: { roles: string[] }): boolean {
+  return !u.roles.includes("hub-admin") && !u.roles.includes("peer");
+}
 
 export interface ManagedUser {
   name: string;
@@ -24,11 +33,11 @@ export interface ManagedUser {
 
 const roleLabel = (r: string) => tOpt(`role.${r}`) ?? r;
 
-function RoleChecks({ id, value, onChange }: { id: string; value: string[]; onChange: (v: string[]) => void }): JSX.Element {
+function RoleChecks({ id, value, onChange, offered }: { id: string; value: string[]; onChange: (v: string[]) => void; offered: readonly string[] }): JSX.Element {
   return (
     <fieldset id={id} class="checks">
       <legend>{t("admin.roles")}</legend>
-      {ROLES.map((r) => (
+      {offered.map((r) => (
         <label key={r} class="check">
           <input type="checkbox" value={r} checked={value.includes(r)} onChange={(e) => onChange(e.currentTarget.checked ? [...value, r] : value.filter((x) => x !== r))} />
           {roleLabel(r)}
@@ -75,7 +84,7 @@ function LangSelect({ id, value, onChange }: { id: string; value: string; onChan
 }
 
 /** One user's editor (a row of the user table opened for editing). */
-export function UserEditor({ user, users, onDone }: { user: ManagedUser; users: ManagedUser[]; onDone: (changed: boolean) => void }): JSX.Element {
+export function UserEditor({ user, users, offered, onDone }: { user: ManagedUser; users: ManagedUser[]; offered: readonly string[]; onDone: (changed: boolean) => void }): JSX.Element {
   const [roles, setRoles] = useState(user.roles);
   const [alternates, setAlternates] = useState(user.alternates ?? []);
   const [enabled, setEnabled] = useState(user.enabled !== false);
@@ -90,7 +99,7 @@ export function UserEditor({ user, users, onDone }: { user: ManagedUser; users: 
     const body: Record<string, unknown> = { roles, alternates, enabled, lang: lang || null };
     if (password) body.password = password;
     try {
-      await api("PATCH", `/api/v1/admin/users/${user.name}`, body);
+      await api("PATCH", `/api/v1/admin/users/${encodeURIComponent(user.name)}`, body);
       onDone(true);
     } catch (err) {
       setError(err);
@@ -100,7 +109,7 @@ export function UserEditor({ user, users, onDone }: { user: ManagedUser; users: 
   };
   return (
     <form class="user-editor" id="user-editor" onSubmit={save} aria-label={t("admin.editUser", { user: user.name })}>
-      <RoleChecks id="edit-roles" value={roles} onChange={setRoles} />
+      <RoleChecks id="edit-roles" value={roles} onChange={setRoles} offered={offered} />
       <AlternatePick id="edit-alternates" self={user.name} users={users} value={alternates} onChange={setAlternates} />
       <LangSelect id="edit-lang" value={lang} onChange={setLang} />
       <label class="check">
@@ -125,9 +134,9 @@ export function UserEditor({ user, users, onDone }: { user: ManagedUser; users: 
   );
 }
 
-export function AddUser({ parties, users, onAdded }: { parties: Party[]; users: ManagedUser[]; onAdded: (name: string) => void }): JSX.Element {
+export function AddUser({ parties, users, offered, onAdded }: { parties: Party[]; users: ManagedUser[]; offered: readonly string[]; onAdded: (name: string) => void }): JSX.Element {
   const [name, setName] = useState("");
-  const [party, setParty] = useState("");
+  const [party, setParty] = useState(parties.length === 1 ? parties[0].id : "");
   const [roles, setRoles] = useState<string[]>(["officer"]);
   const [password, setPassword] = useState("");
   const [alternates, setAlternates] = useState<string[]>([]);
@@ -162,7 +171,7 @@ export function AddUser({ parties, users, onAdded }: { parties: Party[]; users: 
       <label>
         {t("admin.party")}
         <select id="add-user-party" required value={party} onChange={(e) => setParty(e.currentTarget.value)}>
-          <option value="" />
+          {parties.length !== 1 && <option value="" />}
           {parties.map((p) => (
             <option key={p.id} value={p.id}>
               {p.name}
@@ -170,7 +179,7 @@ export function AddUser({ parties, users, onAdded }: { parties: Party[]; users: 
           ))}
         </select>
       </label>
-      <RoleChecks id="add-user-roles" value={roles} onChange={setRoles} />
+      <RoleChecks id="add-user-roles" value={roles} onChange={setRoles} offered={offered} />
       <label>
         {t("admin.password")}
         <input id="add-user-password" type="password" autocomplete="new-password" required minLength={8} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
@@ -186,7 +195,93 @@ export function AddUser({ parties, users, onAdded }: { parties: Party[]; users: 
   );
 }
 
-export function PartiesAdmin({ parties, onAdded }: { parties: Party[]; onAdded: () => void }): JSX.Element {
+/** The display direction of an input for a language's name. */
+const langDir = (l: string) => (l === "ar" || l === "fa" ? "rtl" : "ltr");
+
+/**
+ * A party's names opened for editing (a hub-admin): its display name and its name per UI
+ * language. A language's name emptied is removed; only what changed is sent (PATCH
+ * /api/v1/admin/parties/{code}). The code and the STIX identity are shown, never editable.
+ */
+export function PartyEditor({ code, onDone }: { code: string; onDone: (changed: boolean) => void }): JSX.Element {
+  const [given, setGiven] = useState<Party | null>(null);
+  const [name, setName] = useState("");
+  const [names, setNames] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    let live = true;
+    // Without `lang`: the name the party was given, and every language's.
+    get<Party[]>("/api/v1/parties").then(
+      (ps) => {
+        const p = ps.find((x) => x.id === code);
+        if (!live || !p) return;
+        setGiven(p);
+        setName(p.name);
+        setNames({ ...(p.names ?? {}) });
+      },
+      (err) => live && setError(err),
+    );
+    return () => {
+      live = false;
+    };
+  }, [code]);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    if (!given) return;
+    setError(null);
+    const body: { name?: string; names?: Record<string, string | null> } = {};
+    if (name !== given.name) body.name = name;
+    const change: Record<string, string | null> = {};
+    for (const l of LANGS) {
+      const was = given.names?.[l] ?? "";
+      const now = (names[l] ?? "").trim() === "" ? "" : names[l];
+      if (now !== was) change[l] = now === "" ? null : now;
+    }
+    if (Object.keys(change).length > 0) body.names = change;
+    if (body.name === undefined && body.names === undefined) return onDone(false);
+    setBusy(true);
+    try {
+      await api("PATCH", `/api/v1/admin/parties/${encodeURIComponent(code)}`, body);
+      onDone(true);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="party-editor admin-form" id="party-editor" data-party={code} onSubmit={save} aria-label={t("admin.editParty", { party: code })}>
+      <label>
+        {t("admin.partyName")}
+        <input id="edit-party-name" required dir="auto" value={name} disabled={!given} onInput={(e) => setName(e.currentTarget.value)} />
+      </label>
+      <fieldset id="edit-party-names" class="names">
+        <legend>{t("admin.partyNamesEdit")}</legend>
+        {LANGS.map((l) => (
+          <label key={l}>
+            {langLabel(l)}
+            <input id={`edit-party-name-${l}`} lang={l} dir={langDir(l)} value={names[l] ?? ""} disabled={!given} onInput={(e) => setNames({ ...names, [l]: e.currentTarget.value })} />
+          </label>
+        ))}
+      </fieldset>
+      <p class="muted small">{t("admin.partyFixed")}</p>
+      <ErrorBox error={error} />
+      <div class="row">
+        <button type="submit" class="primary" id="edit-party-save" disabled={busy || !given}>
+          {t("admin.save")}
+        </button>
+        <button type="button" id="edit-party-cancel" onClick={() => onDone(false)}>
+          {t("common.cancel")}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function PartiesAdmin({ parties, onChanged }: { parties: Party[]; onChanged: () => void }): JSX.Element {
+  const [editing, setEditing] = useState<string | null>(null);
+  const [saved, setSaved] = useState("");
   const [code, setCode] = useState("");
   const [name, setName] = useState("");
   const [names, setNames] = useState<Record<string, string>>({});
@@ -205,7 +300,7 @@ export function PartiesAdmin({ parties, onAdded }: { parties: Party[]; onAdded: 
       setCode("");
       setName("");
       setNames({});
-      onAdded();
+      onChanged();
     } catch (err) {
       setError(err);
     } finally {
@@ -220,10 +315,11 @@ export function PartiesAdmin({ parties, onAdded }: { parties: Party[]; onAdded: 
             <th>{t("admin.partyName")}</th>
             <th>{t("admin.partyCode")}</th>
             <th>{t("admin.identity")}</th>
+            <th>{t("admin.actions")}</th>
           </tr>
         </thead>
         <tbody>
-          {parties.map((p) => (
+          {parties.map((p) => [
             <tr key={p.id} data-party={p.id}>
               <td>
                 <PartyName code={p.id} list={parties} />
@@ -234,10 +330,36 @@ export function PartiesAdmin({ parties, onAdded }: { parties: Party[]; onAdded: 
               <td>
                 <code class="id small">{p.identity}</code>
               </td>
-            </tr>
-          ))}
+              <td>
+                <button type="button" class="small edit-party" aria-expanded={editing === p.id} onClick={() => setEditing(editing === p.id ? null : p.id)}>
+                  {t("admin.edit")}
+                </button>
+              </td>
+            </tr>,
+            editing === p.id && (
+              <tr key={`${p.id}-edit`} class="editing">
+                <td colSpan={4}>
+                  <PartyEditor
+                    code={p.id}
+                    onDone={(changed) => {
+                      setEditing(null);
+                      if (changed) {
+                        setSaved(p.id);
+                        onChanged();
+                      }
+                    }}
+                  />
+                </td>
+              </tr>
+            ),
+          ])}
         </tbody>
       </table>
+      {saved && (
+        <p class="alert alert-ok" role="status" id="party-saved">
+          {t("admin.partySaved", { party: saved })}
+        </p>
+      )}
       <form id="add-party" class="admin-form" onSubmit={add}>
         <h3>{t("admin.addParty")}</h3>
         <label>
@@ -254,7 +376,7 @@ export function PartiesAdmin({ parties, onAdded }: { parties: Party[]; onAdded: 
           {LANGS.map((l) => (
             <label key={l}>
               {langLabel(l)}
-              <input id={`add-party-name-${l}`} lang={l} dir={l === "ar" || l === "fa" ? "rtl" : "ltr"} value={names[l] ?? ""} onInput={(e) => setNames({ ...names, [l]: e.currentTarget.value })} />
+              <input id={`add-party-name-${l}`} lang={l} dir={langDir(l)} value={names[l] ?? ""} onInput={(e) => setNames({ ...names, [l]: e.currentTarget.value })} />
             </label>
           ))}
         </fieldset>
