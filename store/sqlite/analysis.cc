@@ -201,13 +201,15 @@ Status SqliteWriteTxn::PutAnalysis(const AnalysisRecord& r) {
     (*del)->Bind(1, r.id);
     TANSIQ_RETURN_IF_ERROR((*del)->Run());
   }
-  auto ins = db_.Prepare(
-      "INSERT INTO analysis(id, type, name, at, added, analysis_version) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+  auto ins =
+      db_.Prepare("INSERT INTO analysis(id, type, name, at, added) VALUES(?1, ?2, ?3, ?4, ?5)");
   if (!ins.ok()) return ins.status();
   (*ins)->Bind(1, r.id).Bind(2, r.type).Bind(3, r.name).Bind(4, r.at).Bind(5, Now());
-  (*ins)->Bind(6, static_cast<std::int64_t>(r.analysis_version));
   TANSIQ_RETURN_IF_ERROR((*ins)->Run());
+  auto ver = db_.Prepare("INSERT OR REPLACE INTO analysis_versions(id, version) VALUES(?1, ?2)");
+  if (!ver.ok()) return ver.status();
+  (*ver)->Bind(1, r.id).Bind(2, static_cast<std::int64_t>(r.analysis_version));
+  TANSIQ_RETURN_IF_ERROR((*ver)->Run());
   // Each key row carries the object's visibility class (migration 9), so Postings decides it
   // from the row itself.
   auto now = ReadSituationClass(db_, r.id, kSituationNow);
@@ -521,8 +523,8 @@ Result<std::vector<Store::UnanalysedRow>> SqliteStore::Unanalysed(std::string_vi
       "SELECT v.seq, v.id, v.type, v.spec_version, v.version, v.date_added, v.refs, v.json, "
       "v.version_text, v.collection FROM objects h JOIN search_docs d ON d.id = h.id "
       "JOIN versions v ON v.id = h.id AND v.version = h.latest_version "
-      "LEFT JOIN analysis a ON a.id = h.id "
-      "WHERE (a.id IS NULL OR a.analysis_version != ?3) "
+      "LEFT JOIN analysis a ON a.id = h.id LEFT JOIN analysis_versions av ON av.id = h.id "
+      "WHERE (a.id IS NULL OR COALESCE(av.version, 0) != ?3) "
       "AND h.type NOT IN ('relationship', 'sighting', 'marking-definition', "
       "'extension-definition', 'language-content') AND d.created_by_ref != ?1 "
       "AND h.id > ?4 GROUP BY h.id ORDER BY h.id LIMIT ?2");

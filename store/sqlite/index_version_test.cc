@@ -27,16 +27,18 @@ namespace fs = std::filesystem;
 // Text no test elsewhere relies on: Arabic proclitic chains and words that only look like them,
 // Persian with ZWNJ, Russian with an inflected acronym, English names and possessives, and a
 // name field (kNameMarker) in three scripts.
+// Each sample on one line (clang-format would split them at every run).
+// clang-format off
 const char* const kSample[] = {
     "وللقوات المشتركة في الأنبار وبالموصل؛ وزير الداخلية زار كركوك ولبنان والفلوجة",
     "فالمقاتلون بالقرب من القائم، وكان أبو بكر البغدادي قد ظهر في 2014",
-    "نیروهای ائتلاف در استان الانبار می‌گویند که گروه داعش عقب‌نشینی کرده "
-    "است",
+    "نیروهای ائتلاف در استان الانبار می‌گویند که گروه داعش عقب‌نشینی کرده است",
     "Силы коалиции в провинции Анбар; боевики ИГИЛа отошли к Эль-Каиму",
     "Abu Bakr al-Baghdadi's fighters crossed near Al-Qa'im on 3 March; the ministry's report",
     "\x1e"
     "أبو بكر البغدادي\nАбу Бакр аль-Багдади\nAbu Bakr al-Baghdadi\nابوبکر البغدادی",
 };
+// clang-format on
 
 // FNV-1a over every token's term, colocation and offsets, in order.
 std::uint64_t SampleHash() {

@@ -221,7 +221,7 @@ Status SqliteWriteTxn::RecomputeHead(std::string_view id) {
          {"DELETE FROM objects WHERE id = ?1",
           "DELETE FROM search WHERE rowid = (SELECT rowid FROM search_docs WHERE id = ?1)",
           "DELETE FROM search_docs WHERE id = ?1", "DELETE FROM entity_keys WHERE id = ?1",
-          "DELETE FROM analysis WHERE id = ?1"}) {
+          "DELETE FROM analysis WHERE id = ?1", "DELETE FROM analysis_versions WHERE id = ?1"}) {
       auto del = db_.Prepare(sql);
       if (!del.ok()) return del.status();
       (*del)->Bind(1, id);

@@ -270,9 +270,12 @@ CREATE TABLE IF NOT EXISTS party_names(
   PRIMARY KEY(party, lang)) WITHOUT ROWID;
 )sql",
     // 13: the version of the analysis that wrote each record (analysis::kFactsVersion): records
-    // of another version are analysed again by the backfill. Existing records are version 0.
+    // of another version are analysed again by the backfill. A record without a row here is
+    // version 0 (every record written before). A table of its own, not a column: like every
+    // migration since 10 it may run again over its own tables.
     R"sql(
-ALTER TABLE analysis ADD COLUMN analysis_version INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE IF NOT EXISTS analysis_versions(
+  id TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
 )sql",
 };
 

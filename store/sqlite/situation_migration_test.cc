@@ -182,8 +182,7 @@ TEST_F(SituationMigration, BuildsTheAggregateFromExistingRows) {
   // Back to schema 6: what migrations 7 and 8 created is gone, the analysis rows stay.
   Exec(dir_,
        "DROP TABLE situation_counts; DROP TABLE situation_rows; "
-       "DROP TABLE analysis_visibility; ALTER TABLE analysis DROP COLUMN analysis_version; PRAGMA "
-       "user_version = 6;");
+       "DROP TABLE analysis_visibility; PRAGMA user_version = 6;");
   if (HasFailure()) return;
   auto store = Open(dir_, &clock_);
   ASSERT_TRUE(store);
@@ -204,8 +203,7 @@ TEST_F(SituationMigration, CarriesTheVisibilityInputsIntoSituationRows) {
        "ALTER TABLE analysis_visibility DROP COLUMN red; "
        "ALTER TABLE analysis_visibility DROP COLUMN recipients; "
        "ALTER TABLE analysis_visibility DROP COLUMN federable; "
-       "ALTER TABLE analysis_visibility DROP COLUMN gates; ALTER TABLE analysis DROP COLUMN "
-       "analysis_version; PRAGMA user_version = 7;");
+       "ALTER TABLE analysis_visibility DROP COLUMN gates; PRAGMA user_version = 7;");
   if (HasFailure()) return;
   auto store = Open(dir_, &clock_);
   ASSERT_TRUE(store);
@@ -248,8 +246,7 @@ TEST_F(SituationMigration, CarriesTheVisibilityInputsIntoEntityKeys) {
        "PRIMARY KEY(key, at, id)) WITHOUT ROWID; "
        "INSERT INTO entity_keys_8 SELECT key, at, id FROM entity_keys; "
        "DROP TABLE entity_keys; ALTER TABLE entity_keys_8 RENAME TO entity_keys; "
-       "CREATE INDEX entity_keys_by_id ON entity_keys(id); ALTER TABLE analysis DROP COLUMN "
-       "analysis_version; PRAGMA user_version = 8;");
+       "CREATE INDEX entity_keys_by_id ON entity_keys(id); PRAGMA user_version = 8;");
   if (HasFailure()) return;
   auto store = Open(dir_, &clock_);
   ASSERT_TRUE(store);

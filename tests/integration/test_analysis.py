@@ -426,8 +426,9 @@ class Backfill(unittest.TestCase):
         try:
             db = sqlite3.connect(hub.db)
             with db:
-                db.execute("UPDATE analysis SET name = 'left by an older analysis', "
-                           "analysis_version = 0 WHERE id = ?", (a["id"],))
+                db.execute("UPDATE analysis SET name = 'left by an older analysis' WHERE id = ?",
+                           (a["id"],))
+                db.execute("DELETE FROM analysis_versions WHERE id = ?", (a["id"],))
             db.close()
         finally:
             hub.start()
