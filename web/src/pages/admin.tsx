@@ -132,7 +132,9 @@ function UserTable({
             </td>
             <td class="roles">{u.roles.map((r) => tOpt(`role.${r}`) ?? r).join(t("common.listSep"))}</td>
             <td class="alternates" dir="auto">{(u.alternates ?? []).join(t("common.listSep"))}</td>
-            <td class="state">{u.disabled || u.enabled === false ? t("admin.disabled") : t("admin.active")}</td>
+            <td class="user-state">
+              <span class="state">{u.disabled || u.enabled === false ? t("admin.disabled") : t("admin.active")}</span>
+            </td>
             {manage && (
               <td>
                 {mayEdit(u) ? (
